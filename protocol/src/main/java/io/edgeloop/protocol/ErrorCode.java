@@ -1,0 +1,62 @@
+package io.edgeloop.protocol;
+
+/**
+ * The error vocabulary shared by agent, server and tools. Values travel in job execution updates
+ * ({@code statusDetails.errorCode}) and in CLI and REST error answers, so a user sees the same
+ * code wherever a failure surfaces. Each code carries the sentence that tells a user what to do
+ * next.
+ */
+public enum ErrorCode {
+    // Wire and input
+    MALFORMED_MESSAGE("A message could not be parsed; check the sender's schema version."),
+    INVALID_DEVICE_ID("Device ids may not contain '/', '+', '#' or control characters; rename the device."),
+    INVALID_ARGUMENT("An argument is out of range or of the wrong type; see the command's --help."),
+    DATASET_UNAVAILABLE("The dataset could not be read; install dataset-fashion-mnist or set EDGELOOP_DATA."),
+    DATASET_INVALID("The dataset has bad rows or columns; fix the named row and column and retry."),
+
+    // Packages
+    PACKAGE_UNREADABLE("The package is not a readable zip archive; download it again."),
+    PACKAGE_SIGNATURE_MISSING("The package has no manifest.sig; sign it with 'edgeloop pack --key'."),
+    PACKAGE_SIGNATURE_INVALID("The manifest does not match its signature; the package was altered after signing."),
+    PACKAGE_KEY_MISMATCH("The package was signed by a different key; verify with the publisher's public key."),
+    PACKAGE_HASH_MISMATCH("A file's sha256 differs from the manifest; the package was altered after signing."),
+    PACKAGE_UNSAFE_PATH("An entry path escapes the package (absolute or '..'); the package is refused."),
+    PACKAGE_DUPLICATE_ENTRY("The package holds the same entry twice; the package is refused."),
+    PACKAGE_ENTRY_TOO_LARGE("An entry is larger than declared or than the size limit; the package is refused."),
+    PACKAGE_UNKNOWN_ENTRY("The package holds a file the manifest does not list; the package is refused."),
+    PACKAGE_MISSING_ENTRY("A file listed in the manifest is missing from the package; rebuild it."),
+    PACKAGE_FORMAT_UNSUPPORTED("The package format version is unknown to this tool; upgrade EdgeLoop."),
+    PACKAGE_MANIFEST_INVALID("The manifest is not valid JSON of the expected shape; rebuild the package."),
+    PACKAGE_NO_COMPATIBLE_VARIANT("No variant of the package suits a known device profile; repackage for this device class."),
+
+    // Models and inference
+    MODEL_INVALID("The model file is not a valid ONNX model; re-export it."),
+    MODEL_NOT_FOUND("No model of that name or version is loaded; list models with GET /v2."),
+    INFERENCE_INPUT_INVALID("The request's tensors do not match the model's inputs; see GET /v2/models/{name}."),
+    INFERENCE_FAILED("The engine failed to run the model; see the agent log."),
+    ENGINE_UNAVAILABLE("No inference engine can run this model format on this device."),
+    QUANTIZATION_FAILED("Quantization failed; retry without --quantize or with another calibration set."),
+
+    // Jobs and rollouts
+    DOWNLOAD_FAILED("The package could not be downloaded; the agent retries from the saved offset."),
+    INSTALL_FAILED("The package could not be installed; the previous version stays active."),
+    VALIDATION_FAILED("The new version failed validation on the device; the previous version stays active."),
+    ACTIVATION_FAILED("The new version could not be activated; the previous version stays active."),
+    JOB_TIMED_OUT("The job passed its deadline; the rollout counts this device as failed."),
+    HEALTH_GATE_FAILED("The rollout's health gate failed; the rollout was paused and rolled back."),
+    EVALUATION_GATE_FAILED("The candidate is worse than production beyond the tolerance; it was not promoted."),
+    STORAGE_FAILED("Local storage failed (disk full or corrupt); free space or check the data directory."),
+
+    INTERNAL("An unexpected error; see the log and report it.");
+
+    private final String advice;
+
+    ErrorCode(String advice) {
+        this.advice = advice;
+    }
+
+    /** A sentence saying what went wrong and what to do next. */
+    public String advice() {
+        return advice;
+    }
+}
