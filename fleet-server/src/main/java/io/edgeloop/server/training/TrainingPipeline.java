@@ -71,13 +71,28 @@ public final class TrainingPipeline {
     /** Runs the training of a run {@link #begin begun} earlier; the run is marked FAILED on error. */
     public TrainingRun run(String runId, String datasetSpec, TrainingOptions options, Path outDir)
             throws EdgeLoopException {
+        return guarded(runId, datasetSpec, options,
+                started -> execute(runId, datasetSpec, split(datasetSpec, options), options, outDir, started));
+    }
+
+    /** Trains on splits prepared by the caller (a subset, a k-fold part); {@code spec} names them in the record. */
+    public TrainingRun run(String runId, String spec, DatasetSplits.Split split, TrainingOptions options, Path outDir)
+            throws EdgeLoopException {
+        return guarded(runId, spec, options, started -> execute(runId, spec, split, options, outDir, started));
+    }
+
+    private interface Work {
+        TrainingRun run(String started) throws EdgeLoopException;
+    }
+
+    private TrainingRun guarded(String runId, String spec, TrainingOptions options, Work work) throws EdgeLoopException {
         String started = Instant.now().toString();
         long start = System.nanoTime();
         try {
-            return execute(runId, datasetSpec, options, outDir, started, start);
+            return work.run(started);
         } catch (EdgeLoopException | RuntimeException e) {
             if (runs != null) {
-                runs.finish(new RunRecord(runId, RunRecord.FAILED, datasetSpec, "", parameters(options), List.of(),
+                runs.finish(new RunRecord(runId, RunRecord.FAILED, spec, "", parameters(options), List.of(),
                         Map.of(), Map.of(), codeVersion, started, (System.nanoTime() - start) / 1e9,
                         e.getMessage() == null ? e.toString() : e.getMessage()));
             }
@@ -85,9 +100,14 @@ public final class TrainingPipeline {
         }
     }
 
-    private TrainingRun execute(String runId, String spec, TrainingOptions options, Path outDir, String started,
-                                long start) throws EdgeLoopException {
-        DatasetSplits.Split split = split(spec, options);
+    private TrainingRun execute(String runId, String spec, DatasetSplits.Split split, TrainingOptions options,
+                                Path outDir, String started) throws EdgeLoopException {
+        long start = System.nanoTime();
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot create " + outDir + ": " + e.getMessage(), e);
+        }
         String sha = DatasetDigest.sha256(split.train(), split.validation(), split.test());
         Dataset train = split.train();
         FeatureScaling scaling = train.featureNames().isEmpty()

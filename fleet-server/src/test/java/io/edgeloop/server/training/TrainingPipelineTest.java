@@ -1,0 +1,63 @@
+package io.edgeloop.server.training;
+
+import io.edgeloop.packager.data.DatasetLoader;
+import io.edgeloop.packager.data.DatasetSplits;
+import io.edgeloop.server.db.Database;
+import io.edgeloop.server.registry.OnnxHoldoutEvaluator;
+import io.edgeloop.server.tracking.RunRecord;
+import io.edgeloop.server.tracking.RunRepository;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainingPipelineTest {
+    static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainsAnMlpOnASubsetExportsItAndTracksTheRun() throws Exception {
+        DatasetSplits.Split split = TrainingFixtures.fashionSubset(8000, 2000, 1);
+        try (Database db = Database.inMemory("pipeline")) {
+            RunRepository runs = new RunRepository(db);
+            TrainingPipeline pipeline = new TrainingPipeline(DatasetLoader.fromEnvironment(), runs, "test", System.err);
+            TrainingOptions options = TrainingFixtures.quick(ModelArchitecture.MLP, 2);
+            String id = pipeline.begin("fashion-mnist:train[0:8000]", options);
+            TrainingRun run = pipeline.run(id, "fashion-mnist:train[0:8000]", split, options, dir);
+
+            assertTrue(run.testAccuracy() > 0.75, "test accuracy " + run.testAccuracy());
+            assertTrue((double) run.record().metrics().get("export_max_abs_diff") <= 1e-4);
+            double onnxAccuracy = new OnnxHoldoutEvaluator().evaluate(run.modelOnnx(), split.test()).accuracy();
+            assertEquals(run.testAccuracy(), onnxAccuracy, 0.002, "ONNX Runtime reproduces DJL's test accuracy");
+            for (String file : new String[] {"model.onnx", "metrics.json", "run.json", "training-curve.png"}) {
+                assertTrue(Files.size(dir.resolve(file)) > 0, file);
+            }
+            RunRecord stored = runs.get(id);
+            assertEquals(RunRecord.SUCCEEDED, stored.status());
+            assertEquals(2, stored.epochs().size());
+            assertEquals(run.record().datasetSha256(), stored.datasetSha256());
+            assertEquals(64, stored.datasetSha256().length());
+            assertEquals("mlp", stored.parameters().get("model"));
+            assertEquals(run.testAccuracy(), ((Number) stored.metrics().get("test_accuracy")).doubleValue(), 1e-12);
+        }
+    }
+
+    @Test
+    void trainsACnnThatExportsWithinTolerance() throws Exception {
+        DatasetSplits.Split split = TrainingFixtures.fashionSubset(3000, 500, 2);
+        TrainingPipeline pipeline = new TrainingPipeline(DatasetLoader.fromEnvironment(), null, "test", QUIET);
+        TrainingRun run = pipeline.run("cnn-run", "fashion-mnist:train[0:3000]", split,
+                TrainingFixtures.quick(ModelArchitecture.CNN, 1), dir);
+        assertTrue(run.testAccuracy() > 0.6, "test accuracy " + run.testAccuracy());
+        assertTrue((double) run.record().metrics().get("export_max_abs_diff") <= 1e-4);
+        assertEquals(run.testAccuracy(), (double) run.record().metrics().get(TrainingReport.ONNX_TEST_ACCURACY), 0.002);
+    }
+}
