@@ -23,6 +23,14 @@ public final class DatasetSplits {
 
     /** Splits {@code data} into train / validation / test by the given fractions. */
     public static Split stratified(Dataset data, double validationFraction, double testFraction, long seed) {
+        int[][] rows = stratifiedRows(data, validationFraction, testFraction, seed);
+        return new Split(data.select(rows[0], data.name() + "#train"),
+                data.select(rows[1], data.name() + "#validation"),
+                data.select(rows[2], data.name() + "#test"));
+    }
+
+    /** The row numbers of {@link #stratified}'s train, validation and test parts, each ascending. */
+    public static int[][] stratifiedRows(Dataset data, double validationFraction, double testFraction, long seed) {
         if (validationFraction < 0 || testFraction < 0 || validationFraction + testFraction >= 1) {
             throw new IllegalArgumentException("validation " + validationFraction + " + test " + testFraction
                     + " must leave rows for training");
@@ -38,9 +46,7 @@ public final class DatasetSplits {
                 (i < nTest ? test : i < nTest + nVal ? val : train).add(stratum.get(i));
             }
         }
-        return new Split(data.select(sorted(train), data.name() + "#train"),
-                data.select(sorted(val), data.name() + "#validation"),
-                data.select(sorted(test), data.name() + "#test"));
+        return new int[][] {sorted(train), sorted(val), sorted(test)};
     }
 
     /** {@code k} stratified folds: each row is in exactly one fold's validation rows. */
