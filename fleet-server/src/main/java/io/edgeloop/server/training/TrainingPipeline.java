@@ -6,6 +6,9 @@ import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.data.DatasetDigest;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.data.DatasetSplits;
+import io.edgeloop.packager.data.CsvDatasetReader;
+import io.edgeloop.packager.data.CsvSpec;
+import io.edgeloop.packager.data.TabularData;
 import io.edgeloop.packager.eval.ClassificationMetrics;
 import io.edgeloop.packager.eval.RegressionMetrics;
 import io.edgeloop.packager.export.DjlOnnxExporter;
@@ -22,6 +25,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,14 +75,16 @@ public final class TrainingPipeline {
     /** Runs the training of a run {@link #begin begun} earlier; the run is marked FAILED on error. */
     public TrainingRun run(String runId, String datasetSpec, TrainingOptions options, Path outDir)
             throws EdgeLoopException {
-        return guarded(runId, datasetSpec, options,
-                started -> execute(runId, datasetSpec, split(datasetSpec, options), options, outDir, started));
+        return guarded(runId, datasetSpec, options, started -> {
+            Prepared data = prepare(datasetSpec, options);
+            return execute(runId, datasetSpec, data.split(), data.testGroups(), options, outDir, started);
+        });
     }
 
     /** Trains on splits prepared by the caller (a subset, a k-fold part); {@code spec} names them in the record. */
     public TrainingRun run(String runId, String spec, DatasetSplits.Split split, TrainingOptions options, Path outDir)
             throws EdgeLoopException {
-        return guarded(runId, spec, options, started -> execute(runId, spec, split, options, outDir, started));
+        return guarded(runId, spec, options, started -> execute(runId, spec, split, List.of(), options, outDir, started));
     }
 
     private interface Work {
@@ -100,8 +106,8 @@ public final class TrainingPipeline {
         }
     }
 
-    private TrainingRun execute(String runId, String spec, DatasetSplits.Split split, TrainingOptions options,
-                                Path outDir, String started) throws EdgeLoopException {
+    private TrainingRun execute(String runId, String spec, DatasetSplits.Split split, List<String> testGroups,
+                                TrainingOptions options, Path outDir, String started) throws EdgeLoopException {
         long start = System.nanoTime();
         try {
             Files.createDirectories(outDir);
@@ -133,6 +139,14 @@ public final class TrainingPipeline {
             } else {
                 metrics.putAll(TrainingReport.regression(
                         RegressionMetrics.of(test.targets(), Predictions.values(network.block(), test))));
+            }
+            if (!train.featureNames().isEmpty()) {
+                metrics.put("permutation_importance", TabularDiagnostics.permutationImportance(network.block(), test,
+                        network.classifier(), options.seed()));
+            }
+            if (!testGroups.isEmpty() && network.classifier()) {
+                metrics.put("fairness", TabularDiagnostics.fairness(labels(test),
+                        Predictions.classes(network.block(), test), testGroups));
             }
             metrics.put(TrainingReport.TRAIN_SECONDS, trainSeconds);
             metrics.put("epochs_run", epochs.size());
@@ -166,14 +180,34 @@ public final class TrainingPipeline {
         return new TrainingRun(record, outDir, onnx, metricsJson, runJson);
     }
 
-    /** Train / validation / test: Fashion-MNIST keeps its test set; other data is split three ways. */
-    private DatasetSplits.Split split(String spec, TrainingOptions options) throws EdgeLoopException {
+    /** The splits, and the group of each test row when a CSV spec names a group column. */
+    private record Prepared(DatasetSplits.Split split, List<String> testGroups) {
+    }
+
+    /** Train / validation / test: Fashion-MNIST keeps its test set; CSV data is split three ways. */
+    private Prepared prepare(String spec, TrainingOptions options) throws EdgeLoopException {
         if (spec.startsWith("fashion-mnist")) {
             Dataset all = loader.load("fashion-mnist:train");
             DatasetSplits.Split s = DatasetSplits.stratified(all, options.validationFraction(), 0, options.seed());
-            return new DatasetSplits.Split(s.train(), s.validation(), loader.load("fashion-mnist:test"));
+            return new Prepared(new DatasetSplits.Split(s.train(), s.validation(), loader.load("fashion-mnist:test")),
+                    List.of());
         }
-        return DatasetSplits.stratified(loader.load(spec), options.validationFraction(), CSV_TEST_FRACTION, options.seed());
+        if (spec.startsWith("csv:")) {
+            TabularData data = new CsvDatasetReader().read(CsvSpec.parse(spec));
+            progress.println("data quality: " + data.report());
+            Dataset d = data.dataset();
+            int[][] rows = DatasetSplits.stratifiedRows(d, options.validationFraction(), CSV_TEST_FRACTION, options.seed());
+            List<String> groups = new ArrayList<>();
+            if (data.hasGroups()) {
+                for (int r : rows[2]) {
+                    groups.add(data.groups().get(r));
+                }
+            }
+            return new Prepared(new DatasetSplits.Split(d.select(rows[0], d.name() + "#train"),
+                    d.select(rows[1], d.name() + "#validation"), d.select(rows[2], d.name() + "#test")), groups);
+        }
+        return new Prepared(DatasetSplits.stratified(loader.load(spec), options.validationFraction(), CSV_TEST_FRACTION,
+                options.seed()), List.of());
     }
 
     static Dataset scaled(Dataset d, FeatureScaling scaling) {

@@ -60,4 +60,37 @@ class TrainingPipelineTest {
         assertTrue((double) run.record().metrics().get("export_max_abs_diff") <= 1e-4);
         assertEquals(run.testAccuracy(), (double) run.record().metrics().get(TrainingReport.ONNX_TEST_ACCURACY), 0.002);
     }
+
+    @Test
+    void tabularRunReportsCleaningImportanceAndFairness() throws Exception {
+        StringBuilder csv = new StringBuilder("signal,noise,group,label\n");
+        java.util.Random random = new java.util.Random(9);
+        for (int r = 0; r < 600; r++) {
+            int label = r % 2;
+            csv.append(String.format(java.util.Locale.ROOT, "%.4f,%.4f,%s,%d%n",
+                    500 + 40 * label + 10 * random.nextGaussian(), random.nextGaussian(), r % 3 == 0 ? "a" : "b", label));
+        }
+        csv.append("oops,1,a,0\n");
+        Path file = dir.resolve("tab.csv");
+        Files.writeString(file, csv.toString());
+        TrainingPipeline pipeline = new TrainingPipeline(DatasetLoader.fromEnvironment(), null, "test", QUIET);
+        io.edgeloop.protocol.EdgeLoopException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                io.edgeloop.protocol.EdgeLoopException.class, () -> pipeline.run("csv:" + file + "?label=label&group=group",
+                        TrainingFixtures.quick(ModelArchitecture.LOGREG, 1), dir.resolve("refused")));
+        assertEquals("line 602, column 'signal': 'oops' is not a number", refused.getMessage());
+
+        Files.writeString(file, csv.substring(0, csv.lastIndexOf("oops")));
+        TrainingOptions options = new TrainingOptions(ModelArchitecture.LOGREG, java.util.List.of(), "adam", 0.05, 32, 10,
+                1, 2, 0, 0.1, "cpu");
+        TrainingRun run = pipeline.run("csv:" + file + "?label=label&group=group", options, dir.resolve("ok"));
+        assertTrue(run.testAccuracy() > 0.9, "test accuracy " + run.testAccuracy());
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Double> importance = (java.util.Map<String, Double>) run.record().metrics().get("permutation_importance");
+        assertTrue(importance.get("signal") > importance.get("noise") + 0.1, importance.toString());
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> fairness = (java.util.Map<String, Object>) run.record().metrics().get("fairness");
+        assertEquals(java.util.Set.of("a", "b"), ((java.util.Map<?, ?>) fairness.get("per_group")).keySet());
+        assertTrue((double) fairness.get("demographic_parity_difference") >= 0);
+        assertTrue((double) fairness.get("equal_opportunity_difference") >= 0);
+    }
 }
