@@ -62,6 +62,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", description = "auto, cpu or gpu (default: auto).")
     String device = TrainingOptions.DEFAULT_DEVICE;
 
+    @Option(names = "--folds", description = "Run stratified k-fold cross-validation with K folds instead "
+            + "(prints each fold's score and their mean; writes no model).")
+    int folds;
+
     @Option(names = "--data-dir", description = "Server data folder holding the run database (default: ${DEFAULT-VALUE}).")
     Path dataDir = DEFAULT_DATA_DIR;
 
@@ -76,6 +80,19 @@ public final class TrainCommand implements Callable<Integer> {
             return 2;
         }
         String spec = dataset.equals("fashion-mnist") ? "fashion-mnist:train" : dataset;
+        if (folds > 0) {
+            try {
+                System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+                        new CrossValidation(options, System.err).run(DatasetLoader.fromEnvironment().load(spec), folds)));
+                return 0;
+            } catch (EdgeLoopException e) {
+                System.err.println("edgeloop train: " + e.describe());
+                return 1;
+            } catch (IllegalArgumentException e) {
+                System.err.println("edgeloop train: " + e.getMessage());
+                return 2;
+            }
+        }
         Files.createDirectories(out);
         Files.createDirectories(dataDir);
         try (Database db = Database.embedded(dataDir)) {
