@@ -29,7 +29,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "mlp", description = "logreg, mlp or cnn (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--out", required = true, description = "Folder for model.onnx, metrics.json, run.json.")
+    @Option(names = "--out", description = "Folder for model.onnx, metrics.json, run.json (required unless --folds).")
     Path out;
 
     @Option(names = "--epochs", description = "Maximum epochs (default: " + TrainingOptions.DEFAULT_EPOCHS + ").")
@@ -92,6 +92,10 @@ public final class TrainCommand implements Callable<Integer> {
                 System.err.println("edgeloop train: " + e.getMessage());
                 return 2;
             }
+        }
+        if (out == null) {
+            System.err.println("edgeloop train: --out DIR is required");
+            return 2;
         }
         Files.createDirectories(out);
         Files.createDirectories(dataDir);
