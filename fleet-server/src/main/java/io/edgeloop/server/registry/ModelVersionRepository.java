@@ -159,9 +159,10 @@ public final class ModelVersionRepository {
             try (ResultSet r = s.executeQuery()) {
                 List<ModelVersion> out = new ArrayList<>();
                 while (r.next()) {
-                    int parent = r.getInt("parent_version");
+                    int parentNumber = r.getInt("parent_version");
+                    Integer parent = r.wasNull() ? null : parentNumber;
                     out.add(new ModelVersion(r.getString("name"), r.getInt("version"), r.getString("run_id"),
-                            r.getString("dataset_sha256"), r.wasNull() ? null : parent,
+                            r.getString("dataset_sha256"), parent,
                             ModelStage.valueOf(r.getString("stage")), r.getString("model_path"),
                             JsonColumns.readMap(r.getString("metrics")), r.getString("created_at")));
                 }

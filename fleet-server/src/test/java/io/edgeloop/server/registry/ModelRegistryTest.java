@@ -49,10 +49,12 @@ class ModelRegistryTest {
             ModelVersion v1 = registry.register("fashion", runs.get(production.id()));
             assertEquals(1, v1.version());
             assertNull(v1.parentVersion());
+            assertNull(registry.get("fashion", 1).parentVersion(), "a first version has no parent once stored");
             registry.promote("fashion", 1, ModelStage.PRODUCTION, holdout);
 
             ModelVersion v2 = registry.register("fashion", runs.get(worse.id()));
             assertEquals(1, v2.parentVersion());
+            assertEquals(1, registry.get("fashion", 2).parentVersion());
             assertEquals(worse.record().datasetSha256(), v2.datasetSha256());
             EdgeLoopException refused = assertThrows(EdgeLoopException.class,
                     () -> registry.promote("fashion", 2, ModelStage.STAGING, holdout));
