@@ -51,6 +51,6 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The stages that exist, in loop order. Wiring is explicit: add a stage here. */
     static List<DemoStage> stages() {
-        return List.of();
+        return List.of(new ProbeStage());
     }
 }
