@@ -243,10 +243,17 @@ public final class MessageCodec {
         return path.startsWith(".") ? path.substring(1) : path;
     }
 
+    /** Jackson's description of a syntax error, one line, with the input's characters escaped. */
     private static String shortMessage(JsonProcessingException e) {
         String message = String.valueOf(e.getOriginalMessage());
-        int newline = message.indexOf('\n');
-        message = newline < 0 ? message : message.substring(0, newline);
-        return message.length() > 160 ? message.substring(0, 160) + "..." : message;
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < message.length() && out.length() < 160; i++) {
+            char c = message.charAt(i);
+            if (c == '\n') {
+                break;
+            }
+            out.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+        }
+        return out.toString();
     }
 }
