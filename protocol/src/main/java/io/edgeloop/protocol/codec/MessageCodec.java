@@ -118,13 +118,17 @@ public final class MessageCodec {
     }
 
     /**
-     * Decodes a message of a known type.
+     * Decodes a message of a known type; {@code Message.class} accepts any type, as
+     * {@link #decode(byte[])} does.
      *
      * @throws MessageFormatException if the bytes are not a valid {@code type} message
      */
     public <T extends Message> T decode(byte[] bytes, Class<T> type) throws MessageFormatException {
-        JsonFields root = parse(bytes);
-        return type.cast(read(root, mappingFor(type)));
+        if (type == Message.class) {
+            return type.cast(decode(bytes));
+        }
+        MessageMapping<?> mapping = mappingFor(type);
+        return type.cast(read(parse(bytes), mapping));
     }
 
     /**

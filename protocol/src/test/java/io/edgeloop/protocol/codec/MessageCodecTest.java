@@ -48,6 +48,7 @@ class MessageCodecTest {
         byte[] bytes = codec.encode(message);
         assertEquals(message, codec.decode(bytes, message.getClass()));
         assertEquals(message, codec.decode(bytes));
+        assertEquals(message, codec.decode(bytes, Message.class));
         assertEquals(message, codec.decodeForTopic(SampleMessages.topicOf(message), bytes));
         assertArrayEquals(bytes, codec.encode(codec.decode(bytes)), "encoding is deterministic");
     }
