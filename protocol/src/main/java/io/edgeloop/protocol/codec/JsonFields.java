@@ -129,8 +129,11 @@ final class JsonFields {
                 return constant;
             }
         }
-        throw new MessageFormatException(path(field), "must be one of "
-                + Arrays.toString(type.getEnumConstants()) + ", was " + TopicSegments.printable(text));
+        E[] constants = type.getEnumConstants();
+        // Long vocabularies (ErrorCode) are named, not listed, to keep log lines short.
+        String allowed = constants.length <= 10 ? "one of " + Arrays.toString(constants)
+                : "a known " + type.getSimpleName() + " name";
+        throw new MessageFormatException(path(field), "must be " + allowed + ", was " + TopicSegments.printable(text));
     }
 
     <E extends Enum<E>> E optionalEnum(String field, Class<E> type) throws MessageFormatException {
