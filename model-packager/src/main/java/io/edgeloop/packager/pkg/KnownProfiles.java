@@ -1,26 +1,29 @@
 package io.edgeloop.packager.pkg;
 
+import io.edgeloop.profiles.catalog.DeviceProfile;
+import io.edgeloop.profiles.catalog.ProfileCatalog;
+import io.edgeloop.protocol.EdgeLoopException;
+
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * The device classes a package may target, until the device-profile catalog
- * ({@code io.edgeloop.profiles}) is wired in: the same ids, with the architecture and the CPU
- * features variant constraints are written against.
+ * The device classes a package may target, as variant selection sees them: the built-in
+ * device-profile catalog ({@code io.edgeloop.profiles}) reduced to id, architecture and CPU features.
  */
 public final class KnownProfiles {
-    public static final List<ProfileTraits> ALL = List.of(
-            new ProfileTraits("rpi4", "aarch64", Set.of("neon", "asimd")),
-            new ProfileTraits("rpi5", "aarch64", Set.of("neon", "asimd", "asimddp")),
-            new ProfileTraits("jetson-orin-nano", "aarch64", Set.of("neon", "asimd", "asimddp", "cuda")),
-            new ProfileTraits("x86-avx2-gateway", "x86_64", Set.of("sse4_2", "avx", "avx2", "fma")),
-            new ProfileTraits("x86-avx512-vnni-server", "x86_64",
-                    Set.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512_vnni")),
-            new ProfileTraits("generic-x86_64", "x86_64", Set.of()),
-            new ProfileTraits("generic-aarch64", "aarch64", Set.of()));
+    /** Every profile of the built-in catalog. */
+    public static final List<ProfileTraits> ALL = fromCatalog(loadDefaultCatalog());
 
     private KnownProfiles() {
+    }
+
+    public static List<ProfileTraits> fromCatalog(ProfileCatalog catalog) {
+        return catalog.profiles().stream().map(KnownProfiles::traits).toList();
+    }
+
+    public static ProfileTraits traits(DeviceProfile profile) {
+        return new ProfileTraits(profile.id(), profile.architecture(), profile.cpuFeatures());
     }
 
     public static Optional<ProfileTraits> byId(String id) {
@@ -29,5 +32,14 @@ public final class KnownProfiles {
 
     public static List<String> ids() {
         return ALL.stream().map(ProfileTraits::id).toList();
+    }
+
+    private static ProfileCatalog loadDefaultCatalog() {
+        try {
+            return ProfileCatalog.loadDefault();
+        } catch (EdgeLoopException e) {
+            // The catalog ships inside the device-profiles jar; failing to read it is a build defect.
+            throw new IllegalStateException("the built-in device-profile catalog is broken: " + e.describe(), e);
+        }
     }
 }
