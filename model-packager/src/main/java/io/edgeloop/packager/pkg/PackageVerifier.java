@@ -177,7 +177,7 @@ public final class PackageVerifier {
     }
 
     /** Refuses unlisted entries from the central directory alone, before inflating any of them. */
-    private static void requireListed(List<String> names, Manifest manifest) throws PackageException {
+    private void requireListed(List<String> names, Manifest manifest) throws PackageException {
         Set<String> allowed = allowedNames(manifest);
         for (String name : names) {
             if (!allowed.contains(name)) {
@@ -185,11 +185,21 @@ public final class PackageVerifier {
                         "entry '" + name + "' is not listed in the manifest");
             }
         }
+        long declaredTotal = 0;
         for (FileEntry file : manifest.files()) {
+            declaredTotal += file.size();
             if (!names.contains(file.path())) {
                 throw new PackageException(ErrorCode.PACKAGE_MISSING_ENTRY,
                         "the manifest lists '" + file.path() + "' but the package does not hold it");
             }
+            if (file.size() > options.maxEntryBytes()) {
+                throw new PackageException(ErrorCode.PACKAGE_ENTRY_TOO_LARGE, "entry '" + file.path() + "' declares "
+                        + file.size() + " bytes, more than the per-entry limit of " + options.maxEntryBytes());
+            }
+        }
+        if (declaredTotal > options.maxTotalBytes()) {
+            throw new PackageException(ErrorCode.PACKAGE_ENTRY_TOO_LARGE, "the manifest declares " + declaredTotal
+                    + " bytes in all, more than the package's total size limit of " + options.maxTotalBytes());
         }
     }
 
@@ -256,7 +266,14 @@ public final class PackageVerifier {
         long limit = Math.min(file.size(), Math.min(options.maxEntryBytes(), remaining));
         String reason = limit == file.size() ? "its declared size in the manifest"
                 : limit == options.maxEntryBytes() ? "the per-entry limit" : "the package's total size limit";
-        BoundedCopy.Result result = BoundedCopy.copy(name, in, null, limit, reason);
+        BoundedCopy.Result result;
+        try {
+            result = BoundedCopy.copy(name, in, null, limit, reason);
+        } catch (ZipException e) {
+            // Damaged deflate data or a CRC failure: the bytes are not the ones that were signed.
+            throw new PackageException(ErrorCode.PACKAGE_HASH_MISMATCH, "entry '" + name
+                    + "' cannot be inflated to the signed content: " + e.getMessage(), e);
+        }
         if (result.size() != file.size()) {
             throw new PackageException(ErrorCode.PACKAGE_HASH_MISMATCH, "entry '" + name + "' has " + result.size()
                     + " bytes but the manifest declares " + file.size());
