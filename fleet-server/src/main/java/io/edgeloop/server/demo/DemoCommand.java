@@ -1,6 +1,8 @@
 package io.edgeloop.server.demo;
 
 import io.edgeloop.packager.data.DatasetLoader;
+import io.edgeloop.packager.pkg.DenseInt8Quantizer;
+import io.edgeloop.packager.quantize.CalibrationOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,6 +54,6 @@ public final class DemoCommand implements Callable<Integer> {
     /** The stages that exist, in loop order. Wiring is explicit: add a stage here. */
     static List<DemoStage> stages() {
         DatasetLoader datasets = DatasetLoader.fromEnvironment();
-        return List.of(new PackageStage(null, null, datasets));
+        return List.of(new PackageStage(null, new DenseInt8Quantizer(CalibrationOptions.DEFAULT, System.err), datasets));
     }
 }

@@ -1,10 +1,9 @@
 package io.edgeloop.packager.cli;
 
-import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.data.DatasetLoader;
-import io.edgeloop.packager.onnx.OnnxModel;
+import io.edgeloop.packager.pkg.DenseInt8Quantizer;
+import io.edgeloop.packager.quantize.CalibrationOptions;
 import io.edgeloop.protocol.EdgeLoopException;
-import io.edgeloop.protocol.ErrorCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,7 +31,7 @@ public final class PackagerMain {
         DatasetLoader datasets = DatasetLoader.fromEnvironment();
         CommandLine cli = new CommandLine(new PackagerMain())
                 .addSubcommand(new KeygenCommand())
-                .addSubcommand(new PackCommand(PackagerMain::int8QuantizerNotBuilt, datasets))
+                .addSubcommand(new PackCommand(new DenseInt8Quantizer(CalibrationOptions.DEFAULT, System.err), datasets))
                 .addSubcommand(new InspectCommand())
                 .addSubcommand(new VerifyCommand());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -43,10 +42,5 @@ public final class PackagerMain {
             throw e;
         });
         return cli;
-    }
-
-    /** Stands in until the quantize package's planner is wired in here. */
-    private static OnnxModel int8QuantizerNotBuilt(OnnxModel fp32, Dataset calibration) throws EdgeLoopException {
-        throw new EdgeLoopException(ErrorCode.QUANTIZATION_FAILED, "int8 quantization is not available in this build");
     }
 }
