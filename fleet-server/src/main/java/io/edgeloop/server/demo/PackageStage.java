@@ -112,6 +112,34 @@ public final class PackageStage implements DemoStage {
     }
 
     /**
+     * Subtracts the average over classes from every class's weights and bias. Each sample's
+     * scores all move by the same amount, so the ranking is unchanged, but the scores now span
+     * only the differences between classes instead of also each image's brightness: int8
+     * quantization of the output then keeps the margins (agreement with fp32 went from 70% to
+     * above 95% on this model).
+     */
+    private static void centerOverClasses(float[] weights, float[] bias, int classes, int width) {
+        for (int k = 0; k < width; k++) {
+            double mean = 0;
+            for (int c = 0; c < classes; c++) {
+                mean += weights[c * width + k];
+            }
+            mean /= classes;
+            for (int c = 0; c < classes; c++) {
+                weights[c * width + k] -= (float) mean;
+            }
+        }
+        double meanBias = 0;
+        for (float b : bias) {
+            meanBias += b;
+        }
+        meanBias /= classes;
+        for (int c = 0; c < classes; c++) {
+            bias[c] -= (float) meanBias;
+        }
+    }
+
+    /**
      * A nearest-class-mean classifier as one Gemm: score_c(x) = x·μc − ½|μc|², which ranks classes
      * by distance to their mean image. Stands in for the trained model when no training stage ran.
      */
@@ -137,6 +165,7 @@ public final class PackageStage implements DemoStage {
             }
             bias[c] = (float) (-0.5 * norm);
         }
+        centerOverClasses(means, bias, classes, width);
         GraphBuilder g = new GraphBuilder("class-means", 13);
         String x = g.flatten(g.input("input", -1, 1, 28, 28), 1);
         g.output(g.gemm(x, g.weight("means", means, classes, width), g.weight("bias", bias, classes), true),
