@@ -1,5 +1,8 @@
 package io.edgeloop.server.demo;
 
+import io.edgeloop.packager.data.DatasetLoader;
+import io.edgeloop.packager.pkg.DenseInt8Quantizer;
+import io.edgeloop.packager.quantize.CalibrationOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,7 +22,6 @@ public final class DemoCommand implements Callable<Integer> {
     /** Stages of DESIGN.md's loop not built yet; each later issue moves its entry into stages(). */
     static final List<String> COMING = List.of(
             "train on Fashion-MNIST (DJL/PyTorch), record the run, register v1",
-            "quantize int8, evaluate, sign an .elpkg package",
             "serve the package from an edge agent over KServe v2, report drift and health",
             "roll out over MQTT with health gates; retrain on drift");
 
@@ -51,6 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The stages that exist, in loop order. Wiring is explicit: add a stage here. */
     static List<DemoStage> stages() {
-        return List.of();
+        DatasetLoader datasets = DatasetLoader.fromEnvironment();
+        return List.of(new PackageStage(null, new DenseInt8Quantizer(CalibrationOptions.DEFAULT, System.err), datasets));
     }
 }
