@@ -1,6 +1,7 @@
 package io.edgeloop.packager.cli;
 
 import io.edgeloop.packager.data.DatasetLoader;
+import io.edgeloop.packager.eval.EvaluatorOptions;
 import io.edgeloop.packager.pkg.DenseInt8Quantizer;
 import io.edgeloop.packager.quantize.CalibrationOptions;
 import io.edgeloop.protocol.EdgeLoopException;
@@ -33,7 +34,8 @@ public final class PackagerMain {
                 .addSubcommand(new KeygenCommand())
                 .addSubcommand(new PackCommand(new DenseInt8Quantizer(CalibrationOptions.DEFAULT, System.err), datasets))
                 .addSubcommand(new InspectCommand())
-                .addSubcommand(new VerifyCommand());
+                .addSubcommand(new VerifyCommand())
+                .addSubcommand(new EvalCommand(datasets, EvaluatorOptions.DEFAULT));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof EdgeLoopException ele) {
                 cmd.getErr().println(ele.describe());
