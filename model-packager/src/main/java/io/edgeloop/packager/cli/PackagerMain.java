@@ -1,6 +1,7 @@
 package io.edgeloop.packager.cli;
 
 import io.edgeloop.packager.data.DatasetLoader;
+import io.edgeloop.packager.eval.EvaluatorOptions;
 import io.edgeloop.packager.pkg.DenseInt8Quantizer;
 import io.edgeloop.packager.pkg.PlannedInt8Quantizer;
 import io.edgeloop.packager.quantize.CpuFeatures;
@@ -41,7 +42,8 @@ public final class PackagerMain {
                                 new PlanApplier(CpuFeatures.needsReducedRange()), System.err)),
                         new DenseInt8Quantizer(PlannerOptions.DEFAULT.calibration(), System.err), datasets))
                 .addSubcommand(new InspectCommand())
-                .addSubcommand(new VerifyCommand());
+                .addSubcommand(new VerifyCommand())
+                .addSubcommand(new EvalCommand(datasets, EvaluatorOptions.DEFAULT));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof EdgeLoopException ele) {
                 cmd.getErr().println(ele.describe());
