@@ -27,14 +27,12 @@ class QuantizersTest {
     private static OnnxModel mlp;
     private static OnnxModel cnn;
     private static Dataset calibration;
-    private static Dataset test;
 
     @BeforeAll
     static void fixtures() throws Exception {
         mlp = TestModels.mlp(11);
         cnn = TestModels.cnn(12);
         calibration = TestModels.train().head(60_000).select(range(50_000, 50_256), "calibration");
-        test = TestModels.test().head(1000);
     }
 
     @Test
@@ -42,12 +40,12 @@ class QuantizersTest {
         OnnxModel q = new DynamicQuantizer(false).quantize(mlp);
         assertTrue(q.operatorCensus().containsKey("MatMulInteger"), q.operatorCensus().toString());
         assertFalse(q.operatorCensus().containsKey("Gemm"));
-        assertSmallAndAgreeing(mlp, q, 0.30, 0.98);
+        QuantizersTestSupport.assertSmallAndAgreeing(mlp, q, 0.30, 0.98);
     }
 
     @Test
     void dynamicPerChannelRuns() throws Exception {
-        assertSmallAndAgreeing(mlp, new DynamicQuantizer(true).quantize(mlp), 0.30, 0.98);
+        QuantizersTestSupport.assertSmallAndAgreeing(mlp, new DynamicQuantizer(true).quantize(mlp), 0.30, 0.98);
     }
 
     @Test
@@ -55,20 +53,20 @@ class QuantizersTest {
         OnnxModel q = staticQdq(mlp, QdqOptions.DENSE_OPS, false, CalibrationOptions.DEFAULT);
         assertEquals(3, q.operatorCensus().get("Gemm"));
         assertTrue(q.operatorCensus().get("QuantizeLinear") >= 3, q.operatorCensus().toString());
-        assertSmallAndAgreeing(mlp, q, 0.30, 0.98);
+        QuantizersTestSupport.assertSmallAndAgreeing(mlp, q, 0.30, 0.98);
     }
 
     @Test
     void staticPercentilePerChannelMlp() throws Exception {
         OnnxModel q = staticQdq(mlp, QdqOptions.DENSE_OPS, true, CalibrationOptions.percentile(99.99));
-        assertSmallAndAgreeing(mlp, q, 0.30, 0.98);
+        QuantizersTestSupport.assertSmallAndAgreeing(mlp, q, 0.30, 0.98);
     }
 
     @Test
     void staticCnnAllOpsPerChannel() throws Exception {
         OnnxModel q = staticQdq(cnn, QdqOptions.SUPPORTED_OPS, true, CalibrationOptions.DEFAULT);
         assertTrue(q.operatorCensus().get("DequantizeLinear") >= 8, q.operatorCensus().toString());
-        assertSmallAndAgreeing(cnn, q, 0.30, 0.97);
+        QuantizersTestSupport.assertSmallAndAgreeing(cnn, q, 0.30, 0.97);
     }
 
     @Test
@@ -76,7 +74,7 @@ class QuantizersTest {
         OnnxModel q = staticQdq(cnn, QdqOptions.DENSE_OPS, false, CalibrationOptions.percentile(99.9));
         assertTrue(q.initializer("conv1.weight").isPresent());
         assertFalse(q.initializer("fc1.weight").isPresent());
-        assertSmallAndAgreeing(cnn, q, 0.35, 0.97);
+        QuantizersTestSupport.assertSmallAndAgreeing(cnn, q, 0.35, 0.97);
     }
 
     @Test
@@ -112,21 +110,6 @@ class QuantizersTest {
         StaticQdqQuantizer q = new StaticQdqQuantizer(QdqOptions.of(ops, perChannel));
         Map<String, ActivationRange> ranges = new Calibrator(co, QUIET).calibrate(m, q.tensorsToCalibrate(m), calibration);
         return q.quantize(m, ranges);
-    }
-
-    static void assertSmallAndAgreeing(OnnxModel fp32, OnnxModel int8, double maxRatio, double minAgreement) throws Exception {
-        double ratio = (double) int8.sizeBytes() / fp32.sizeBytes();
-        assertTrue(ratio <= maxRatio, "size ratio " + ratio);
-        int[] a;
-        int[] b;
-        try (OrtRunner r = new OrtRunner(fp32, RunnerOptions.DEFAULT)) {
-            a = Predictions.argmax(Predictions.outputs(r, fp32.inputs().get(0), test, 64));
-        }
-        try (OrtRunner r = new OrtRunner(int8, RunnerOptions.DEFAULT)) {
-            b = Predictions.argmax(Predictions.outputs(r, int8.inputs().get(0), test, 64));
-        }
-        double agreement = Predictions.agreement(a, b);
-        assertTrue(agreement >= minAgreement, "top-1 agreement " + agreement);
     }
 
     static int[] range(int from, int to) {
