@@ -1,0 +1,136 @@
+package io.edgeloop.packager.baseline;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Accumulates reference samples (inputs, model outputs and, when known, labels) and builds a
+ * {@link DriftBaseline}. Feed it the model's softmax outputs on a labelled reference set.
+ */
+public final class BaselineBuilder {
+    public static final int DEFAULT_BINS = 10;
+    public static final int MAX_REFERENCE = 1000;
+    private static final double[] CONFIDENCE_EDGES = {0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99};
+
+    private final InputSummary summary;
+    private final List<String> classes;
+    private final int bins;
+    private final List<double[]> features = new ArrayList<>();
+    private final long[] predictedCounts;
+    private final long[] confidenceCounts = new long[CONFIDENCE_EDGES.length + 1];
+    private double confidenceSum;
+    private long labelled;
+    private long correct;
+
+    public BaselineBuilder(InputSummary summary, List<String> classes, int bins) {
+        if (bins < 2) {
+            throw new IllegalArgumentException("a baseline needs at least 2 bins, not " + bins);
+        }
+        this.summary = summary;
+        this.classes = List.copyOf(classes);
+        this.bins = bins;
+        this.predictedCounts = new long[classes.size()];
+    }
+
+    /**
+     * Adds one reference sample.
+     *
+     * @param input         the sample's values ({@code width} values from {@code offset})
+     * @param probabilities the model's class probabilities for it
+     * @param label         the true class, or -1 when unknown
+     */
+    public void add(float[] input, int offset, int width, float[] probabilities, int label) {
+        features.add(summary.summarize(input, offset, width));
+        int top = argmax(probabilities);
+        predictedCounts[top]++;
+        double confidence = probabilities[top];
+        confidenceSum += confidence;
+        confidenceCounts[binOf(CONFIDENCE_EDGES, confidence)]++;
+        if (label >= 0) {
+            labelled++;
+            if (label == top) {
+                correct++;
+            }
+        }
+    }
+
+    public DriftBaseline build() {
+        int n = features.size();
+        if (n == 0) {
+            throw new IllegalStateException("no reference samples were added");
+        }
+        List<FeatureBaseline> inputs = new ArrayList<>();
+        for (int f = 0; f < summary.names().size(); f++) {
+            double[] column = new double[n];
+            for (int i = 0; i < n; i++) {
+                column[i] = features.get(i)[f];
+            }
+            inputs.add(feature(summary.names().get(f), column));
+        }
+        OutputBaseline outputs = new OutputBaseline(classes, fractions(predictedCounts, n), CONFIDENCE_EDGES.clone(),
+                fractions(confidenceCounts, n), confidenceSum / n, labelled == 0 ? Double.NaN : (double) correct / labelled);
+        return new DriftBaseline(n, summary.isTabular(), inputs, outputs);
+    }
+
+    private FeatureBaseline feature(String name, double[] column) {
+        double[] sorted = column.clone();
+        Arrays.sort(sorted);
+        double mean = Arrays.stream(sorted).average().orElse(0);
+        double var = Arrays.stream(sorted).map(v -> (v - mean) * (v - mean)).sum() / sorted.length;
+        double[] edges = quantileEdges(sorted);
+        long[] counts = new long[edges.length + 1];
+        for (double v : column) {
+            counts[binOf(edges, v)]++;
+        }
+        return new FeatureBaseline(name, mean, Math.sqrt(var), edges, fractions(counts, column.length), subsample(sorted));
+    }
+
+    /** Distinct quantile cut points; ties collapse so a constant feature has one bin, not ten empty ones. */
+    private double[] quantileEdges(double[] sorted) {
+        double[] edges = new double[bins - 1];
+        int count = 0;
+        for (int b = 1; b < bins; b++) {
+            double q = sorted[Math.min(sorted.length - 1, (int) Math.floor((double) b * sorted.length / bins))];
+            if (count == 0 || q > edges[count - 1]) {
+                edges[count++] = q;
+            }
+        }
+        return Arrays.copyOf(edges, count);
+    }
+
+    private static double[] subsample(double[] sorted) {
+        if (sorted.length <= MAX_REFERENCE) {
+            return sorted;
+        }
+        // Seeded, so a package rebuilt from the same data has the same baseline.
+        SplittableRandom random = new SplittableRandom(42);
+        double[] out = random.ints(MAX_REFERENCE, 0, sorted.length).mapToDouble(i -> sorted[i]).toArray();
+        Arrays.sort(out);
+        return out;
+    }
+
+    static int binOf(double[] edges, double value) {
+        int i = Arrays.binarySearch(edges, value);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    private static double[] fractions(long[] counts, long total) {
+        double[] out = new double[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            out[i] = (double) counts[i] / total;
+        }
+        return out;
+    }
+
+    private static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
