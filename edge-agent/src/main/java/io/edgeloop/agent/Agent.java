@@ -1,0 +1,230 @@
+package io.edgeloop.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.agent.api.AdminApi;
+import io.edgeloop.agent.api.AgentMetrics;
+import io.edgeloop.agent.api.HttpApiServer;
+import io.edgeloop.agent.api.KServeApi;
+import io.edgeloop.agent.buffer.AgentDb;
+import io.edgeloop.agent.buffer.CaptureBuffer;
+import io.edgeloop.agent.buffer.TelemetryOutbox;
+import io.edgeloop.agent.config.AgentOptions;
+import io.edgeloop.agent.drift.DriftResult;
+import io.edgeloop.agent.engine.EngineRegistry;
+import io.edgeloop.agent.health.HealthMonitor;
+import io.edgeloop.agent.health.HealthSnapshot;
+import io.edgeloop.agent.serving.InferenceService;
+import io.edgeloop.agent.serving.ModelLoader;
+import io.edgeloop.agent.serving.ModelRegistry;
+import io.edgeloop.agent.store.ModelDescriptor;
+import io.edgeloop.agent.store.ModelInstaller;
+import io.edgeloop.agent.store.ModelStore;
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running agent: every component constructed explicitly, in dependency order, and closed in
+ * reverse. {@link #close()} drains in-flight requests first (readiness goes false, new requests
+ * answer 503, queued ones finish) up to the drain timeout.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AgentOptions options;
+    private final AgentDb db;
+    private final TelemetryOutbox outbox;
+    private final CaptureBuffer capture;
+    private final EngineRegistry engines;
+    private final ModelStore store;
+    private final ModelRegistry registry;
+    private final HealthMonitor health;
+    private final Vertx vertx;
+    private final HttpApiServer http;
+    private final ScheduledExecutorService housekeeping;
+    private volatile boolean ready;
+
+    private Agent(AgentOptions options, Optional<Path> artifact, List<InstallerFactory> installers) throws Exception {
+        this.options = options;
+        this.db = new AgentDb(options.buffer());
+        boolean started = false;
+        EngineRegistry createdEngines = null;
+        ModelRegistry createdRegistry = null;
+        Vertx createdVertx = null;
+        try {
+            this.outbox = new TelemetryOutbox(db);
+            this.capture = new CaptureBuffer(db, System::currentTimeMillis);
+            this.engines = createdEngines = EngineRegistry.discover();
+            this.store = new ModelStore(options.store());
+            ModelLoader loader = new ModelLoader(store, engines, options.engine(), options.batch(), options.drift(),
+                    this::onDrift);
+            this.registry = createdRegistry = new ModelRegistry(loader);
+            if (artifact.isPresent()) {
+                ModelDescriptor installed = install(artifact.get(), installers);
+                if (!store.active(installed.name()).map(installed.version()::equals).orElse(false)) {
+                    store.activate(installed.name(), installed.version());
+                }
+            }
+            registry.loadActive();
+            if (registry.names().isEmpty()) {
+                LOG.warn("no model is installed yet; serving health endpoints only until one is activated");
+            }
+            this.health = new HealthMonitor(options.dataDir(), registry::activeVersions, registry::shadowVersions);
+            InferenceService service = new InferenceService(registry, health, capture);
+            PrometheusMeterRegistry metrics = AgentMetrics.create(health, registry, capture);
+            this.vertx = createdVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
+                    Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()))));
+            this.http = new HttpApiServer(vertx, options.api(), new KServeApi(service, options.api(), () -> ready),
+                    new AdminApi(vertx, registry, health), metrics);
+            this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "agent-housekeeping");
+                t.setDaemon(true);
+                return t;
+            });
+            housekeeping.scheduleWithFixedDelay(this::reportHealth, 60, 60, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(this::sweepCaptures, 10, 600, TimeUnit.SECONDS);
+            ready = true;
+            started = true;
+        } finally {
+            if (!started) {
+                if (createdVertx != null) {
+                    createdVertx.close();
+                }
+                if (createdRegistry != null) {
+                    createdRegistry.close();
+                }
+                if (createdEngines != null) {
+                    createdEngines.close();
+                }
+                db.close();
+            }
+        }
+    }
+
+    /** Builds an installer for an artifact, given the store. */
+    @FunctionalInterface
+    public interface InstallerFactory {
+        ModelInstaller create(ModelStore store);
+    }
+
+    /** Starts an agent; installs and activates {@code artifact} first when given (standalone mode). */
+    public static Agent start(AgentOptions options, Optional<Path> artifact, List<InstallerFactory> installers)
+            throws Exception {
+        long t0 = System.nanoTime();
+        Agent agent = new Agent(options, artifact, installers);
+        LOG.info("agent ready on port {} in {} ms, serving {}", agent.port(), (System.nanoTime() - t0) / 1_000_000,
+                agent.registry.activeVersions());
+        return agent;
+    }
+
+    private ModelDescriptor install(Path artifact, List<InstallerFactory> installers) throws EdgeLoopException {
+        for (InstallerFactory factory : installers) {
+            ModelInstaller installer = factory.create(store);
+            if (installer.accepts(artifact)) {
+                return installer.install(artifact);
+            }
+        }
+        throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "cannot install " + artifact
+                + ": expected a signed .elpkg package or an .onnx model file");
+    }
+
+    private void onDrift(DriftResult result) {
+        LOG.info("drift window {} of {} {}: {}", result.windowIndex(), result.model(), result.version(),
+                result.drifted() ? "DRIFT " + result.reasons() : "no drift");
+        enqueue("drift", result);
+    }
+
+    private void reportHealth() {
+        HealthSnapshot snapshot = health.snapshot();
+        enqueue("health", snapshot);
+    }
+
+    private void enqueue(String stream, Object message) {
+        try {
+            outbox.append(stream, JSON.writeValueAsBytes(message));
+        } catch (EdgeLoopException e) {
+            LOG.warn("telemetry not stored: {}", e.describe());
+        } catch (Exception e) {
+            LOG.warn("telemetry not encoded: {}", e.toString());
+        }
+    }
+
+    private void sweepCaptures() {
+        try {
+            int deleted = capture.sweep();
+            if (deleted > 0) {
+                LOG.info("retention removed {} captures", deleted);
+            }
+        } catch (EdgeLoopException e) {
+            LOG.warn("capture retention failed: {}", e.describe());
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public boolean ready() {
+        return ready;
+    }
+
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    public HealthMonitor health() {
+        return health;
+    }
+
+    public CaptureBuffer capture() {
+        return capture;
+    }
+
+    public TelemetryOutbox outbox() {
+        return outbox;
+    }
+
+    public ModelStore store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        ready = false;
+        long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+        while (registry.inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (registry.inFlight() > 0) {
+            LOG.warn("{} requests still in flight after the drain timeout", registry.inFlight());
+        }
+        housekeeping.shutdownNow();
+        http.close();
+        registry.close();
+        engines.close();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("vert.x close: {}", e.toString());
+        }
+        db.close();
+        LOG.info("agent stopped");
+    }
+}

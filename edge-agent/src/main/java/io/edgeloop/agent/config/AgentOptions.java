@@ -1,0 +1,48 @@
+package io.edgeloop.agent.config;
+
+import io.edgeloop.agent.api.ApiOptions;
+import io.edgeloop.agent.batch.BatchOptions;
+import io.edgeloop.agent.buffer.BufferOptions;
+import io.edgeloop.agent.buffer.SyncPolicy;
+import io.edgeloop.agent.drift.DriftOptions;
+import io.edgeloop.agent.engine.EngineOptions;
+import io.edgeloop.agent.store.StoreOptions;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Every component's options, typed and validated once at start-up from {@link AgentConfig}.
+ *
+ * @param publicKey the package publisher's public key file, or null (packages then cannot be
+ *                  installed)
+ */
+public record AgentOptions(Path dataDir, Path publicKey, String deviceId, ApiOptions api, EngineOptions engine,
+                           BatchOptions batch, StoreOptions store, BufferOptions buffer, DriftOptions drift,
+                           Duration drainTimeout) {
+    public static final String DEFAULT_DATA_DIR = "/var/lib/edgeloop";
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Converts and validates; throws IllegalArgumentException naming the bad setting. */
+    public static AgentOptions from(AgentConfig c) {
+        Path dataDir = Path.of(c.dataDir()).toAbsolutePath();
+        SyncPolicy sync;
+        try {
+            sync = SyncPolicy.valueOf(c.buffer().sync().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("buffer.sync must be ALWAYS, INTERVAL or NEVER, not '" + c.buffer().sync() + "'");
+        }
+        return new AgentOptions(dataDir, c.publicKey() == null ? null : Path.of(c.publicKey()), c.deviceId(),
+                new ApiOptions(c.http().host(), c.http().port(), c.http().bodyLimitBytes()),
+                new EngineOptions(c.engine().intraOpThreads(), c.engine().preferredEngines()),
+                new BatchOptions(c.batch().maxBatch(), Duration.ofNanos(c.batch().maxDelayMicros() * 1000),
+                        c.batch().queueCapacity(), c.batch().workers()),
+                new StoreOptions(dataDir.resolve("models"), c.store().keepPrevious()),
+                new BufferOptions(dataDir.resolve("db"), sync, Duration.ofMillis(c.buffer().syncIntervalMillis()),
+                        c.buffer().captureSampleRate(), c.buffer().captureQuotaBytes(),
+                        Duration.ofHours(c.buffer().captureMaxAgeHours())),
+                new DriftOptions(c.drift().windowSize(), c.drift().minSamples(), c.drift().ksAlpha(),
+                        c.drift().psiThreshold(), c.drift().outputPsiThreshold(), c.drift().feedbackCapacity()),
+                Duration.ofMillis(c.shutdown().drainTimeoutMillis()));
+    }
+}
