@@ -24,7 +24,7 @@ public final class HttpApiServer implements AutoCloseable {
                          PrometheusMeterRegistry metrics) throws InterruptedException, ExecutionException, TimeoutException {
         this.vertx = vertx;
         Router router = Router.router(vertx);
-        router.post().handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()).setHandleFileUploads(false));
+        router.route().handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()).setHandleFileUploads(false));
         kserve.mount(router);
         admin.mount(router);
         router.get("/metrics").handler(ctx -> ctx.response()
