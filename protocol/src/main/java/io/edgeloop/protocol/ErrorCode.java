@@ -47,6 +47,11 @@ public enum ErrorCode {
     EVALUATION_GATE_FAILED("The candidate is worse than production beyond the tolerance; it was not promoted."),
     STORAGE_FAILED("Local storage failed (disk full or corrupt); free space or check the data directory."),
 
+    // Devices
+    PROFILE_CATALOG_INVALID("A device profile file is malformed or misses a field; fix the named file and field."),
+    HARDWARE_PROBE_FAILED("The hardware could not be read (/proc/cpuinfo, /proc/meminfo); check the probe root and permissions."),
+    NO_DEVICE_PROFILE("No device profile suits this hardware; add a generic profile for its architecture to the catalog."),
+
     INTERNAL("An unexpected error; see the log and report it.");
 
     private final String advice;

@@ -1,0 +1,154 @@
+package io.edgeloop.packager.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgeloop.packager.data.Dataset;
+import io.edgeloop.packager.data.DatasetLoader;
+import io.edgeloop.packager.onnx.OnnxModel;
+import io.edgeloop.packager.pkg.Int8Quantizer;
+import io.edgeloop.packager.pkg.Lineage;
+import io.edgeloop.packager.pkg.Manifest;
+import io.edgeloop.packager.pkg.ManifestJson;
+import io.edgeloop.packager.pkg.PackageBuilder;
+import io.edgeloop.packager.pkg.PackageWriter;
+import io.edgeloop.packager.pkg.Preprocessing;
+import io.edgeloop.packager.pkg.Variant;
+import io.edgeloop.packager.pkg.VariantConstraints;
+import io.edgeloop.packager.sign.ManifestSigner;
+import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.profiles.catalog.DeviceProfile;
+import io.edgeloop.profiles.catalog.Precision;
+import io.edgeloop.profiles.catalog.ProfileCatalog;
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code edgeloop pack MODEL.onnx}: measures the model (and its int8 variant with
+ * {@code --quantize int8}) on reference data, builds the drift baseline and writes a signed
+ * {@code .elpkg}. Progress goes to stderr, the summary to stdout.
+ */
+@Command(name = "pack",
+        description = "Build a signed .elpkg package from an ONNX model, optionally with an int8 variant.")
+final class PackCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Parameters(paramLabel = "MODEL", description = "The fp32 ONNX model.")
+    Path model;
+
+    @Option(names = "--name", required = true, description = "Model name (lower-case letters, digits, '.', '_', '-').")
+    String name;
+
+    @Option(names = "--version", required = true, description = "Semantic version, e.g. 1.0.0.")
+    String version;
+
+    @Option(names = "--key", required = true, paramLabel = "NAME.key", description = "Ed25519 private key from 'edgeloop keygen'.")
+    Path key;
+
+    @Option(names = "--out", description = "Package file (default: NAME-VERSION.elpkg).")
+    Path out;
+
+    @Option(names = "--quantize", paramLabel = "int8", description = "Add a quantized variant; only int8 is supported.")
+    String quantize;
+
+    @Option(names = "--calibration", paramLabel = "DATASET", description = "Calibration data for --quantize (default: ${DEFAULT-VALUE}).")
+    String calibration = "fashion-mnist:train";
+
+    @Option(names = "--calibration-samples", description = "Calibration samples used (default: ${DEFAULT-VALUE}).")
+    int calibrationSamples = 500;
+
+    @Option(names = "--reference", paramLabel = "DATASET",
+            description = "Labelled data for metrics and the drift baseline (default: ${DEFAULT-VALUE}).")
+    String reference = "fashion-mnist:test";
+
+    @Option(names = "--reference-samples", description = "Reference samples used (default: ${DEFAULT-VALUE}).")
+    int referenceSamples = 2000;
+
+    @Option(names = "--training-run", description = "Lineage: the training run that produced the model.")
+    String trainingRun;
+
+    @Option(names = "--parent-version", description = "Lineage: the version this one replaces.")
+    String parentVersion;
+
+    @Option(names = "--json", description = "Print the summary as JSON.")
+    boolean json;
+
+    private final Int8Quantizer quantizer;
+    private final DatasetLoader datasets;
+
+    PackCommand(Int8Quantizer quantizer, DatasetLoader datasets) {
+        this.quantizer = quantizer;
+        this.datasets = datasets;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Manifest.isSemanticVersion(version)) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "--version '" + version + "' is not a semantic version like 1.0.0");
+        }
+        if (quantize != null && !quantize.equals("int8")) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "--quantize supports int8, not '" + quantize + "'");
+        }
+        Path target = out != null ? out : Path.of(name + "-" + version + ".elpkg");
+        ManifestSigner signer = new ManifestSigner(KeyPairFiles.loadPair(key));
+        OnnxModel fp32 = OnnxModel.load(model);
+        List<PackageBuilder.VariantSource> variants = new ArrayList<>();
+        variants.add(new PackageBuilder.VariantSource("fp32", "fp32", fp32, VariantConstraints.ANY));
+        if (quantize != null) {
+            Dataset calib = datasets.load(calibration).head(calibrationSamples);
+            spec.commandLine().getErr().printf("pack: quantizing to int8 with %d samples of %s%n", calib.size(), calibration);
+            variants.add(new PackageBuilder.VariantSource("int8", "int8", quantizer.quantize(fp32, calib), int8Constraints()));
+        }
+        Dataset ref = datasets.load(reference).head(referenceSamples);
+        PackageBuilder builder = new PackageBuilder(PackageBuilder.Options.DEFAULTS, new PackageWriter(), System.err);
+        Manifest manifest = builder.build(new PackageBuilder.Request(name, version, variants, ref,
+                preprocessing(fp32), new Lineage(trainingRun, null, parentVersion, "edgeloop pack")), signer, target);
+        printSummary(spec.commandLine().getOut(), target, manifest, signer.keyId());
+        return 0;
+    }
+
+    /** Clients send 8-bit pixels scaled to [0, 1], as images (NCHW) or flattened rows (NC) as the model takes them. */
+    static Preprocessing preprocessing(OnnxModel model) {
+        int rank = model.inputs().get(0).shape().size();
+        return rank == 4 ? Preprocessing.IMAGE_UNIT_SCALE : new Preprocessing(Preprocessing.IMAGE_UNIT_SCALE.scale(), "NC");
+    }
+
+    /** int8 is named for the device classes that prefer it (an int8 dot product in hardware). */
+    static VariantConstraints int8Constraints() throws EdgeLoopException {
+        List<String> ids = ProfileCatalog.loadDefault().profiles().stream()
+                .filter(p -> p.preferredPrecision() == Precision.INT8).map(DeviceProfile::id).toList();
+        return new VariantConstraints(ids, null, List.of());
+    }
+
+    private void printSummary(PrintWriter out, Path target, Manifest m, String keyId) {
+        if (json) {
+            ObjectNode node = ManifestJson.mapper().createObjectNode().put("package", target.toString())
+                    .put("name", m.name()).put("version", m.version()).put("keyId", keyId)
+                    .put("recommendedVariant", m.metrics().recommendedVariant());
+            ArrayNode variants = node.putArray("variants");
+            for (Variant v : m.variants()) {
+                ObjectNode vn = variants.addObject().put("id", v.id()).put("file", v.file());
+                vn.set("metrics", ManifestJson.mapper().valueToTree(v.metrics()));
+                vn.set("profiles", ManifestJson.mapper().valueToTree(v.constraints().profiles()));
+            }
+            out.println(node);
+            return;
+        }
+        out.printf("packed %s %s into %s (signed by key %s)%n", m.name(), m.version(), target, keyId);
+        out.print(EvaluationTable.render(m));
+    }
+}

@@ -1,0 +1,234 @@
+package io.edgeloop.packager.pkg;
+
+import io.edgeloop.packager.baseline.BaselineBuilder;
+import io.edgeloop.packager.baseline.DriftBaseline;
+import io.edgeloop.packager.baseline.InputSummary;
+import io.edgeloop.packager.data.Dataset;
+import io.edgeloop.packager.onnx.OnnxModel;
+import io.edgeloop.packager.onnx.OrtRunner;
+import io.edgeloop.packager.onnx.RunnerOptions;
+import io.edgeloop.packager.onnx.TensorInfo;
+import io.edgeloop.packager.sign.ManifestSigner;
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The {@code pack} pipeline after quantization: runs every variant over the reference data in
+ * ONNX Runtime, records what each measured, builds the drift baseline from the fp32 outputs,
+ * and writes the signed package. Classifier outputs are made probabilities first (see
+ * {@link ProbabilityHead}), so the baseline and the device measure the same thing.
+ */
+public final class PackageBuilder {
+
+    /**
+     * @param accuracyTolerance how much accuracy a faster variant may lose and still be recommended
+     * @param batchSize         samples per inference call when evaluating
+     * @param latencyRuns       timed single-sample calls per variant
+     * @param intraOpThreads    ONNX Runtime threads while measuring
+     */
+    public record Options(double accuracyTolerance, int batchSize, int latencyRuns, int intraOpThreads) {
+        public static final double DEFAULT_ACCURACY_TOLERANCE = 0.01;
+        public static final Options DEFAULTS = new Options(DEFAULT_ACCURACY_TOLERANCE,
+                VariantEvaluator.Options.DEFAULT_BATCH_SIZE, VariantEvaluator.Options.DEFAULT_LATENCY_RUNS, 1);
+
+        public Options {
+            if (accuracyTolerance < 0 || batchSize < 1 || latencyRuns < 1 || intraOpThreads < 1) {
+                throw new IllegalArgumentException("package builder options must be positive");
+            }
+        }
+    }
+
+    /** One variant to package: its model and the device profiles it suits. */
+    public record VariantSource(String id, String precision, OnnxModel model, VariantConstraints constraints) {
+        public VariantSource {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(model, "model");
+        }
+    }
+
+    /**
+     * What to package. The first variant is the reference (fp32) the others are compared with
+     * and the baseline is computed from.
+     */
+    public record Request(String name, String version, List<VariantSource> variants, Dataset reference,
+                          Preprocessing preprocessing, Lineage lineage) {
+        public Request {
+            variants = List.copyOf(variants);
+            if (variants.isEmpty()) {
+                throw new IllegalArgumentException("a package needs at least one variant");
+            }
+            if (!reference.isClassification() || reference.size() == 0) {
+                throw new IllegalArgumentException("reference data must be a non-empty labelled classification set, not "
+                        + reference.name());
+            }
+        }
+    }
+
+    private final Options options;
+    private final PackageWriter writer;
+    private final PrintStream progress;
+
+    public PackageBuilder(Options options, PackageWriter writer, PrintStream progress) {
+        this.options = options;
+        this.writer = writer;
+        this.progress = progress;
+    }
+
+    /** Measures, writes the variant files beside {@code out}, and writes the signed package to {@code out}. */
+    public Manifest build(Request request, ManifestSigner signer, Path out) throws EdgeLoopException {
+        Dataset data = request.reference();
+        int classes = data.classNames().size();
+        VariantEvaluator evaluator = new VariantEvaluator(new VariantEvaluator.Options(options.batchSize(),
+                options.latencyRuns(), RunnerOptions.DEFAULT.withThreads(options.intraOpThreads())));
+        Path staging = staging(out);
+        try {
+            List<Variant> variants = new ArrayList<>();
+            List<FileEntry> files = new ArrayList<>();
+            Map<String, Path> sources = new LinkedHashMap<>();
+            VariantEvaluator.Evaluation reference = null;
+            OnnxModel referenceModel = null;
+            for (VariantSource source : request.variants()) {
+                OnnxModel model = withProbabilities(source.model(), data, classes);
+                progress.printf("pack: evaluating %s on %d samples of %s%n", source.id(), data.size(), data.name());
+                VariantEvaluator.Evaluation eval = evaluator.evaluate(model, data);
+                if (reference == null) {
+                    reference = eval;
+                    referenceModel = model;
+                }
+                String file = source.id().equals("fp32") ? "model.onnx" : "model." + source.id() + ".onnx";
+                Path path = staging.resolve(file);
+                model.save(path);
+                files.add(new FileEntry(file, model.sha256(), model.sizeBytes()));
+                sources.put(file, path);
+                variants.add(new Variant(source.id(), file, source.precision(), source.constraints(),
+                        new VariantMetrics(eval.metrics().accuracy(), eval.metrics().f1Macro(),
+                                eval == reference ? null : eval.agreementWith(reference),
+                                eval.latencyUsP50(), eval.throughputPerS(), model.sizeBytes())));
+                progress.printf("pack: %s accuracy %.4f, p50 %.0f us, %.0f samples/s, %d bytes%n", source.id(),
+                        eval.metrics().accuracy(), eval.latencyUsP50(), eval.throughputPerS(), model.sizeBytes());
+            }
+            Lineage lineage = request.lineage();
+            if (lineage.datasetSha256() == null) {
+                lineage = new Lineage(lineage.trainingRunId(), digest(data), lineage.parentVersion(), lineage.createdBy());
+            }
+            Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, request.name(), request.version(),
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), "onnx", files,
+                    specs(referenceModel.inputs()), specs(referenceModel.outputs()), request.preprocessing(),
+                    data.classNames(), variants,
+                    new MetricsSummary(data.name(), data.size(), recommend(variants)), lineage,
+                    baseline(data, reference.probabilities(), classes));
+            writer.write(out, manifest, sources, signer);
+            progress.printf("pack: wrote %s (%d bytes, key %s)%n", out, Files.size(out), signer.keyId());
+            return manifest;
+        } catch (IOException e) {
+            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot stage package files for " + out + ": " + e.getMessage(), e);
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    private static OnnxModel withProbabilities(OnnxModel model, Dataset data, int classes) throws EdgeLoopException {
+        Dataset probe = data.head(16);
+        long[] shape = VariantEvaluator.shape(probe, probe.size(), model.inputs().get(0).shape().size());
+        float[] out;
+        try (OrtRunner runner = new OrtRunner(model, RunnerOptions.DEFAULT)) {
+            out = runner.runFlat(probe.features(), shape);
+        }
+        if (out.length != probe.size() * classes) {
+            throw new EdgeLoopException(ErrorCode.MODEL_INVALID, "the model's first output has " + out.length / probe.size()
+                    + " values per sample, but " + data.name() + " has " + classes + " classes");
+        }
+        return ProbabilityHead.looksLikeProbabilities(out, classes) ? model : ProbabilityHead.appendSoftmax(model);
+    }
+
+    /** The fastest variant within the accuracy tolerance of the reference (first) variant. */
+    private String recommend(List<Variant> variants) {
+        double floor = variants.get(0).metrics().accuracy() - options.accuracyTolerance();
+        Variant best = variants.get(0);
+        for (Variant v : variants) {
+            if (v.metrics().accuracy() >= floor && v.metrics().latencyUsP50() < best.metrics().latencyUsP50()) {
+                best = v;
+            }
+        }
+        return best.id();
+    }
+
+    private static DriftBaseline baseline(Dataset data, float[] probabilities, int classes) {
+        BaselineBuilder builder = new BaselineBuilder(InputSummary.forInput(data.featureNames()), data.classNames(),
+                BaselineBuilder.DEFAULT_BINS);
+        int width = data.width();
+        for (int i = 0; i < data.size(); i++) {
+            builder.add(data.features(), i * width, width,
+                    Arrays.copyOfRange(probabilities, i * classes, (i + 1) * classes), data.label(i));
+        }
+        return builder.build();
+    }
+
+    private static List<TensorSpec> specs(List<TensorInfo> infos) {
+        return infos.stream().map(t -> new TensorSpec(t.name(), kserveType(t.dataType()), t.shape())).toList();
+    }
+
+    /** KServe v2 datatype names for ONNX element types. */
+    static String kserveType(String onnxType) {
+        return switch (onnxType) {
+            case "FLOAT" -> "FP32";
+            case "DOUBLE" -> "FP64";
+            case "FLOAT16" -> "FP16";
+            case "BOOL" -> "BOOL";
+            case "STRING" -> "BYTES";
+            default -> onnxType;
+        };
+    }
+
+    /** sha256 over the samples' float bits and labels, little-endian: the same data gives the same digest. */
+    static String digest(Dataset data) {
+        MessageDigest sha = BoundedCopy.sha256();
+        ByteBuffer buffer = ByteBuffer.allocate(4 * 4096).order(ByteOrder.LITTLE_ENDIAN);
+        for (float[] values : new float[][]{data.features(), data.targets()}) {
+            for (int i = 0; i < values.length; i++) {
+                if (!buffer.hasRemaining()) {
+                    sha.update(buffer.flip());
+                    buffer.clear();
+                }
+                buffer.putFloat(values[i]);
+            }
+        }
+        sha.update(buffer.flip());
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static Path staging(Path out) throws EdgeLoopException {
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            return Files.createTempDirectory(parent, ".pack-");
+        } catch (IOException e) {
+            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot create a staging folder beside " + out, e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // Staging files are scratch; a leftover folder is harmless and named .pack-*.
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.edgeloop.packager.pkg;
+
+import java.util.Objects;
+
+/**
+ * What a client does to raw data before sending it. The exported models carry their own
+ * normalisation nodes, so this only says how raw pixels become the model's {@code [0, 1]} floats.
+ *
+ * @param scale  factor applied to raw values (e.g. {@code 1/255} for 8-bit pixels)
+ * @param layout tensor layout of the input, e.g. {@code NCHW}, or {@code NC} for tabular rows
+ */
+public record Preprocessing(double scale, String layout) {
+
+    /** 8-bit images scaled to [0, 1], channels first. */
+    public static final Preprocessing IMAGE_UNIT_SCALE = new Preprocessing(1.0 / 255.0, "NCHW");
+
+    public Preprocessing {
+        Objects.requireNonNull(layout, "layout");
+    }
+}

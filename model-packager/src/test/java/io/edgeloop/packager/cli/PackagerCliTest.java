@@ -1,0 +1,80 @@
+package io.edgeloop.packager.cli;
+
+import io.edgeloop.packager.fixtures.TestPackages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** keygen → pack → inspect → verify through the real command line, and a tampered package refused. */
+class PackagerCliTest {
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cli = PackagerMain.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void keygenPackInspectVerifyAndRefuseATamperedCopy(@TempDir Path dir) throws Exception {
+        Run keygen = run("keygen", "--name", "release", "--dir", dir.toString());
+        assertEquals(0, keygen.exit(), keygen.err());
+        Path model = TestPackages.writeTinyModel(dir, 5);
+        Path pkg = dir.resolve("tiny-1.0.0.elpkg");
+
+        Run pack = run("pack", model.toString(), "--name", "tiny", "--version", "1.0.0",
+                "--key", dir.resolve("release.key").toString(), "--out", pkg.toString(),
+                "--reference-samples", "200", "--json");
+        assertEquals(0, pack.exit(), pack.err());
+        assertTrue(pack.out().contains("\"recommendedVariant\":\"fp32\""), pack.out());
+        assertTrue(Files.isRegularFile(pkg));
+
+        Run verify = run("verify", pkg.toString(), "--pubkey", dir.resolve("release.pub").toString());
+        assertEquals(0, verify.exit(), verify.err());
+        assertTrue(verify.out().startsWith("OK tiny 1.0.0"), verify.out());
+
+        Run inspect = run("inspect", pkg.toString(), "--pubkey", dir.resolve("release.pub").toString());
+        assertEquals(0, inspect.exit(), inspect.err());
+        assertTrue(inspect.out().contains("Gemm=1") && inspect.out().contains("Softmax=1"), inspect.out());
+        assertTrue(inspect.out().contains("layout NC\n"), inspect.out());
+        assertTrue(inspect.out().contains("signature: verified"), inspect.out());
+
+        Path bad = TestPackages.withEntryChanged(pkg, dir.resolve("bad.elpkg"), "model.onnx",
+                b -> TestPackages.flipByte(b, b.length - 100));
+        Run refused = run("verify", bad.toString(), "--pubkey", dir.resolve("release.pub").toString());
+        assertEquals(PackagerMain.EXIT_REFUSED, refused.exit());
+        assertTrue(refused.err().startsWith("PACKAGE_HASH_MISMATCH: entry 'model.onnx'"), refused.err());
+
+        Run json = run("verify", bad.toString(), "--pubkey", dir.resolve("release.pub").toString(), "--json");
+        assertEquals(PackagerMain.EXIT_REFUSED, json.exit());
+        assertTrue(json.out().contains("\"code\":\"PACKAGE_HASH_MISMATCH\""), json.out());
+    }
+
+    @Test
+    void badArgumentsAreNamed(@TempDir Path dir) throws Exception {
+        Run keygen = run("keygen", "--name", "k", "--dir", dir.toString());
+        assertEquals(0, keygen.exit());
+        Path model = TestPackages.writeTinyModel(dir, 5);
+        Run badVersion = run("pack", model.toString(), "--name", "tiny", "--version", "1.0",
+                "--key", dir.resolve("k.key").toString());
+        assertEquals(PackagerMain.EXIT_REFUSED, badVersion.exit());
+        assertTrue(badVersion.err().contains("INVALID_ARGUMENT") && badVersion.err().contains("'1.0'"), badVersion.err());
+        Run missingKey = run("verify", model.toString(), "--pubkey", dir.resolve("nope.pub").toString());
+        assertEquals(PackagerMain.EXIT_REFUSED, missingKey.exit());
+        assertTrue(missingKey.err().contains("nope.pub"), missingKey.err());
+    }
+}
