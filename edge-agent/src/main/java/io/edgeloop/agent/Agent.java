@@ -19,6 +19,12 @@ import io.edgeloop.agent.serving.ModelRegistry;
 import io.edgeloop.agent.store.ModelDescriptor;
 import io.edgeloop.agent.store.ModelInstaller;
 import io.edgeloop.agent.store.ModelStore;
+import io.edgeloop.agent.store.OnnxFileInstaller;
+import io.edgeloop.agent.store.PackageInstaller;
+import io.edgeloop.packager.pkg.KnownProfiles;
+import io.edgeloop.packager.pkg.PackageVerifier;
+import io.edgeloop.packager.pkg.ProfileTraits;
+import io.edgeloop.packager.sign.KeyPairFiles;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -117,6 +124,20 @@ public final class Agent implements AutoCloseable {
     @FunctionalInterface
     public interface InstallerFactory {
         ModelInstaller create(ModelStore store);
+    }
+
+    /**
+     * The installers of a standalone agent: signed packages (verified with the configured
+     * publisher key, variant chosen for the device profile) and bare {@code .onnx} files.
+     */
+    public static List<InstallerFactory> standardInstallers(AgentOptions options, String modelName, String modelVersion)
+            throws EdgeLoopException {
+        PublicKey key = options.publicKey() == null ? null : KeyPairFiles.loadPublic(options.publicKey());
+        ProfileTraits device = KnownProfiles.traits(options.profile());
+        return List.of(
+                store -> new PackageInstaller(store, new PackageVerifier(PackageVerifier.Options.DEFAULTS), key, device,
+                        KnownProfiles.ALL),
+                store -> new OnnxFileInstaller(store, modelName, modelVersion));
     }
 
     /** Starts an agent; installs and activates {@code artifact} first when given (standalone mode). */

@@ -3,14 +3,13 @@ package io.edgeloop.agent;
 import io.edgeloop.agent.config.AgentConfig;
 import io.edgeloop.agent.config.AgentConfigLoader;
 import io.edgeloop.agent.config.AgentOptions;
-import io.edgeloop.agent.store.OnnxFileInstaller;
+import io.edgeloop.agent.config.DeviceProfileResolver;
 import io.edgeloop.protocol.EdgeLoopException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -58,8 +57,8 @@ public final class AgentMain {
         public Integer call() {
             try {
                 AgentOptions options = options();
-                Agent agent = Agent.start(options, Optional.ofNullable(packageFile), List.of(
-                        store -> new OnnxFileInstaller(store, modelName, modelVersion)));
+                Agent agent = Agent.start(options, Optional.ofNullable(packageFile), Agent.standardInstallers(options,
+                        modelName, modelVersion));
                 CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     agent.close();
@@ -91,9 +90,9 @@ public final class AgentMain {
             AgentConfig c = new AgentConfigLoader().load(file, System.getenv());
             AgentConfig.Http http = httpPort == null ? c.http() : new AgentConfig.Http(c.http().host(), httpPort, c.http().bodyLimitBytes());
             c = new AgentConfig(dataDir != null ? dataDir.toString() : c.dataDir(),
-                    publicKey != null ? publicKey.toString() : c.publicKey(), c.deviceId(), http, c.engine(), c.batch(),
+                    publicKey != null ? publicKey.toString() : c.publicKey(), c.deviceId(), c.profile(), http, c.engine(), c.batch(),
                     c.store(), c.buffer(), c.drift(), c.shutdown());
-            return AgentOptions.from(c);
+            return AgentOptions.from(c, DeviceProfileResolver.resolve(c.profile()));
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.agent.config.AgentConfig;
 import io.edgeloop.agent.config.AgentConfigLoader;
 import io.edgeloop.agent.config.AgentOptions;
+import io.edgeloop.agent.config.DeviceProfileResolver;
 import io.edgeloop.agent.engine.EngineOptions;
 import io.edgeloop.agent.engine.ModelSession;
 import io.edgeloop.agent.engine.OnnxRuntimeEngine;
@@ -43,7 +44,7 @@ class AgentHttpTest {
                 "EDGELOOP_AGENT_HTTP_PORT", "0",
                 "EDGELOOP_AGENT_HTTP_BODY_LIMIT_BYTES", "200000",
                 "EDGELOOP_AGENT_BUFFER_CAPTURE_SAMPLE_RATE", "1.0"));
-        agent = Agent.start(AgentOptions.from(c), Optional.of(TestModels.mlp(dir)),
+        agent = Agent.start(AgentOptions.from(c, DeviceProfileResolver.resolve("generic-x86_64")), Optional.of(TestModels.mlp(dir)),
                 List.of(store -> new OnnxFileInstaller(store, "fashion", "1")));
     }
 

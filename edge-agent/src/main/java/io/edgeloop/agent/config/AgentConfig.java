@@ -10,14 +10,14 @@ import java.util.List;
  * turns it into typed, validated {@link AgentOptions}.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record AgentConfig(String dataDir, String publicKey, String deviceId, Http http, Engine engine, Batch batch,
+public record AgentConfig(String dataDir, String publicKey, String deviceId, String profile, Http http, Engine engine, Batch batch,
                           Store store, Buffer buffer, Drift drift, Shutdown shutdown) {
 
     /** HTTP API. */
     public record Http(String host, int port, long bodyLimitBytes) {
     }
 
-    /** Inference engine settings; the device profile's values when the file leaves them out. */
+    /** Inference engine settings; 0 threads or no engines mean the device profile's values. */
     public record Engine(int intraOpThreads, List<String> preferredEngines) {
     }
 
@@ -29,7 +29,7 @@ public record AgentConfig(String dataDir, String publicKey, String deviceId, Htt
     public record Store(int keepPrevious) {
     }
 
-    /** RocksDB buffer: WAL sync policy and capture retention. */
+    /** RocksDB buffer: WAL sync policy and capture retention; quota 0 means the device profile's. */
     public record Buffer(String sync, long syncIntervalMillis, double captureSampleRate, long captureQuotaBytes,
                          long captureMaxAgeHours) {
     }
@@ -44,10 +44,10 @@ public record AgentConfig(String dataDir, String publicKey, String deviceId, Htt
     }
 
     public static AgentConfig defaults() {
-        return new AgentConfig(AgentOptions.DEFAULT_DATA_DIR, null, null,
+        return new AgentConfig(AgentOptions.DEFAULT_DATA_DIR, null, null, "",
                 new Http(io.edgeloop.agent.api.ApiOptions.DEFAULT_HOST, io.edgeloop.agent.api.ApiOptions.DEFAULT_PORT,
                         io.edgeloop.agent.api.ApiOptions.DEFAULT_BODY_LIMIT_BYTES),
-                new Engine(io.edgeloop.agent.engine.EngineOptions.DEFAULT_INTRA_OP_THREADS, List.of("onnxruntime")),
+                new Engine(0, List.of()),
                 new Batch(io.edgeloop.agent.batch.BatchOptions.DEFAULT_MAX_BATCH,
                         io.edgeloop.agent.batch.BatchOptions.DEFAULT_MAX_DELAY.toNanos() / 1000,
                         io.edgeloop.agent.batch.BatchOptions.DEFAULT_QUEUE_CAPACITY,
@@ -56,7 +56,7 @@ public record AgentConfig(String dataDir, String publicKey, String deviceId, Htt
                 new Buffer(io.edgeloop.agent.buffer.BufferOptions.DEFAULT_SYNC.name(),
                         io.edgeloop.agent.buffer.BufferOptions.DEFAULT_SYNC_INTERVAL.toMillis(),
                         io.edgeloop.agent.buffer.BufferOptions.DEFAULT_CAPTURE_SAMPLE_RATE,
-                        io.edgeloop.agent.buffer.BufferOptions.DEFAULT_CAPTURE_QUOTA_BYTES,
+                        0L,
                         io.edgeloop.agent.buffer.BufferOptions.DEFAULT_CAPTURE_MAX_AGE.toHours()),
                 new Drift(io.edgeloop.agent.drift.DriftOptions.DEFAULT_WINDOW_SIZE,
                         io.edgeloop.agent.drift.DriftOptions.DEFAULT_MIN_SAMPLES,

@@ -1,6 +1,7 @@
 package io.edgeloop.agent.config;
 
 import io.edgeloop.agent.buffer.SyncPolicy;
+import io.edgeloop.profiles.catalog.DeviceProfile;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,15 @@ class AgentConfigLoaderTest {
     Path dir;
 
     private final AgentConfigLoader loader = new AgentConfigLoader();
+    private static final DeviceProfile PROFILE = profile();
+
+    private static DeviceProfile profile() {
+        try {
+            return DeviceProfileResolver.resolve("generic-x86_64");
+        } catch (EdgeLoopException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Test
     void defaultsThenFileThenEnvironment() throws Exception {
@@ -36,7 +46,7 @@ class AgentConfigLoaderTest {
         AgentOptions o = AgentOptions.from(loader.load(file, Map.of(
                 "EDGELOOP_AGENT_HTTP_PORT", "9100",
                 "EDGELOOP_AGENT_BATCH_MAX_DELAY_MICROS", "750",
-                "EDGELOOP_AGENT_ENGINE_PREFERRED_ENGINES", "onnxruntime-cuda, onnxruntime")));
+                "EDGELOOP_AGENT_ENGINE_PREFERRED_ENGINES", "onnxruntime-cuda, onnxruntime")), PROFILE);
         assertEquals(9100, o.api().port());
         assertEquals(16, o.batch().maxBatch());
         assertEquals(Duration.ofNanos(750_000), o.batch().maxDelay());
@@ -49,9 +59,14 @@ class AgentConfigLoaderTest {
 
     @Test
     void noFileMeansDefaults() throws Exception {
-        AgentOptions o = AgentOptions.from(loader.load(dir.resolve("absent.yaml"), Map.of()));
+        AgentOptions o = AgentOptions.from(loader.load(dir.resolve("absent.yaml"), Map.of()), PROFILE);
         assertEquals(8080, o.api().port());
         assertEquals(Path.of("/var/lib/edgeloop"), o.dataDir());
+        // Left at 0 / empty in the file: the device profile decides.
+        assertEquals(PROFILE.preferredEngines(), o.engine().preferredEngines());
+        assertEquals(PROFILE.captureBufferQuotaBytes(), o.buffer().captureQuotaBytes());
+        assertEquals(Math.min(PROFILE.intraOpThreads(), Runtime.getRuntime().availableProcessors()),
+                o.engine().intraOpThreads());
     }
 
     @Test
@@ -62,10 +77,10 @@ class AgentConfigLoaderTest {
         assertTrue(e.getMessage().contains("batch.maxBach"), e.getMessage());
         Path sync = Files.writeString(dir.resolve("sync.yaml"), "buffer:\n  sync: sometimes\n");
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> AgentOptions.from(loader.load(sync, Map.of())));
+                () -> AgentOptions.from(loader.load(sync, Map.of()), PROFILE));
         assertTrue(bad.getMessage().contains("buffer.sync"), bad.getMessage());
         assertThrows(EdgeLoopException.class, () -> loader.load(null, Map.of("EDGELOOP_AGENT_HTTP_PORT", "eighty")));
         assertThrows(IllegalArgumentException.class,
-                () -> AgentOptions.from(loader.load(null, Map.of("EDGELOOP_AGENT_HTTP_PORT", "70000"))));
+                () -> AgentOptions.from(loader.load(null, Map.of("EDGELOOP_AGENT_HTTP_PORT", "70000")), PROFILE));
     }
 }
