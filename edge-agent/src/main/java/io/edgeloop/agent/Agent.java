@@ -1,6 +1,5 @@
 package io.edgeloop.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.agent.api.AdminApi;
 import io.edgeloop.agent.api.AgentMetrics;
 import io.edgeloop.agent.api.HttpApiServer;
@@ -21,12 +20,15 @@ import io.edgeloop.agent.store.ModelInstaller;
 import io.edgeloop.agent.store.ModelStore;
 import io.edgeloop.agent.store.OnnxFileInstaller;
 import io.edgeloop.agent.store.PackageInstaller;
+import io.edgeloop.agent.telemetry.TelemetryMessages;
 import io.edgeloop.packager.pkg.KnownProfiles;
 import io.edgeloop.packager.pkg.PackageVerifier;
 import io.edgeloop.packager.pkg.ProfileTraits;
 import io.edgeloop.packager.sign.KeyPairFiles;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
+import io.edgeloop.protocol.codec.MessageCodec;
+import io.edgeloop.protocol.message.Message;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -48,7 +50,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private final MessageCodec codec = new MessageCodec();
+    private final String deviceId;
 
     private final AgentOptions options;
     private final AgentDb db;
@@ -65,6 +68,7 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentOptions options, Optional<Path> artifact, List<InstallerFactory> installers) throws Exception {
         this.options = options;
+        this.deviceId = deviceId(options);
         this.db = new AgentDb(options.buffer());
         boolean started = false;
         EngineRegistry createdEngines = null;
@@ -164,21 +168,45 @@ public final class Agent implements AutoCloseable {
     private void onDrift(DriftResult result) {
         LOG.info("drift window {} of {} {}: {}", result.windowIndex(), result.model(), result.version(),
                 result.drifted() ? "DRIFT " + result.reasons() : "no drift");
-        enqueue("drift", result);
+        enqueue("drift", seq -> TelemetryMessages.drift(deviceId, seq, result, variantOf(result.model(), result.version()),
+                options.drift().ksAlpha()));
     }
 
     private void reportHealth() {
         HealthSnapshot snapshot = health.snapshot();
-        enqueue("health", snapshot);
+        enqueue("health", seq -> TelemetryMessages.health(deviceId, seq, snapshot, health.requestsTotal(),
+                health.errorsTotal(), this::variantOf));
     }
 
-    private void enqueue(String stream, Object message) {
+    private String variantOf(String model, String version) {
         try {
-            outbox.append(stream, JSON.writeValueAsBytes(message));
+            return store.descriptor(model, version).variant();
+        } catch (EdgeLoopException e) {
+            return "unknown";
+        }
+    }
+
+    /** Stores a wire message in the outbox until the broker acknowledges it (the MQTT link sends it). */
+    private void enqueue(String stream, java.util.function.LongFunction<Message> message) {
+        try {
+            outbox.append(stream, seq -> codec.encode(message.apply(seq)));
         } catch (EdgeLoopException e) {
             LOG.warn("telemetry not stored: {}", e.describe());
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             LOG.warn("telemetry not encoded: {}", e.toString());
+        }
+    }
+
+    private static String deviceId(AgentOptions options) {
+        if (options.deviceId() != null && !options.deviceId().isBlank()) {
+            return options.deviceId();
+        }
+        try {
+            String host = java.net.InetAddress.getLocalHost().getHostName();
+            String id = host.replaceAll("[^A-Za-z0-9._-]", "-");
+            return id.isEmpty() ? "edgeloop-agent" : id;
+        } catch (java.io.IOException e) {
+            return "edgeloop-agent";
         }
     }
 
@@ -215,6 +243,20 @@ public final class Agent implements AutoCloseable {
 
     public TelemetryOutbox outbox() {
         return outbox;
+    }
+
+    /** Closes every model's current drift window now and reports it (e.g. before a planned stop). */
+    public void flushDrift() {
+        for (String name : registry.names()) {
+            try {
+                var monitor = registry.get(name, null).drift();
+                if (monitor != null) {
+                    monitor.flush();
+                }
+            } catch (EdgeLoopException e) {
+                LOG.debug("flush {}: {}", name, e.getMessage());
+            }
+        }
     }
 
     public ModelStore store() {

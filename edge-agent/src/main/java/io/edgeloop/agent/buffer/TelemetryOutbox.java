@@ -36,8 +36,17 @@ public final class TelemetryOutbox {
     }
 
     /** Appends a message; returns its sequence number in {@code stream}. Durable once this returns. */
-    public synchronized long append(String stream, byte[] payload) throws EdgeLoopException {
+    public long append(String stream, byte[] payload) throws EdgeLoopException {
+        return append(stream, seq -> payload);
+    }
+
+    /**
+     * Appends the message {@code encoder} builds for the sequence number it is given, so the
+     * message can carry its own seq; returns that seq.
+     */
+    public synchronized long append(String stream, java.util.function.LongFunction<byte[]> encoder) throws EdgeLoopException {
         long seq = next(stream);
+        byte[] payload = encoder.apply(seq);
         try (WriteBatch batch = new WriteBatch()) {
             batch.put(cf, key(stream, seq), payload);
             batch.put(state, seqKey(stream), Long.toString(seq + 1).getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package io.edgeloop.agent.drift;
 
+import org.apache.commons.statistics.inference.ChiSquareTest;
 import org.apache.commons.statistics.inference.KolmogorovSmirnovTest;
 
 /** The two-distribution statistics the drift monitor uses. */
@@ -27,6 +28,26 @@ public final class DriftStatistics {
             psi += (a - e) * Math.log(a / e);
         }
         return psi;
+    }
+
+    /**
+     * p-value of the chi-square goodness-of-fit test of observed class counts against the
+     * baseline's class fractions (empty baseline classes get {@link #PSI_EPSILON}); 1 for fewer
+     * than two classes or no observations.
+     */
+    public static double chiSquarePValue(double[] expectedFractions, long[] observed) {
+        long total = 0;
+        for (long c : observed) {
+            total += c;
+        }
+        if (observed.length < 2 || total == 0) {
+            return 1;
+        }
+        double[] expected = new double[expectedFractions.length];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = Math.max(expectedFractions[i], PSI_EPSILON);
+        }
+        return ChiSquareTest.withDefaults().test(expected, observed).getPValue();
     }
 
     /** Two-sample Kolmogorov-Smirnov statistic and p-value. */

@@ -13,6 +13,7 @@ public final class DriftWindow {
     private final DriftOptions options;
     private final double[][] features;
     private final long[] predicted;
+    private final long startMillis = System.currentTimeMillis();
     private double confidenceSum;
     private int count;
     private long labelled;
@@ -81,6 +82,7 @@ public final class DriftWindow {
         }
         OutputBaseline outputs = baseline.outputs();
         double outputPsi = DriftStatistics.psi(outputs.classFractions(), predicted);
+        double chiSquareP = DriftStatistics.chiSquarePValue(outputs.classFractions(), predicted);
         if (outputPsi >= options.outputPsiThreshold()) {
             reasons.add(String.format("predicted classes: PSI %.3f >= %.3f", outputPsi, options.outputPsiThreshold()));
         }
@@ -91,7 +93,8 @@ public final class DriftWindow {
         double meanConfidence = count == 0 ? Double.NaN : confidenceSum / count;
         double estimated = outputs.accuracy() + (meanConfidence - outputs.meanConfidence());
         double live = labelled == 0 ? Double.NaN : (double) correct / labelled;
-        return new DriftResult(model, version, index, count, out, fractions, outputPsi, meanConfidence,
+        return new DriftResult(model, version, index, startMillis, System.currentTimeMillis(), count, out, fractions,
+                outputPsi, chiSquareP, meanConfidence,
                 outputs.meanConfidence(), estimated, outputs.accuracy(), labelled, live, !reasons.isEmpty(), reasons);
     }
 }
