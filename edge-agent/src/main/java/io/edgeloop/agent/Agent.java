@@ -98,7 +98,7 @@ public final class Agent implements AutoCloseable {
             this.vertx = createdVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
                     Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()))));
             this.http = new HttpApiServer(vertx, options.api(), new KServeApi(service, options.api(), () -> ready),
-                    new AdminApi(vertx, registry, health), metrics);
+                    new AdminApi(vertx, registry, health, body -> installUpload(body, installers)), metrics);
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "agent-housekeeping");
                 t.setDaemon(true);
@@ -163,6 +163,25 @@ public final class Agent implements AutoCloseable {
         }
         throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "cannot install " + artifact
                 + ": expected a signed .elpkg package or an .onnx model file");
+    }
+
+    /** Writes an uploaded package to {@code data-dir/incoming} and installs it (verification first). */
+    private ModelDescriptor installUpload(byte[] body, List<InstallerFactory> installers) throws EdgeLoopException {
+        Path incoming = options.dataDir().resolve("incoming");
+        Path file = incoming.resolve("upload-" + System.nanoTime() + ".elpkg");
+        try {
+            java.nio.file.Files.createDirectories(incoming);
+            java.nio.file.Files.write(file, body);
+            return install(file, installers);
+        } catch (java.io.IOException e) {
+            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot store the uploaded package: " + e.getMessage(), e);
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(file);
+            } catch (java.io.IOException ignored) {
+                // a leftover upload is harmless; the next upload has another name
+            }
+        }
     }
 
     private void onDrift(DriftResult result) {

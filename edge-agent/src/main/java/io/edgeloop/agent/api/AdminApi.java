@@ -3,6 +3,7 @@ package io.edgeloop.agent.api;
 import io.edgeloop.agent.drift.DriftMonitor;
 import io.edgeloop.agent.health.HealthMonitor;
 import io.edgeloop.agent.serving.ModelRegistry;
+import io.edgeloop.agent.store.ModelDescriptor;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -14,18 +15,29 @@ import java.util.concurrent.Callable;
 
 /**
  * Agent operations beyond KServe v2, under {@code /v2/agent} and {@code /v2/models/{name}/drift}:
- * health snapshot, drift report, activate, rollback and shadow. Meant for the local operator and
+ * health snapshot, drift report, package upload, activate, rollback and shadow. Meant for the local operator and
  * tests; in a fleet the same operations arrive as MQTT commands.
  */
 public final class AdminApi {
+    /** Package uploads: {@code POST} the {@code .elpkg} bytes; {@code ?activate=true} activates it too. */
+    public static final String PACKAGES_PATH = "/v2/agent/packages";
+
     private final Vertx vertx;
     private final ModelRegistry registry;
     private final HealthMonitor health;
+    private final PackageUpload upload;
 
-    public AdminApi(Vertx vertx, ModelRegistry registry, HealthMonitor health) {
+    /** Installs an uploaded artifact (written to a file first); returns what was installed. */
+    @FunctionalInterface
+    public interface PackageUpload {
+        ModelDescriptor install(byte[] body) throws EdgeLoopException;
+    }
+
+    public AdminApi(Vertx vertx, ModelRegistry registry, HealthMonitor health, PackageUpload upload) {
         this.vertx = vertx;
         this.registry = registry;
         this.health = health;
+        this.upload = upload;
     }
 
     public void mount(Router router) {
@@ -34,6 +46,14 @@ public final class AdminApi {
         router.post("/v2/agent/models/:name/versions/:version/activate").handler(ctx -> blocking(ctx, () -> {
             registry.activate(ctx.pathParam("name"), ctx.pathParam("version"));
             return Map.of("active", ctx.pathParam("version"));
+        }));
+        router.post(PACKAGES_PATH).handler(ctx -> blocking(ctx, () -> {
+            byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+            ModelDescriptor d = upload.install(body);
+            if ("true".equals(ctx.request().getParam("activate"))) {
+                registry.activate(d.name(), d.version());
+            }
+            return Map.of("name", d.name(), "version", d.version(), "variant", d.variant());
         }));
         router.post("/v2/agent/models/:name/rollback").handler(ctx -> blocking(ctx,
                 () -> Map.of("active", registry.rollback(ctx.pathParam("name")))));

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeoutException;
  * sees an HTML page or a 5xx.
  */
 public final class HttpApiServer implements AutoCloseable {
+    static final long MAX_PACKAGE_BYTES = 512L * 1024 * 1024;
+
     private final Vertx vertx;
     private final HttpServer server;
 
@@ -24,7 +26,11 @@ public final class HttpApiServer implements AutoCloseable {
                          PrometheusMeterRegistry metrics) throws InterruptedException, ExecutionException, TimeoutException {
         this.vertx = vertx;
         Router router = Router.router(vertx);
-        router.route().handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()).setHandleFileUploads(false));
+        // Inference bodies are small and limited; package uploads get their own, larger limit.
+        router.route(AdminApi.PACKAGES_PATH).handler(BodyHandler.create(false).setBodyLimit(MAX_PACKAGE_BYTES)
+                .setHandleFileUploads(false));
+        router.routeWithRegex("^(?!" + AdminApi.PACKAGES_PATH + "$).*").handler(BodyHandler.create(false)
+                .setBodyLimit(options.bodyLimitBytes()).setHandleFileUploads(false));
         kserve.mount(router);
         admin.mount(router);
         router.get("/metrics").handler(ctx -> ctx.response()
