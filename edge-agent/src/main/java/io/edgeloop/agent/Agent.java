@@ -39,7 +39,11 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -69,6 +73,7 @@ public final class Agent implements AutoCloseable {
     private Agent(AgentOptions options, Optional<Path> artifact, List<InstallerFactory> installers) throws Exception {
         this.options = options;
         this.deviceId = deviceId(options);
+        NativeLibraries.prepare(options.dataDir());
         this.db = new AgentDb(options.buffer());
         boolean started = false;
         EngineRegistry createdEngines = null;
@@ -82,23 +87,36 @@ public final class Agent implements AutoCloseable {
             ModelLoader loader = new ModelLoader(store, engines, options.engine(), options.batch(), options.drift(),
                     this::onDrift);
             this.registry = createdRegistry = new ModelRegistry(loader);
-            if (artifact.isPresent()) {
-                ModelDescriptor installed = install(artifact.get(), installers);
-                if (!store.active(installed.name()).map(installed.version()::equals).orElse(false)) {
-                    store.activate(installed.name(), installed.version());
-                }
-            }
-            registry.loadActive();
-            if (registry.names().isEmpty()) {
-                LOG.warn("no model is installed yet; serving health endpoints only until one is activated");
-            }
             this.health = new HealthMonitor(options.dataDir(), registry::activeVersions, registry::shadowVersions);
             InferenceService service = new InferenceService(registry, health, capture);
             PrometheusMeterRegistry metrics = AgentMetrics.create(health, registry, capture);
             this.vertx = createdVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
                     Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()))));
-            this.http = new HttpApiServer(vertx, options.api(), new KServeApi(service, options.api(), () -> ready),
-                    new AdminApi(vertx, registry, health, body -> installUpload(body, installers)), metrics);
+            // The HTTP server starts while the models load (it answers not-ready until then): start-up
+            // is the longer of the two, not their sum.
+            Vertx v = vertx;
+            CompletableFuture<HttpApiServer> listening = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new HttpApiServer(v, options.api(), new KServeApi(service, options.api(), () -> ready),
+                            new AdminApi(v, registry, health, body -> installUpload(body, installers)), metrics);
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            try {
+                if (artifact.isPresent()) {
+                    ModelDescriptor installed = install(artifact.get(), installers);
+                    if (!store.active(installed.name()).map(installed.version()::equals).orElse(false)) {
+                        store.activate(installed.name(), installed.version());
+                    }
+                }
+                registry.loadActive();
+            } finally {
+                this.http = awaitListening(listening);
+            }
+            if (registry.names().isEmpty()) {
+                LOG.warn("no model is installed yet; serving health endpoints only until one is activated");
+            }
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "agent-housekeeping");
                 t.setDaemon(true);
@@ -121,6 +139,19 @@ public final class Agent implements AutoCloseable {
                 }
                 db.close();
             }
+        }
+    }
+
+    private static HttpApiServer awaitListening(CompletableFuture<HttpApiServer> listening) throws EdgeLoopException {
+        try {
+            return listening.get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EdgeLoopException(ErrorCode.INTERNAL, "interrupted while starting the HTTP server", e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e.getCause() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : e.getCause();
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "the HTTP server could not start (is the port in use?): "
+                    + cause, cause);
         }
     }
 
