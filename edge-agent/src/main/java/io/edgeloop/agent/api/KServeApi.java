@@ -121,7 +121,7 @@ public final class KServeApi {
                 }
                 Responses.send(ctx, 200, InferResponseWriter.write(result.model(), result.version(), result.id(), outputs));
             });
-        } catch (BadRequestException | EdgeLoopException e) {
+        } catch (EdgeLoopException | RuntimeException e) {
             Responses.fail(ctx, e);
         }
     }

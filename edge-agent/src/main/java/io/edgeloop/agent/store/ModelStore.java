@@ -185,7 +185,12 @@ public final class ModelStore {
     }
 
     public ModelDescriptor descriptor(String name, String version) throws EdgeLoopException {
+        checkName("model name", name);
+        checkName("version", version);
         Path file = versionDir(name, version).resolve(DESCRIPTOR);
+        if (!Files.isRegularFile(file)) {
+            throw new EdgeLoopException(ErrorCode.MODEL_NOT_FOUND, name + " " + version + " is not installed");
+        }
         try {
             return json.readValue(file.toFile(), ModelDescriptor.class);
         } catch (IOException e) {
