@@ -113,7 +113,8 @@ public final class ProfileMain implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "Print the catalog's profile ids.")
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "Print the catalog's profile ids.")
     static final class ListProfiles implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -130,7 +131,8 @@ public final class ProfileMain implements Callable<Integer> {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "Print one profile as JSON.")
+    @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "Print one profile as JSON.")
     static final class Show implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -145,7 +147,8 @@ public final class ProfileMain implements Callable<Integer> {
         public Integer call() throws EdgeLoopException {
             ProfileCatalog profiles = catalog.load();
             DeviceProfile profile = profiles.find(id).orElseThrow(() -> new EdgeLoopException(
-                    ErrorCode.INVALID_ARGUMENT, "no profile '" + id + "'; known: " + String.join(", ", profiles.ids())));
+                    ErrorCode.INVALID_ARGUMENT, "no profile '" + id + "'; known: "
+                    + String.join(", ", profiles.ids())));
             spec.commandLine().getOut().println(toJson(profile));
             return CommandLine.ExitCode.OK;
         }

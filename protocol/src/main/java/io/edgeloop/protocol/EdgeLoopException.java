@@ -26,6 +26,8 @@ public class EdgeLoopException extends Exception {
 
     /** "CODE: message. advice" — what a CLI prints. */
     public String describe() {
-        return code + ": " + getMessage() + " " + code.advice();
+        String message = getMessage() == null ? "" : getMessage().strip();
+        boolean ended = message.endsWith(".") || message.endsWith("!") || message.endsWith("?");
+        return code + ": " + message + (ended || message.isEmpty() ? " " : ". ") + code.advice();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
@@ -123,7 +124,8 @@ public final class ProfileCatalog {
         } catch (JsonMappingException e) {
             throw invalid(source, file, describe(e), e);
         } catch (JacksonException e) {
-            throw invalid(source, file, "not valid YAML: " + e.getOriginalMessage()
+            // SnakeYAML's messages span several lines with a caret drawing; one line reads better in a CLI.
+            throw invalid(source, file, "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " ").trim()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
         } catch (NoSuchFileException e) {
             throw invalid(source, file, "the file is missing", e);
@@ -141,6 +143,9 @@ public final class ProfileCatalog {
         String path = e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return "field '" + path + "' is unknown (known fields: " + unknown.getKnownPropertyIds() + ")";
+        }
         if (root instanceof IllegalArgumentException && root.getMessage() != null
                 && root.getMessage().startsWith("field '")) {
             return root.getMessage();

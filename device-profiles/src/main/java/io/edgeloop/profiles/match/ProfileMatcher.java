@@ -41,21 +41,22 @@ public final class ProfileMatcher {
     /** The best profile for {@code hw}; fails only when the catalog has nothing for its architecture. */
     public ProfileMatch match(HardwareInfo hw) throws EdgeLoopException {
         Candidate best = null;
-        List<String> rejected = new ArrayList<>();
+        List<Candidate> rejected = new ArrayList<>();
         for (DeviceProfile profile : catalog.profiles()) {
             if (!profile.architecture().equals(hw.architecture())) {
                 continue;
             }
             Candidate c = evaluate(profile, hw);
             if (c.rejection != null) {
-                rejected.add(profile.id() + " (" + c.rejection + ")");
+                rejected.add(c);
             } else if (best == null || c.score > best.score) {
                 best = c;
             }
         }
         if (best == null) {
             throw new EdgeLoopException(ErrorCode.NO_DEVICE_PROFILE, "no profile in the catalog fits architecture '"
-                    + hw.architecture() + "'" + (rejected.isEmpty() ? "" : "; rejected: " + String.join("; ", rejected)));
+                    + hw.architecture() + "'" + (rejected.isEmpty() ? "" : "; rejected: "
+                    + rejected.stream().map(Candidate::describeRejection).collect(Collectors.joining("; "))));
         }
         return new ProfileMatch(best.profile, Math.round(best.score * 100) / 100.0, reason(best, hw, rejected));
     }
@@ -67,10 +68,15 @@ public final class ProfileMatcher {
         final DeviceProfile profile;
         double score;
         String rejection;
+        boolean boardMismatch;
         Evidence evidence;
 
         Candidate(DeviceProfile profile) {
             this.profile = profile;
+        }
+
+        String describeRejection() {
+            return profile.id() + " (" + rejection + ")";
         }
     }
 
@@ -98,7 +104,8 @@ public final class ProfileMatcher {
             if (!board && !part) {
                 c.rejection = model == null
                         ? "no board model and CPU part " + hw.cpuParts() + " is not " + profile.cpuParts()
-                        : "board '" + hw.boardModel() + "' is not " + profile.boardModels();
+                        : "board '" + hw.boardModel() + "' does not match";
+                c.boardMismatch = true;
                 return c;
             }
         }
@@ -121,7 +128,12 @@ public final class ProfileMatcher {
         return Math.min(actual, nominal) / Math.max(actual, nominal);
     }
 
-    private static String reason(Candidate best, HardwareInfo hw, List<String> rejected) {
+    /**
+     * One sentence: the evidence for the winner, the machine's size, then the more specific
+     * profiles that did not fit and why. Other boards are named only when the generic profile won,
+     * since "a Jetson is not a Raspberry Pi" tells a reader nothing.
+     */
+    private static String reason(Candidate best, HardwareInfo hw, List<Candidate> rejected) {
         DeviceProfile p = best.profile;
         StringBuilder sb = new StringBuilder(hw.architecture());
         if (best.evidence.board()) {
@@ -143,8 +155,10 @@ public final class ProfileMatcher {
         }
         sb.append("; ").append(hw.cores()).append(" CPUs, ").append(ByteSize.format(hw.memTotalBytes()))
                 .append(" → ").append(p.id());
-        if (!rejected.isEmpty()) {
-            sb.append("; not ").append(String.join("; not ", rejected));
+        for (Candidate r : rejected) {
+            if (p.generic() || !r.boardMismatch) {
+                sb.append("; not ").append(r.describeRejection());
+            }
         }
         return sb.toString();
     }

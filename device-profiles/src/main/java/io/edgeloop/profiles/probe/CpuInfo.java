@@ -72,7 +72,8 @@ record CpuInfo(int cores, String vendor, String model, SortedSet<String> flags, 
         } else if (armFeatures != null) {
             flags.addAll(words(armFeatures));
             // arm64 kernels always list asimd; 32-bit ones say neon/vfp instead
-            architecture = flags.contains("asimd") || flags.contains("fp") && !flags.contains("vfp") ? "aarch64" : "armv7l";
+            boolean arm64 = flags.contains("asimd") || (flags.contains("fp") && !flags.contains("vfp"));
+            architecture = arm64 ? "aarch64" : "armv7l";
         } else if (isa != null) {
             flags.addAll(RiscvIsa.extensions(isa));
             architecture = isa.startsWith("rv64") ? "riscv64" : isa.startsWith("rv32") ? "riscv32" : null;

@@ -131,7 +131,8 @@ public final class HardwareProbe {
         try {
             // Output goes to a file, not a pipe, so a hung nvidia-smi cannot block us past the timeout.
             out = Files.createTempFile("edgeloop-nvidia-smi", ".csv");
-            Process process = new ProcessBuilder(smi.get().toString(), NvidiaGpus.NVIDIA_SMI_QUERY, "--format=csv,noheader")
+            Process process = new ProcessBuilder(
+                    smi.get().toString(), NvidiaGpus.NVIDIA_SMI_QUERY, "--format=csv,noheader")
                     .redirectOutput(out.toFile())
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();

@@ -1,5 +1,13 @@
 package io.edgeloop.server.demo;
 
+import io.edgeloop.packager.data.DatasetLoader;
+import io.edgeloop.packager.pkg.DenseInt8Quantizer;
+import io.edgeloop.packager.pkg.PlannedInt8Quantizer;
+import io.edgeloop.packager.quantize.CpuFeatures;
+import io.edgeloop.packager.quantize.PlanApplier;
+import io.edgeloop.packager.quantize.PlanSelector;
+import io.edgeloop.packager.quantize.PlannerOptions;
+import io.edgeloop.packager.quantize.QuantizationPlanner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,7 +27,6 @@ public final class DemoCommand implements Callable<Integer> {
     /** Stages of DESIGN.md's loop not built yet; each later issue moves its entry into stages(). */
     static final List<String> COMING = List.of(
             "train on Fashion-MNIST (DJL/PyTorch), record the run, register v1",
-            "quantize int8, evaluate, sign an .elpkg package",
             "serve the package from an edge agent over KServe v2, report drift and health",
             "roll out over MQTT with health gates; retrain on drift");
 
@@ -51,6 +58,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The stages that exist, in loop order. Wiring is explicit: add a stage here. */
     static List<DemoStage> stages() {
-        return List.of();
+        DatasetLoader datasets = DatasetLoader.fromEnvironment();
+        PlannedInt8Quantizer int8 = new PlannedInt8Quantizer(new QuantizationPlanner(PlannerOptions.DEFAULT,
+                PlanSelector.measureAll(), new PlanApplier(CpuFeatures.needsReducedRange()), System.out));
+        DenseInt8Quantizer denseInt8 = new DenseInt8Quantizer(PlannerOptions.DEFAULT.calibration(), System.out);
+        return List.of(new ProbeStage(), new PackageStage(null, int8, denseInt8, datasets));
     }
 }

@@ -107,7 +107,7 @@ final class InspectCommand implements Callable<Integer> {
             out.printf("variant %-5s %-18s %s%n", v.id(), v.file(), suits(v));
             if (x != null) {
                 out.printf("        accuracy %s  f1 %s  agreement %s  p50 %s us  %s/s  %d bytes%n", fmt(x.accuracy()),
-                        fmt(x.f1Macro()), fmt(x.top1AgreementWithFp32()), fmt(x.latencyUsP50()), fmt(x.throughputPerS()),
+                        fmt(x.f1Macro()), fmt(x.top1AgreementWithFp32()), whole(x.latencyUsP50()), whole(x.throughputPerS()),
                         x.sizeBytes());
             }
             out.printf("        operators %s%n", census.get(v.id()));
@@ -131,6 +131,10 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static String fmt(Double value) {
-        return value == null ? "-" : value >= 100 ? String.format("%.0f", value) : String.format("%.4f", value);
+        return value == null ? "-" : String.format("%.4f", value);
+    }
+
+    private static String whole(Double value) {
+        return value == null ? "-" : String.format("%.0f", value);
     }
 }

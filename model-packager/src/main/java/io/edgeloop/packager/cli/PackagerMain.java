@@ -1,10 +1,15 @@
 package io.edgeloop.packager.cli;
 
-import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.data.DatasetLoader;
-import io.edgeloop.packager.onnx.OnnxModel;
+import io.edgeloop.packager.eval.EvaluatorOptions;
+import io.edgeloop.packager.pkg.DenseInt8Quantizer;
+import io.edgeloop.packager.pkg.PlannedInt8Quantizer;
+import io.edgeloop.packager.quantize.CpuFeatures;
+import io.edgeloop.packager.quantize.PlanApplier;
+import io.edgeloop.packager.quantize.PlanSelector;
+import io.edgeloop.packager.quantize.PlannerOptions;
+import io.edgeloop.packager.quantize.QuantizationPlanner;
 import io.edgeloop.protocol.EdgeLoopException;
-import io.edgeloop.protocol.ErrorCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,9 +37,13 @@ public final class PackagerMain {
         DatasetLoader datasets = DatasetLoader.fromEnvironment();
         CommandLine cli = new CommandLine(new PackagerMain())
                 .addSubcommand(new KeygenCommand())
-                .addSubcommand(new PackCommand(PackagerMain::int8QuantizerNotBuilt, datasets))
+                .addSubcommand(new PackCommand(
+                        new PlannedInt8Quantizer(new QuantizationPlanner(PlannerOptions.DEFAULT, PlanSelector.measureAll(),
+                                new PlanApplier(CpuFeatures.needsReducedRange()), System.err)),
+                        new DenseInt8Quantizer(PlannerOptions.DEFAULT.calibration(), System.err), datasets))
                 .addSubcommand(new InspectCommand())
-                .addSubcommand(new VerifyCommand());
+                .addSubcommand(new VerifyCommand())
+                .addSubcommand(new EvalCommand(datasets, EvaluatorOptions.DEFAULT));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof EdgeLoopException ele) {
                 cmd.getErr().println(ele.describe());
@@ -43,10 +52,5 @@ public final class PackagerMain {
             throw e;
         });
         return cli;
-    }
-
-    /** Stands in until the quantize package's planner is wired in here. */
-    private static OnnxModel int8QuantizerNotBuilt(OnnxModel fp32, Dataset calibration) throws EdgeLoopException {
-        throw new EdgeLoopException(ErrorCode.QUANTIZATION_FAILED, "int8 quantization is not available in this build");
     }
 }

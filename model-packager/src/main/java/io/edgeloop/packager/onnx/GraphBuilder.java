@@ -171,6 +171,12 @@ public final class GraphBuilder {
         }
     }
 
+    /** A tensor value-info of unknown shape (e.g. an intermediate tensor exposed as an output). */
+    public static ValueInfoProto valueInfoAnyShape(String name, int elemType) {
+        return ValueInfoProto.newBuilder().setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType))).build();
+    }
+
     /** A tensor value-info; {@code -1} dims are symbolic ({@code batch} for the first, {@code dN} after). */
     public static ValueInfoProto valueInfo(String name, int elemType, long... shape) {
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();

@@ -4,6 +4,7 @@ import io.edgeloop.packager.baseline.BaselineBuilder;
 import io.edgeloop.packager.baseline.DriftBaseline;
 import io.edgeloop.packager.baseline.InputSummary;
 import io.edgeloop.packager.data.Dataset;
+import io.edgeloop.packager.onnx.InputShapes;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
@@ -22,7 +23,6 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +96,8 @@ public final class PackageBuilder {
         Dataset data = request.reference();
         int classes = data.classNames().size();
         VariantEvaluator evaluator = new VariantEvaluator(new VariantEvaluator.Options(options.batchSize(),
-                options.latencyRuns(), RunnerOptions.DEFAULT.withThreads(options.intraOpThreads())));
+                options.latencyRuns(), VariantEvaluator.Options.DEFAULT_THROUGHPUT_NANOS,
+                RunnerOptions.DEFAULT.withThreads(options.intraOpThreads())));
         Path staging = staging(out);
         try {
             List<Variant> variants = new ArrayList<>();
@@ -133,7 +134,7 @@ public final class PackageBuilder {
                     specs(referenceModel.inputs()), specs(referenceModel.outputs()), request.preprocessing(),
                     data.classNames(), variants,
                     new MetricsSummary(data.name(), data.size(), recommend(variants)), lineage,
-                    baseline(data, reference.probabilities(), classes));
+                    baseline(data, reference.probabilities()));
             writer.write(out, manifest, sources, signer);
             progress.printf("pack: wrote %s (%d bytes, key %s)%n", out, Files.size(out), signer.keyId());
             return manifest;
@@ -146,10 +147,9 @@ public final class PackageBuilder {
 
     private static OnnxModel withProbabilities(OnnxModel model, Dataset data, int classes) throws EdgeLoopException {
         Dataset probe = data.head(16);
-        long[] shape = VariantEvaluator.shape(probe, probe.size(), model.inputs().get(0).shape().size());
         float[] out;
         try (OrtRunner runner = new OrtRunner(model, RunnerOptions.DEFAULT)) {
-            out = runner.runFlat(probe.features(), shape);
+            out = runner.runFlat(probe.features(), InputShapes.batchShape(model.inputs().get(0), probe.size(), probe.width()));
         }
         if (out.length != probe.size() * classes) {
             throw new EdgeLoopException(ErrorCode.MODEL_INVALID, "the model's first output has " + out.length / probe.size()
@@ -170,13 +170,12 @@ public final class PackageBuilder {
         return best.id();
     }
 
-    private static DriftBaseline baseline(Dataset data, float[] probabilities, int classes) {
+    private static DriftBaseline baseline(Dataset data, float[][] probabilities) {
         BaselineBuilder builder = new BaselineBuilder(InputSummary.forInput(data.featureNames()), data.classNames(),
                 BaselineBuilder.DEFAULT_BINS);
         int width = data.width();
         for (int i = 0; i < data.size(); i++) {
-            builder.add(data.features(), i * width, width,
-                    Arrays.copyOfRange(probabilities, i * classes, (i + 1) * classes), data.label(i));
+            builder.add(data.features(), i * width, width, probabilities[i], data.label(i));
         }
         return builder.build();
     }

@@ -60,24 +60,4 @@ final class ProbabilityHead {
                 || graph.getInputList().stream().anyMatch(i -> i.getName().equals(name))
                 || graph.getInitializerList().stream().anyMatch(i -> i.getName().equals(name));
     }
-
-    static float[] softmaxRows(float[] flat, int classes) {
-        float[] out = new float[flat.length];
-        for (int row = 0; row < flat.length / classes; row++) {
-            int base = row * classes;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int k = 0; k < classes; k++) {
-                max = Math.max(max, flat[base + k]);
-            }
-            double sum = 0;
-            for (int k = 0; k < classes; k++) {
-                out[base + k] = (float) Math.exp(flat[base + k] - max);
-                sum += out[base + k];
-            }
-            for (int k = 0; k < classes; k++) {
-                out[base + k] /= (float) sum;
-            }
-        }
-        return out;
-    }
 }

@@ -1,6 +1,8 @@
 package io.edgeloop.packager.pkg;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgeloop.packager.baseline.DriftBaseline;
+import io.edgeloop.packager.baseline.OutputBaseline;
 import io.edgeloop.packager.fixtures.TestPackages;
 import io.edgeloop.protocol.ErrorCode;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,21 @@ class ManifestJsonTest {
         assertFalse(text.contains("\n") || text.contains(": ") || text.contains(", "), "no insignificant whitespace");
         assertSorted(ManifestJson.mapper().readTree(bytes));
         assertTrue(text.startsWith("{\"baseline\":"), text.substring(0, 40));
+    }
+
+    @Test
+    void unmeasuredAccuracySurvivesAsNaN() throws Exception {
+        Manifest m = TestPackages.manifest(MODEL, VariantConstraints.ANY);
+        OutputBaseline o = m.baseline().outputs();
+        DriftBaseline unlabelled = new DriftBaseline(m.baseline().samples(), false, m.baseline().inputs(),
+                new OutputBaseline(o.classes(), o.classFractions(), o.confidenceEdges(), o.confidenceFractions(),
+                        o.meanConfidence(), Double.NaN));
+        Manifest withNaN = new Manifest(1, m.name(), m.version(), m.createdAt(), m.framework(), m.files(), m.inputs(),
+                m.outputs(), m.preprocessing(), m.labels(), m.variants(), m.metrics(), m.lineage(), unlabelled);
+        byte[] bytes = ManifestJson.canonicalBytes(withNaN);
+        Manifest parsed = ManifestJson.parse(bytes);
+        assertTrue(Double.isNaN(parsed.baseline().outputs().accuracy()));
+        assertArrayEquals(bytes, ManifestJson.canonicalBytes(parsed));
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.edgeloop.packager.fixtures.TestModels;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
+import io.edgeloop.packager.quantize.CalibrationOptions;
 import io.edgeloop.packager.sign.KeyPairFiles;
 import io.edgeloop.packager.sign.ManifestSigner;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,41 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PackageBuilderTest {
+
+    @Test
+    void packsFp32AndDenseInt8VariantsThatBothVerifyAndRun(@TempDir Path dir) throws Exception {
+        OnnxModel mlp = TestModels.mlp(1);
+        Dataset reference = TestModels.test().head(500);
+        Dataset calibration = TestModels.train().head(256);
+        KeyPair keys = KeyPairFiles.generate();
+        OnnxModel int8 = new DenseInt8Quantizer(CalibrationOptions.DEFAULT, new PrintStream(new ByteArrayOutputStream()))
+                .quantize(mlp, calibration, reference).orElseThrow();
+        PackageBuilder builder = new PackageBuilder(new PackageBuilder.Options(0.01, 64, 20, 1), new PackageWriter(),
+                new PrintStream(new ByteArrayOutputStream()));
+        Path out = dir.resolve("mlp.elpkg");
+        builder.build(new PackageBuilder.Request("fashion-mlp", "2.0.0", List.of(
+                        new PackageBuilder.VariantSource("fp32", "fp32", mlp, VariantConstraints.ANY),
+                        new PackageBuilder.VariantSource("int8", "int8", int8,
+                                new VariantConstraints(List.of("x86-avx512-vnni-server", "rpi5"), null, List.of()))),
+                reference, Preprocessing.IMAGE_UNIT_SCALE, new Lineage(null, null, "1.0.0", "test")), new ManifestSigner(keys), out);
+
+        VerifiedPackage verified = new PackageVerifier(PackageVerifier.Options.DEFAULTS).verify(out, keys.getPublic());
+        Manifest m = verified.manifest();
+        assertEquals(List.of("model.onnx", "model.int8.onnx"), m.files().stream().map(FileEntry::path).toList());
+        VariantMetrics q = m.variant("int8").orElseThrow().metrics();
+        VariantMetrics f = m.variant("fp32").orElseThrow().metrics();
+        assertTrue(q.top1AgreementWithFp32() > 0.95, "int8 agreement " + q.top1AgreementWithFp32());
+        assertTrue(Math.abs(q.accuracy() - f.accuracy()) < 0.03, f.accuracy() + " vs " + q.accuracy());
+        assertTrue(q.sizeBytes() < f.sizeBytes() / 2, q.sizeBytes() + " vs " + f.sizeBytes());
+        assertEquals("int8", new VariantSelector(KnownProfiles.ALL).select(m, "rpi5").orElseThrow().id());
+        assertEquals("fp32", new VariantSelector(KnownProfiles.ALL).select(m, "rpi4").orElseThrow().id());
+
+        Path model = verified.extractVariant("int8", dir.resolve("x"));
+        try (OrtRunner runner = new OrtRunner(Files.readAllBytes(model), RunnerOptions.DEFAULT)) {
+            float[] probs = runner.runFlat(reference.head(1).features(), new long[]{1, 784});
+            assertEquals(10, probs.length);
+        }
+    }
 
     @Test
     void packsALogitModelWithMetricsBaselineAndProbabilityOutputs(@TempDir Path dir) throws Exception {
