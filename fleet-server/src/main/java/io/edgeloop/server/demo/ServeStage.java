@@ -78,13 +78,18 @@ public final class ServeStage implements DemoStage {
             classifyTestSet(out, infer, test, sampleShape);
             singleRequests(out, infer, base + "/v2/models/" + model + "/feedback", test, sampleShape);
             String drift = base + "/v2/models/" + model + "/drift";
-            post(drift + "?flush=true", null, "GET");
+            JsonNode flushed = JSON.readTree(post(drift + "?flush=true", null, "GET")).get("last");
+            if (flushed != null && flushed.get("labelled").asLong() > 0) {
+                out.printf("      feedback: live accuracy %.3f on %d labels posted by request id (label-free estimate %.3f)%n",
+                        flushed.get("liveAccuracy").asDouble(), flushed.get("labelled").asLong(),
+                        flushed.get("estimatedAccuracy").asDouble());
+            }
             stream(infer, test, 0, sampleShape, UnaryOperator.identity());
             printDrift(out, "clean stream (test images 0-999)", JSON.readTree(get(drift)).get("last"));
             stream(infer, test, STREAM, sampleShape, x -> 1f - x);
             printDrift(out, "shifted stream (test images 1000-1999, inverted)", JSON.readTree(get(drift)).get("last"));
             JsonNode health = JSON.readTree(get(base + "/v2/agent/health"));
-            out.printf("      health: %d requests, p50 %.3f ms, p99 %.3f ms, resident %d MB, captures %d%n",
+            out.printf("      health: %d requests, p50 %.3f ms, p99 %.3f ms (in the agent), demo JVM resident %d MB, captures %d%n",
                     health.get("requests").asLong(), health.get("p50Ms").asDouble(), health.get("p99Ms").asDouble(),
                     health.get("residentBytes").asLong() >> 20, agent.capture().count());
         }
