@@ -55,7 +55,13 @@ public final class DynamicBatcher implements AutoCloseable {
         return batchable;
     }
 
-    /** Queues one request; the future completes with its outputs or an {@link EdgeLoopException}. */
+    /**
+     * Runs or queues one request; the future completes with its outputs or an
+     * {@link EdgeLoopException}. When nothing else is queued or running, the request runs at once
+     * on the calling thread: a lone client then pays no hand-off to a worker and back, which on a
+     * busy small device costs more than the inference itself. Any request arriving meanwhile
+     * goes to the queue and is batched as usual.
+     */
     public CompletableFuture<List<Tensor>> submit(List<Tensor> inputs) {
         CompletableFuture<List<Tensor>> result = new CompletableFuture<>();
         if (closed) {
@@ -63,6 +69,14 @@ public final class DynamicBatcher implements AutoCloseable {
             return result;
         }
         long rows = inputs.isEmpty() ? 1 : inputs.get(0).rows();
+        if (options.inlineWhenIdle() && queue.isEmpty() && running.compareAndSet(0, 1)) {
+            try {
+                runAlone(new Request(inputs, rows, result));
+            } finally {
+                running.decrementAndGet();
+            }
+            return result;
+        }
         if (!queue.offer(new Request(inputs, rows, result))) {
             result.completeExceptionally(new EdgeLoopException(ErrorCode.INFERENCE_FAILED,
                     "the inference queue is full (" + options.queueCapacity() + " requests); retry later"));

@@ -22,7 +22,7 @@ public record AgentConfig(String dataDir, String publicKey, String deviceId, Str
     }
 
     /** Dynamic batching. */
-    public record Batch(int maxBatch, long maxDelayMicros, int queueCapacity, int workers) {
+    public record Batch(int maxBatch, long maxDelayMicros, int queueCapacity, int workers, boolean inlineWhenIdle) {
     }
 
     /** Model store. */
@@ -51,7 +51,8 @@ public record AgentConfig(String dataDir, String publicKey, String deviceId, Str
                 new Batch(io.edgeloop.agent.batch.BatchOptions.DEFAULT_MAX_BATCH,
                         io.edgeloop.agent.batch.BatchOptions.DEFAULT_MAX_DELAY.toNanos() / 1000,
                         io.edgeloop.agent.batch.BatchOptions.DEFAULT_QUEUE_CAPACITY,
-                        io.edgeloop.agent.batch.BatchOptions.DEFAULT_WORKERS),
+                        io.edgeloop.agent.batch.BatchOptions.DEFAULT_WORKERS,
+                        io.edgeloop.agent.batch.BatchOptions.DEFAULT_INLINE_WHEN_IDLE),
                 new Store(io.edgeloop.agent.store.StoreOptions.DEFAULT_KEEP_PREVIOUS),
                 new Buffer(io.edgeloop.agent.buffer.BufferOptions.DEFAULT_SYNC.name(),
                         io.edgeloop.agent.buffer.BufferOptions.DEFAULT_SYNC_INTERVAL.toMillis(),

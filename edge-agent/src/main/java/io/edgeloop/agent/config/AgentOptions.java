@@ -49,7 +49,7 @@ public record AgentOptions(Path dataDir, Path publicKey, String deviceId, Device
                 new ApiOptions(c.http().host(), c.http().port(), c.http().bodyLimitBytes()),
                 new EngineOptions(threads, engines),
                 new BatchOptions(c.batch().maxBatch(), Duration.ofNanos(c.batch().maxDelayMicros() * 1000),
-                        c.batch().queueCapacity(), c.batch().workers()),
+                        c.batch().queueCapacity(), c.batch().workers(), c.batch().inlineWhenIdle()),
                 new StoreOptions(dataDir.resolve("models"), c.store().keepPrevious()),
                 new BufferOptions(dataDir.resolve("db"), sync, Duration.ofMillis(c.buffer().syncIntervalMillis()),
                         c.buffer().captureSampleRate(), quota,

@@ -78,7 +78,7 @@ class DynamicBatcherTest {
     void concurrentRequestsShareEngineCallsAndGetTheirOwnRows() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine()) {
             CountingSession session = new CountingSession(engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT));
-            BatchOptions options = new BatchOptions(32, Duration.ofMillis(20), 1000, 1);
+            BatchOptions options = new BatchOptions(32, Duration.ofMillis(20), 1000, 1, false);
             try (DynamicBatcher batcher = new DynamicBatcher(session, options, "t")) {
                 assertTrue(batcher.batchable());
                 int n = 200;
@@ -107,7 +107,7 @@ class DynamicBatcherTest {
     void oneBadRequestDoesNotFailItsBatch() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
              ModelSession session = engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT);
-             DynamicBatcher batcher = new DynamicBatcher(session, new BatchOptions(8, Duration.ofMillis(20), 100, 1), "t")) {
+             DynamicBatcher batcher = new DynamicBatcher(session, new BatchOptions(8, Duration.ofMillis(20), 100, 1, false), "t")) {
             CompletableFuture<List<Tensor>> good = batcher.submit(List.of(Tensor.of("input", sample(1, 1), 1, 784)));
             CompletableFuture<List<Tensor>> bad = batcher.submit(List.of(Tensor.of("wrong", sample(1, 1), 1, 784)));
             CompletableFuture<List<Tensor>> good2 = batcher.submit(List.of(Tensor.of("input", sample(2, 1), 1, 784)));
@@ -115,6 +115,18 @@ class DynamicBatcherTest {
             assertEquals(10, good2.get(5, TimeUnit.SECONDS).get(0).length());
             ExecutionException e = assertThrows(ExecutionException.class, () -> bad.get(5, TimeUnit.SECONDS));
             assertEquals(ErrorCode.INFERENCE_INPUT_INVALID, assertInstanceOf(EdgeLoopException.class, e.getCause()).code());
+        }
+    }
+
+    @Test
+    void aLoneRequestRunsOnTheCallersThread() throws Exception {
+        try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
+             ModelSession session = engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT);
+             DynamicBatcher batcher = new DynamicBatcher(session, BatchOptions.DEFAULT, "t")) {
+            CompletableFuture<List<Tensor>> f = batcher.submit(List.of(Tensor.of("input", sample(3, 1), 1, 784)));
+            assertTrue(f.isDone(), "ran inline, so the future is complete when submit returns");
+            assertEquals(10, f.get().get(0).length());
+            assertEquals(0, batcher.inFlight());
         }
     }
 
