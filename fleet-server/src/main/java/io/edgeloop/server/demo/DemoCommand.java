@@ -26,7 +26,6 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Stages of DESIGN.md's loop not built yet; each later issue moves its entry into stages(). */
     static final List<String> COMING = List.of(
-            "serve the package from an edge agent over KServe v2, report drift and health",
             "roll out over MQTT with health gates; retrain on drift");
 
     @Option(names = "--work-dir", description = "Where the demo writes its artifacts (default: ${DEFAULT-VALUE}).")
@@ -62,6 +61,7 @@ public final class DemoCommand implements Callable<Integer> {
                 PlanSelector.measureAll(), new PlanApplier(CpuFeatures.needsReducedRange()), System.out));
         DenseInt8Quantizer denseInt8 = new DenseInt8Quantizer(PlannerOptions.DEFAULT.calibration(), System.out);
         return List.of(new ProbeStage(), new TrainStage(),
-                new PackageStage(TrainStage.MODEL_ONNX, int8, denseInt8, datasets));
+                new PackageStage(TrainStage.MODEL_ONNX, int8, denseInt8, datasets),
+                new ServeStage(datasets));
     }
 }

@@ -1,0 +1,98 @@
+package io.edgeloop.agent;
+
+import io.edgeloop.agent.config.AgentConfig;
+import io.edgeloop.agent.config.AgentConfigLoader;
+import io.edgeloop.agent.config.AgentOptions;
+import io.edgeloop.agent.config.DeviceProfileResolver;
+import io.edgeloop.protocol.EdgeLoopException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The agent process: {@code AgentMain agent [--package PKG] [--http-port N] [--data-dir DIR]
+ * [--pubkey KEY] [--config FILE]}. Settings come from the defaults, then {@code agent.yaml}, then
+ * {@code EDGELOOP_AGENT_*} environment variables, then these options. Runs until SIGTERM/SIGINT,
+ * then drains in-flight requests and exits.
+ */
+@Command(name = "edgeloop", subcommands = {AgentMain.AgentCommand.class}, mixinStandardHelpOptions = true,
+        description = "EdgeLoop edge agent.")
+public final class AgentMain {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AgentMain()).execute(args));
+    }
+
+    /** {@code agent}: serve models from the store, optionally installing one package first. */
+    @Command(name = "agent", mixinStandardHelpOptions = true,
+            description = "Run the edge agent; --package FILE serves a package standalone, without a fleet server.")
+    static final class AgentCommand implements Callable<Integer> {
+        @Option(names = "--package", description = "A signed .elpkg package (or a bare .onnx model) to install, activate and serve.")
+        Path packageFile;
+
+        @Option(names = "--http-port", description = "HTTP port of the KServe v2 API (0 = any free port).")
+        Integer httpPort;
+
+        @Option(names = "--data-dir", description = "State directory: model store and RocksDB (default /var/lib/edgeloop).")
+        Path dataDir;
+
+        @Option(names = "--pubkey", description = "The package publisher's public key file.")
+        Path publicKey;
+
+        @Option(names = "--config", description = "YAML configuration (default /etc/edgeloop/agent.yaml when present).")
+        Path config;
+
+        @Option(names = "--model-name", description = "Name for a bare .onnx model (default: the file name).")
+        String modelName;
+
+        @Option(names = "--model-version", description = "Version for a bare .onnx model (default: 1).")
+        String modelVersion;
+
+        @Override
+        public Integer call() {
+            try {
+                AgentOptions options = options();
+                Agent agent = Agent.start(options, Optional.ofNullable(packageFile), Agent.standardInstallers(options,
+                        modelName, modelVersion));
+                CountDownLatch stopped = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    agent.close();
+                    stopped.countDown();
+                }, "agent-shutdown"));
+                // Printed on stdout so a supervising process (tests, the demo) knows the port.
+                System.out.println("edgeloop agent ready on port " + agent.port());
+                System.out.flush();
+                stopped.await();
+                return 0;
+            } catch (EdgeLoopException e) {
+                System.err.println("edgeloop agent: " + e.describe());
+                return 2;
+            } catch (IllegalArgumentException e) {
+                System.err.println("edgeloop agent: INVALID_ARGUMENT: " + e.getMessage());
+                return 2;
+            } catch (Exception e) {
+                System.err.println("edgeloop agent: failed to start: " + e);
+                e.printStackTrace();
+                return 1;
+            }
+        }
+
+        AgentOptions options() throws EdgeLoopException {
+            Path file = config != null ? config : AgentConfigLoader.DEFAULT_FILE;
+            if (config != null && !config.toFile().exists()) {
+                throw new EdgeLoopException(io.edgeloop.protocol.ErrorCode.INVALID_ARGUMENT, "config file " + config + " does not exist");
+            }
+            AgentConfig c = new AgentConfigLoader().load(file, System.getenv());
+            AgentConfig.Http http = httpPort == null ? c.http() : new AgentConfig.Http(c.http().host(), httpPort, c.http().bodyLimitBytes());
+            c = new AgentConfig(dataDir != null ? dataDir.toString() : c.dataDir(),
+                    publicKey != null ? publicKey.toString() : c.publicKey(), c.deviceId(), c.profile(), http, c.engine(), c.batch(),
+                    c.store(), c.buffer(), c.drift(), c.shutdown());
+            return AgentOptions.from(c, DeviceProfileResolver.resolve(c.profile()));
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.edgeloop.agent.batch;
+
+import io.edgeloop.agent.engine.ModelSession;
+import io.edgeloop.agent.engine.Tensor;
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Groups concurrent inference requests into one engine call. A worker takes the first waiting
+ * request, adds every compatible request already queued, and, when the previous batch showed
+ * concurrency (more than one request), waits up to {@code maxDelay} for more until
+ * {@code maxBatch} rows; then it runs the engine once and splits the outputs. A lone sequential
+ * client therefore never pays the delay, while concurrent clients share engine calls.
+ */
+public final class DynamicBatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
+
+    private record Request(List<Tensor> inputs, long rows, CompletableFuture<List<Tensor>> result) {
+    }
+
+    private final ModelSession session;
+    private final BatchOptions options;
+    private final BlockingQueue<Request> queue;
+    private final List<Thread> workers = new ArrayList<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private final boolean batchable;
+    private volatile boolean closed;
+
+    public DynamicBatcher(ModelSession session, BatchOptions options, String name) {
+        this.session = session;
+        this.options = options;
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        this.batchable = !session.inputs().isEmpty() && session.inputs().stream().allMatch(s -> s.batchable())
+                && session.outputs().stream().allMatch(s -> s.batchable());
+        for (int i = 0; i < options.workers(); i++) {
+            Thread t = new Thread(this::work, "batcher-" + name + "-" + i);
+            t.setDaemon(true);
+            t.start();
+            workers.add(t);
+        }
+    }
+
+    /** Whether the model's inputs and outputs all have a dynamic first dimension. */
+    public boolean batchable() {
+        return batchable;
+    }
+
+    /**
+     * Runs or queues one request; the future completes with its outputs or an
+     * {@link EdgeLoopException}. When nothing else is queued or running, the request runs at once
+     * on the calling thread: a lone client then pays no hand-off to a worker and back, which on a
+     * busy small device costs more than the inference itself. Any request arriving meanwhile
+     * goes to the queue and is batched as usual.
+     */
+    public CompletableFuture<List<Tensor>> submit(List<Tensor> inputs) {
+        CompletableFuture<List<Tensor>> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new EdgeLoopException(ErrorCode.MODEL_NOT_FOUND, "the model is being unloaded"));
+            return result;
+        }
+        long rows = inputs.isEmpty() ? 1 : inputs.get(0).rows();
+        if (options.inlineWhenIdle() && queue.isEmpty() && running.compareAndSet(0, 1)) {
+            try {
+                runAlone(new Request(inputs, rows, result));
+            } finally {
+                running.decrementAndGet();
+            }
+            return result;
+        }
+        if (!queue.offer(new Request(inputs, rows, result))) {
+            result.completeExceptionally(new EdgeLoopException(ErrorCode.INFERENCE_FAILED,
+                    "the inference queue is full (" + options.queueCapacity() + " requests); retry later"));
+        }
+        return result;
+    }
+
+    /** Requests queued or running now. */
+    public int inFlight() {
+        return queue.size() + running.get();
+    }
+
+    private void work() {
+        Request carry = null;
+        boolean concurrent = false;
+        while (!closed || !queue.isEmpty() || carry != null) {
+            try {
+                Request first = carry != null ? carry : queue.poll(100, TimeUnit.MILLISECONDS);
+                carry = null;
+                if (first == null) {
+                    continue;
+                }
+                List<Request> batch = new ArrayList<>();
+                batch.add(first);
+                long rows = first.rows;
+                if (batchable && first.rows < options.maxBatch()) {
+                    long deadline = System.nanoTime() + (concurrent ? options.maxDelay().toNanos() : 0);
+                    while (rows < options.maxBatch()) {
+                        Request next = queue.poll();
+                        if (next == null) {
+                            long left = deadline - System.nanoTime();
+                            next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+                            if (next == null) {
+                                break;
+                            }
+                        }
+                        if (rows + next.rows > options.maxBatch() || !Batch.compatible(first.inputs, next.inputs)) {
+                            carry = next;
+                            break;
+                        }
+                        batch.add(next);
+                        rows += next.rows;
+                    }
+                }
+                concurrent = batch.size() > 1 || carry != null || !queue.isEmpty();
+                running.addAndGet(batch.size());
+                try {
+                    run(batch, rows);
+                } finally {
+                    running.addAndGet(-batch.size());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("batch worker failed", e);
+            }
+        }
+    }
+
+    private void run(List<Request> batch, long rows) {
+        if (batch.size() == 1) {
+            runAlone(batch.get(0));
+            return;
+        }
+        List<List<Tensor>> parts;
+        try {
+            List<List<Tensor>> inputs = new ArrayList<>(batch.size());
+            long[] sizes = new long[batch.size()];
+            for (int i = 0; i < batch.size(); i++) {
+                inputs.add(batch.get(i).inputs);
+                sizes[i] = batch.get(i).rows;
+            }
+            parts = Batch.split(session.run(Batch.concat(inputs, rows)), sizes, rows);
+        } catch (EdgeLoopException | RuntimeException e) {
+            // One bad request must not fail its neighbours: retry each on its own.
+            parts = null;
+        }
+        if (parts == null) {
+            batch.forEach(this::runAlone);
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result.complete(parts.get(i));
+        }
+    }
+
+    private void runAlone(Request request) {
+        try {
+            request.result.complete(session.run(request.inputs));
+        } catch (EdgeLoopException | RuntimeException e) {
+            request.result.completeExceptionally(e);
+        }
+    }
+
+    /** Stops taking requests, finishes the queued ones, and stops the workers. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread t : workers) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        Request left;
+        while ((left = queue.poll()) != null) {
+            left.result.completeExceptionally(new EdgeLoopException(ErrorCode.MODEL_NOT_FOUND, "the model was unloaded"));
+        }
+    }
+}

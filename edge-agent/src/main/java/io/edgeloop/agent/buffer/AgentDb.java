@@ -1,0 +1,126 @@
+package io.edgeloop.agent.buffer;
+
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's one RocksDB database, with a column family per purpose: {@code capture} (sampled
+ * inputs and outputs), {@code outbox} (telemetry waiting for the broker's acknowledgement) and
+ * {@code state} (job progress, download offsets). The WAL is always on; its sync follows the
+ * {@link SyncPolicy}.
+ */
+public final class AgentDb implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentDb.class);
+    static final String CAPTURE = "capture";
+    static final String OUTBOX = "outbox";
+    static final String STATE = "state";
+
+    private final BufferOptions options;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    private final WriteOptions writeOptions;
+    private final ScheduledExecutorService syncer;
+
+    public AgentDb(BufferOptions options) throws EdgeLoopException {
+        this.options = options;
+        RocksDB.loadLibrary();
+        try {
+            Files.createDirectories(options.dir());
+        } catch (IOException e) {
+            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot create " + options.dir(), e);
+        }
+        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setKeepLogFileNum(3).setMaxTotalWalSize(64L * 1024 * 1024);
+        cfOptions = new ColumnFamilyOptions().setWriteBufferSize(4L * 1024 * 1024);
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        for (String name : List.of("default", CAPTURE, OUTBOX, STATE)) {
+            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));
+        }
+        try {
+            db = RocksDB.open(dbOptions, options.dir().toString(), descriptors, handles);
+        } catch (RocksDBException e) {
+            cfOptions.close();
+            dbOptions.close();
+            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot open RocksDB at " + options.dir() + ": "
+                    + e.getMessage() + " (is another agent using this data directory?)", e);
+        }
+        writeOptions = new WriteOptions().setSync(options.sync() == SyncPolicy.ALWAYS).setDisableWAL(false);
+        if (options.sync() == SyncPolicy.INTERVAL) {
+            syncer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "rocksdb-wal-sync");
+                t.setDaemon(true);
+                return t;
+            });
+            long ms = options.syncInterval().toMillis();
+            syncer.scheduleWithFixedDelay(this::syncWal, ms, ms, TimeUnit.MILLISECONDS);
+        } else {
+            syncer = null;
+        }
+    }
+
+    private void syncWal() {
+        try {
+            db.flushWal(true);
+        } catch (RocksDBException e) {
+            LOG.warn("WAL sync failed: {}", e.getMessage());
+        }
+    }
+
+    public BufferOptions options() {
+        return options;
+    }
+
+    RocksDB db() {
+        return db;
+    }
+
+    WriteOptions writeOptions() {
+        return writeOptions;
+    }
+
+    ColumnFamilyHandle family(String name) {
+        return switch (name) {
+            case CAPTURE -> handles.get(1);
+            case OUTBOX -> handles.get(2);
+            case STATE -> handles.get(3);
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    @Override
+    public void close() {
+        if (syncer != null) {
+            syncer.shutdownNow();
+        }
+        try {
+            db.flushWal(true);
+        } catch (RocksDBException e) {
+            LOG.warn("final WAL sync failed: {}", e.getMessage());
+        }
+        handles.forEach(ColumnFamilyHandle::close);
+        db.close();
+        writeOptions.close();
+        cfOptions.close();
+        dbOptions.close();
+    }
+}

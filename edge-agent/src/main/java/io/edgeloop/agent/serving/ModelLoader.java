@@ -1,0 +1,49 @@
+package io.edgeloop.agent.serving;
+
+import io.edgeloop.agent.batch.BatchOptions;
+import io.edgeloop.agent.batch.DynamicBatcher;
+import io.edgeloop.agent.drift.DriftMonitor;
+import io.edgeloop.agent.drift.DriftOptions;
+import io.edgeloop.agent.drift.DriftResult;
+import io.edgeloop.agent.engine.EngineOptions;
+import io.edgeloop.agent.engine.EngineRegistry;
+import io.edgeloop.agent.engine.ModelSession;
+import io.edgeloop.agent.store.ModelDescriptor;
+import io.edgeloop.agent.store.ModelStore;
+import io.edgeloop.protocol.EdgeLoopException;
+
+import java.util.function.Consumer;
+
+/** Opens an installed version from the store with the engine its framework needs. */
+public final class ModelLoader {
+    private final ModelStore store;
+    private final EngineRegistry engines;
+    private final EngineOptions engineOptions;
+    private final BatchOptions batchOptions;
+    private final DriftOptions driftOptions;
+    private final Consumer<DriftResult> driftListener;
+
+    public ModelLoader(ModelStore store, EngineRegistry engines, EngineOptions engineOptions, BatchOptions batchOptions,
+                       DriftOptions driftOptions, Consumer<DriftResult> driftListener) {
+        this.store = store;
+        this.engines = engines;
+        this.engineOptions = engineOptions;
+        this.batchOptions = batchOptions;
+        this.driftOptions = driftOptions;
+        this.driftListener = driftListener;
+    }
+
+    public ModelStore store() {
+        return store;
+    }
+
+    public ServedModel load(String name, String version) throws EdgeLoopException {
+        ModelDescriptor descriptor = store.descriptor(name, version);
+        ModelSession session = engines.forFramework(descriptor.framework())
+                .open(store.versionDir(name, version).resolve(descriptor.modelFile()), engineOptions);
+        DynamicBatcher batcher = new DynamicBatcher(session, batchOptions, name + "-" + version);
+        DriftMonitor drift = descriptor.baseline() == null ? null
+                : new DriftMonitor(name, version, descriptor.baseline(), driftOptions, driftListener);
+        return new ServedModel(descriptor, session, batcher, drift);
+    }
+}

@@ -1,0 +1,83 @@
+package io.edgeloop.agent.store;
+
+import io.edgeloop.packager.pkg.Manifest;
+import io.edgeloop.packager.pkg.PackageVerifier;
+import io.edgeloop.packager.pkg.ProfileTraits;
+import io.edgeloop.packager.pkg.Variant;
+import io.edgeloop.packager.pkg.VariantSelector;
+import io.edgeloop.packager.pkg.VerifiedPackage;
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Installs a signed {@code .elpkg}: the signature and every hash are checked by
+ * {@link PackageVerifier} before anything is extracted, the variant is chosen for this device's
+ * profile, and only that variant's model file (re-hashed as it is read) and the manifest are
+ * written into a new version directory of the store.
+ */
+public final class PackageInstaller implements ModelInstaller {
+    private static final Logger LOG = LoggerFactory.getLogger(PackageInstaller.class);
+
+    private final ModelStore store;
+    private final PackageVerifier verifier;
+    private final PublicKey publisherKey;
+    private final ProfileTraits device;
+    private final VariantSelector selector;
+
+    public PackageInstaller(ModelStore store, PackageVerifier verifier, PublicKey publisherKey, ProfileTraits device,
+                            List<ProfileTraits> knownProfiles) {
+        this.store = store;
+        this.verifier = verifier;
+        this.publisherKey = publisherKey;
+        this.device = device;
+        this.selector = new VariantSelector(knownProfiles);
+    }
+
+    @Override
+    public boolean accepts(Path file) {
+        return file.getFileName().toString().endsWith(".elpkg");
+    }
+
+    @Override
+    public ModelDescriptor install(Path file) throws EdgeLoopException {
+        if (publisherKey == null) {
+            throw new EdgeLoopException(ErrorCode.PACKAGE_KEY_MISMATCH, "no publisher public key is configured;"
+                    + " pass --pubkey or set publicKey in agent.yaml");
+        }
+        VerifiedPackage pkg = verifier.verify(file, publisherKey);
+        Manifest manifest = pkg.manifest();
+        Variant variant = selector.select(manifest, device).orElseThrow(() -> new EdgeLoopException(
+                ErrorCode.PACKAGE_NO_COMPATIBLE_VARIANT, "no variant of " + manifest.name() + " " + manifest.version()
+                + " suits device profile '" + device.id() + "'; variants: "
+                + manifest.variants().stream().map(Variant::id).toList()));
+        if (store.versions(manifest.name()).contains(manifest.version())) {
+            LOG.info("{} {} is already installed", manifest.name(), manifest.version());
+            return store.descriptor(manifest.name(), manifest.version());
+        }
+        String modelFile = manifest.framework().equals("torchscript") ? "model.pt" : "model.onnx";
+        ModelDescriptor descriptor = new ModelDescriptor(manifest.name(), manifest.version(), manifest.framework(),
+                modelFile, variant.id(), manifest.labels(), manifest.baseline());
+        Map<String, ModelStore.InputStreamSource> files = new LinkedHashMap<>();
+        files.put(modelFile, () -> {
+            try {
+                return new ByteArrayInputStream(pkg.readFile(variant.file()));
+            } catch (EdgeLoopException e) {
+                throw new java.io.IOException(e.describe(), e);
+            }
+        });
+        files.put("manifest.json", () -> new ByteArrayInputStream(pkg.manifestBytes()));
+        store.install(descriptor, files);
+        LOG.info("installed package {} {} variant {} for profile {} (signed by key {})", manifest.name(),
+                manifest.version(), variant.id(), device.id(), pkg.keyId());
+        return descriptor;
+    }
+}

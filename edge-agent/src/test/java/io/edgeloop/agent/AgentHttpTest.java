@@ -1,0 +1,142 @@
+package io.edgeloop.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.agent.config.AgentConfig;
+import io.edgeloop.agent.config.AgentConfigLoader;
+import io.edgeloop.agent.config.AgentOptions;
+import io.edgeloop.agent.config.DeviceProfileResolver;
+import io.edgeloop.agent.engine.EngineOptions;
+import io.edgeloop.agent.engine.ModelSession;
+import io.edgeloop.agent.engine.OnnxRuntimeEngine;
+import io.edgeloop.agent.engine.Tensor;
+import io.edgeloop.agent.fixtures.TestModels;
+import io.edgeloop.agent.store.OnnxFileInstaller;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The agent in-process on a free port: KServe v2 over real HTTP. */
+class AgentHttpTest {
+    @TempDir
+    static Path dir;
+    static Agent agent;
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        AgentConfig c = new AgentConfigLoader().load(null, Map.of(
+                "EDGELOOP_AGENT_DATA_DIR", dir.resolve("data").toString(),
+                "EDGELOOP_AGENT_HTTP_PORT", "0",
+                "EDGELOOP_AGENT_HTTP_BODY_LIMIT_BYTES", "200000",
+                "EDGELOOP_AGENT_BUFFER_CAPTURE_SAMPLE_RATE", "1.0"));
+        agent = Agent.start(AgentOptions.from(c, DeviceProfileResolver.resolve("generic-x86_64")), Optional.of(TestModels.mlp(dir)),
+                List.of(store -> new OnnxFileInstaller(store, "fashion", "1")));
+    }
+
+    @AfterAll
+    static void stop() {
+        agent.close();
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("content-type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthAndMetadata() throws Exception {
+        assertEquals(200, get("/v2/health/live").statusCode());
+        assertEquals(200, get("/v2/health/ready").statusCode());
+        assertEquals("edgeloop-agent", JSON.readTree(get("/v2").body()).get("name").asText());
+        JsonNode meta = JSON.readTree(get("/v2/models/fashion").body());
+        assertEquals("input", meta.get("inputs").get(0).get("name").asText());
+        assertEquals(-1, meta.get("inputs").get(0).get("shape").get(0).asInt());
+        assertEquals(200, get("/v2/models/fashion/versions/1/ready").statusCode());
+        assertEquals(404, get("/v2/models/fashion/versions/9/ready").statusCode());
+        assertEquals(404, get("/v2/models/nope").statusCode());
+    }
+
+    @Test
+    void httpOutputsEqualInProcessOnnxRuntime() throws Exception {
+        float[] x = new float[2 * 784];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.sin(i) * 0.5f + 0.5f;
+        }
+        StringBuilder data = new StringBuilder();
+        for (int i = 0; i < x.length; i++) {
+            data.append(i == 0 ? "" : ",").append(x[i]);
+        }
+        HttpResponse<String> r = post("/v2/models/fashion/infer", "{\"id\":\"q1\",\"inputs\":[{\"name\":\"input\","
+                + "\"shape\":[2,784],\"datatype\":\"FP32\",\"data\":[" + data + "]}]}");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode out = JSON.readTree(r.body());
+        assertEquals("q1", out.get("id").asText());
+        assertEquals("1", out.get("model_version").asText());
+        JsonNode probs = out.get("outputs").get(0);
+        assertEquals("probs", probs.get("name").asText());
+        try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
+             ModelSession session = engine.open(TestModels.mlp(dir.resolve("ref")), EngineOptions.DEFAULT)) {
+            float[] expected = session.run(List.of(Tensor.of("input", x, 2, 784))).get(0).floats();
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], probs.get("data").get(i).floatValue(), 1e-6f);
+            }
+        }
+        assertTrue(agent.capture().count() >= 2, "sampling rate 1.0 captures every row");
+    }
+
+    @Test
+    void badRequestsAnswer4xxWithAnErrorAndTheAgentKeepsServing() throws Exception {
+        Map<String, Integer> cases = Map.of(
+                "{", 400,
+                "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}", 400,
+                "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,784],\"datatype\":\"FP64\",\"data\":[1]}]}", 400,
+                "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,1],\"datatype\":\"FP32\",\"data\":[NaN]}]}", 400,
+                "{\"inputs\":[{\"name\":\"input\",\"shape\":[0,784],\"datatype\":\"FP32\",\"data\":[]}]}", 400,
+                "x".repeat(300_000), 413);
+        for (Map.Entry<String, Integer> c : cases.entrySet()) {
+            HttpResponse<String> r = post("/v2/models/fashion/infer", c.getKey());
+            assertEquals(c.getValue(), r.statusCode(), r.body());
+            assertTrue(JSON.readTree(r.body()).get("error").asText().length() > 3, r.body());
+        }
+        assertEquals(404, post("/v2/models/unknown/infer", "{}").statusCode());
+        assertEquals(404, get("/v2/nothing/here").statusCode());
+        assertEquals(405, post("/v2/health/live", "{}").statusCode());
+        String ok = "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,784],\"datatype\":\"FP32\",\"data\":" + zeros(784) + "}]}";
+        assertEquals(200, post("/v2/models/fashion/infer", ok).statusCode());
+    }
+
+    @Test
+    void metricsArePrometheusText() throws Exception {
+        post("/v2/models/fashion/infer", "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,784],\"datatype\":\"FP32\",\"data\":"
+                + zeros(784) + "}]}");
+        HttpResponse<String> m = get("/metrics");
+        assertEquals(200, m.statusCode());
+        assertTrue(m.body().contains("edgeloop_requests_total"), m.body());
+        assertTrue(m.body().contains("edgeloop_process_resident_bytes"), m.body());
+    }
+
+    static String zeros(int n) {
+        return "[" + "0,".repeat(n - 1) + "0]";
+    }
+}

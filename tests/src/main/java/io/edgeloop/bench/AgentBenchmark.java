@@ -1,0 +1,270 @@
+package io.edgeloop.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.edgeloop.packager.data.Dataset;
+import io.edgeloop.packager.data.DatasetLoader;
+import io.edgeloop.packager.onnx.GraphBuilder;
+import io.edgeloop.packager.onnx.OnnxModel;
+import org.HdrHistogram.Histogram;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The agent's serving cost, side by side in one run, for a Fashion-MNIST MLP and CNN: raw
+ * in-process ONNX Runtime {@code session.run} against the agent's KServe v2 HTTP path (a real
+ * agent process), single-request p50/p99; 16 concurrent clients with dynamic batching
+ * (inferences/s); resident memory after 100,000 requests; start-to-ready time.
+ *
+ * <p>Run: {@code tests/bench AgentBenchmark [--requests N] [--seconds S] [--threads T]} from the
+ * repository root after {@code mvn package}. Both sides use the same intra-op thread count.
+ */
+public final class AgentBenchmark {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    public static void main(String[] args) throws Exception {
+        int requests = intArg(args, "--requests", 3000);
+        int seconds = intArg(args, "--seconds", 10);
+        int threads = intArg(args, "--threads", 1);
+        Path work = Files.createTempDirectory("agent-bench");
+        Dataset test = testImages();
+        System.out.printf("AgentBenchmark: %d CPUs, intra-op threads %d, %d single requests per side, %d s concurrent%n",
+                Runtime.getRuntime().availableProcessors(), threads, requests, seconds);
+        List<String> rows = new ArrayList<>();
+        rows.add(String.format("%-5s %10s %10s %10s %10s %10s %12s %8s %10s", "model", "raw p50us", "raw p99us",
+                "http p50us", "http p99us", "delta p50", "16 clients/s", "ready ms", "RSS MB"));
+        for (String name : List.of("mlp", "cnn")) {
+            OnnxModel model = name.equals("mlp") ? mlp() : cnn();
+            Path file = work.resolve(name + ".onnx");
+            model.save(file);
+            long[] sample = name.equals("mlp") ? new long[]{1, 784} : new long[]{1, 1, 28, 28};
+            double[] raw = raw(file, test, sample, requests, threads);
+            rows.add(agentSide(name, file, work, test, sample, requests, seconds, threads, raw));
+        }
+        System.out.println();
+        rows.forEach(System.out::println);
+    }
+
+    private static int intArg(String[] args, String name, int def) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return def;
+    }
+
+    /** Raw in-process ORT: create the input tensor, session.run, read the output; p50 and p99 in microseconds. */
+    static double[] raw(Path file, Dataset test, long[] shape, int n, int threads) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setIntraOpNumThreads(threads);
+            so.setInterOpNumThreads(1);
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            try (OrtSession session = env.createSession(file.toString(), so)) {
+                Histogram h = new Histogram(3);
+                float[] x = new float[784];
+                for (int i = 0; i < n + 500; i++) {
+                    System.arraycopy(test.features(), (i % 100) * 784, x, 0, 784);
+                    long t = System.nanoTime();
+                    try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
+                         OrtSession.Result r = session.run(java.util.Map.of("input", in))) {
+                        ((OnnxTensor) r.get(0)).getFloatBuffer();
+                    }
+                    if (i >= 500) {
+                        h.recordValue((System.nanoTime() - t) / 1000);
+                    }
+                }
+                return new double[]{h.getValueAtPercentile(50), h.getValueAtPercentile(99)};
+            }
+        }
+    }
+
+    private static String agentSide(String name, Path file, Path work, Dataset test, long[] sample, int n, int seconds,
+                                    int threads, double[] raw) throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        Path target = root.resolve("edge-agent/target");
+        String cp = target.resolve("edge-agent-0.1.0-SNAPSHOT.jar") + java.io.File.pathSeparator + target.resolve("lib") + "/*";
+        // The installed launcher's memory settings (edge-agent/src/main/dist/edgeloop-agent).
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms16m", "-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=32m",
+                "-Xss512k", "-cp", cp, "io.edgeloop.agent.AgentMain", "agent", "--http-port", "0",
+                "--data-dir", work.resolve("data-" + name).toString(), "--package", file.toString(), "--model-name", name));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(work.resolve(name + "-agent.log").toFile());
+        pb.environment().put("EDGELOOP_AGENT_ENGINE_INTRA_OP_THREADS", Integer.toString(threads));
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        int port = -1;
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith("edgeloop agent ready on port ")) {
+                port = Integer.parseInt(line.substring(29).trim());
+                break;
+            }
+        }
+        long readyMs = (System.nanoTime() - t0) / 1_000_000;
+        if (port < 0) {
+            throw new IllegalStateException("agent did not start; see " + work.resolve(name + "-agent.log"));
+        }
+        try {
+            URI uri = URI.create("http://127.0.0.1:" + port + "/v2/models/" + name + "/infer");
+            List<String> bodies = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                bodies.add(body(test.features(), i, sample));
+            }
+            AtomicLong sent = new AtomicLong();
+            Histogram h = new Histogram(3);
+            for (int i = 0; i < n + 500; i++) {
+                long t = System.nanoTime();
+                send(uri, bodies.get(i % 100));
+                if (i >= 500) {
+                    h.recordValue((System.nanoTime() - t) / 1000);
+                }
+                sent.incrementAndGet();
+            }
+            double throughput = concurrent(uri, bodies, 16, seconds, sent);
+            if (name.equals("cnn")) {
+                // Top up to 100,000 requests before reading resident memory.
+                while (sent.get() < 100_000) {
+                    concurrent(uri, bodies, 16, 5, sent);
+                }
+            }
+            long rss = rss(p.pid());
+            System.out.printf("%s: %d requests sent; agent log %s%n", name, sent.get(), work.resolve(name + "-agent.log"));
+            return String.format("%-5s %10.0f %10.0f %10.0f %10.0f %10.0f %12.0f %8d %10.1f", name, raw[0], raw[1],
+                    h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(50) - raw[0], throughput,
+                    readyMs, rss / 1048576.0);
+        } finally {
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static double concurrent(URI uri, List<String> bodies, int clients, int seconds, AtomicLong sent)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        AtomicLong done = new AtomicLong();
+        long t0 = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int offset = c * 7;
+            futures.add(pool.submit(() -> {
+                for (int i = offset; System.nanoTime() < end; i++) {
+                    send(uri, bodies.get(i % bodies.size()));
+                    done.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        sent.addAndGet(done.get());
+        return done.get() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void send(URI uri, String body) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(r.statusCode() + " " + r.body());
+        }
+    }
+
+    private static String body(float[] x, int sampleIndex, long[] shape) {
+        StringBuilder b = new StringBuilder(784 * 8).append("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[");
+        for (int i = 0; i < shape.length; i++) {
+            b.append(i == 0 ? "" : ",").append(shape[i]);
+        }
+        b.append("],\"data\":[");
+        for (int i = 0; i < 784; i++) {
+            b.append(i == 0 ? "" : ",").append(x[sampleIndex * 784 + i]);
+        }
+        return b.append("]}]}").toString();
+    }
+
+    static long rss(long pid) throws Exception {
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (l.startsWith("VmRSS:")) {
+                return Long.parseLong(l.substring(6).trim().split("\\s+")[0]) * 1024;
+            }
+        }
+        return -1;
+    }
+
+    static Dataset testImages() throws Exception {
+        DatasetLoader loader = DatasetLoader.fromEnvironment();
+        if (loader.fashionMnistAvailable()) {
+            return loader.fashionMnist("test").head(100);
+        }
+        SplittableRandom r = new SplittableRandom(1);
+        float[] x = new float[100 * 784];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble();
+        }
+        return new Dataset("random", x, new long[]{1, 28, 28}, new float[100], DatasetLoader.FASHION_MNIST_CLASSES, List.of());
+    }
+
+    /** Fashion-MNIST-shaped MLP 784-256-128-10 (the reference architecture), seeded weights. */
+    static OnnxModel mlp() {
+        SplittableRandom r = new SplittableRandom(1);
+        GraphBuilder g = new GraphBuilder("mlp", 13);
+        String h = g.input("input", -1, 784);
+        int[] sizes = {784, 256, 128, 10};
+        for (int l = 0; l < 3; l++) {
+            h = g.gemm(h, g.weight("w" + l, random(r, sizes[l + 1] * sizes[l], 0.05), sizes[l + 1], sizes[l]),
+                    g.weight("b" + l, new float[sizes[l + 1]], sizes[l + 1]), true);
+            h = l < 2 ? g.relu(h) : g.softmax(h, 1);
+        }
+        g.output(h, "probabilities", -1, 10);
+        return g.toModel();
+    }
+
+    /** Fashion-MNIST-shaped CNN conv16-conv32-fc128-fc10 (the reference architecture), seeded weights. */
+    static OnnxModel cnn() {
+        SplittableRandom r = new SplittableRandom(2);
+        GraphBuilder g = new GraphBuilder("cnn", 13);
+        String x = g.input("input", -1, 1, 28, 28);
+        String a = g.maxPool(g.relu(g.conv(x, g.weight("c1", random(r, 16 * 9, 0.3), 16, 1, 3, 3),
+                g.weight("c1b", new float[16], 16), 3, 1, 1)), 2, 2);
+        String b = g.maxPool(g.relu(g.conv(a, g.weight("c2", random(r, 32 * 16 * 9, 0.1), 32, 16, 3, 3),
+                g.weight("c2b", new float[32], 32), 3, 1, 1)), 2, 2);
+        String f = g.relu(g.gemm(g.flatten(b, 1), g.weight("f1", random(r, 128 * 1568, 0.03), 128, 1568),
+                g.weight("f1b", new float[128], 128), true));
+        String out = g.softmax(g.gemm(f, g.weight("f2", random(r, 10 * 128, 0.1), 10, 128),
+                g.weight("f2b", new float[10], 10), true), 1);
+        g.output(out, "probabilities", -1, 10);
+        return g.toModel();
+    }
+
+    private static float[] random(SplittableRandom r, int n, double scale) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,183 @@
+package io.edgeloop.it;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.agent.buffer.AgentDb;
+import io.edgeloop.agent.buffer.BufferOptions;
+import io.edgeloop.agent.buffer.CaptureBuffer;
+import io.edgeloop.agent.buffer.CaptureRecord;
+import io.edgeloop.agent.buffer.SyncPolicy;
+import io.edgeloop.packager.sign.KeyPairFiles;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code kill -9} of the agent process while it writes captures and while it activates versions:
+ * after a restart no acknowledged capture is missing and a valid, complete version serves.
+ */
+class AgentFaultIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path dir;
+    static KeyPairFiles.Paths keys;
+    static Path v1;
+    static Path v2;
+    static float[] images;
+
+    @BeforeAll
+    static void packages() throws Exception {
+        keys = AgentFixtures.keys(dir.resolve("keys"));
+        v1 = AgentFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(1), "fashion", "1.0.0", keys);
+        v2 = AgentFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(2), "fashion", "1.1.0", keys);
+        images = AgentFixtures.fashionTest().head(64).features();
+    }
+
+    private static AgentProcess start(Path data, boolean withPackage, Map<String, String> env) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--pubkey", keys.publicKey().toString()));
+        if (withPackage) {
+            args.addAll(List.of("--package", v1.toString()));
+        }
+        return AgentProcess.start(data, args, env, List.of("-Xmx128m"));
+    }
+
+    @Test
+    void killDuringCapturesLosesNoAcknowledgedRecord() throws Exception {
+        Path data = dir.resolve("data-capture");
+        // Every request captured; the default WAL policy (INTERVAL): a process crash loses nothing
+        // that returned, only a power loss could lose the last interval.
+        Map<String, String> env = Map.of("EDGELOOP_AGENT_BUFFER_CAPTURE_SAMPLE_RATE", "1.0");
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        AgentProcess agent = start(data, true, env);
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> clients = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            int client = c;
+            clients.add(pool.submit(() -> {
+                for (int i = 0; running.get(); i++) {
+                    String id = "c" + client + "-" + i;
+                    try {
+                        HttpResponse<String> r = agent.post("/v2/models/fashion/infer",
+                                AgentProcess.inferBody(id, images, i % 64, 1, 784));
+                        if (r.statusCode() == 200) {
+                            acknowledged.add(id);
+                        }
+                    } catch (Exception e) {
+                        return; // the process is gone
+                    }
+                }
+            }));
+        }
+        // Kill while captures are streaming in: after some answers (a loaded machine warms up slowly).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (acknowledged.size() < 50 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(300);
+        agent.kill();
+        running.set(false);
+        for (Future<?> f : clients) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertTrue(acknowledged.size() > 10, "only " + acknowledged.size() + " requests answered before the kill");
+
+        try (AgentProcess restarted = start(data, false, env)) {
+            assertEquals(200, restarted.post("/v2/models/fashion/infer", AgentProcess.inferBody("after", images, 0, 1, 784))
+                    .statusCode());
+            assertTrue(restarted.stop() >= 0);
+        }
+        Set<String> stored = new HashSet<>();
+        try (AgentDb db = new AgentDb(new BufferOptions(data.resolve("db"), SyncPolicy.NEVER, Duration.ofSeconds(1), 1.0,
+                1L << 30, Duration.ofDays(7)))) {
+            for (CaptureRecord r : new CaptureBuffer(db, System::currentTimeMillis).list(Integer.MAX_VALUE)) {
+                stored.add(r.requestId());
+            }
+        }
+        Set<String> missing = new HashSet<>(acknowledged);
+        missing.removeAll(stored);
+        System.out.printf("capture fault test: %d acknowledged before kill -9, %d stored after restart, %d missing%n",
+                acknowledged.size(), stored.size(), missing.size());
+        assertTrue(missing.isEmpty(), "acknowledged but not captured: " + missing.stream().limit(10).toList());
+        assertTrue(stored.contains("after"));
+    }
+
+    @Test
+    void killDuringActivationLeavesAValidVersionServing() throws Exception {
+        Path data = dir.resolve("data-activate");
+        AgentProcess agent = start(data, true, Map.of());
+        HttpResponse<String> upload = agent.post("/v2/agent/packages", Files.readAllBytes(v2));
+        assertEquals(200, upload.statusCode(), upload.body());
+        SplittableRandom random = new SplittableRandom(9);
+        for (int round = 0; round < 3; round++) {
+            AgentProcess current = agent;
+            AtomicBoolean running = new AtomicBoolean(true);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            Future<Integer> activations = pool.submit(() -> {
+                int n = 0;
+                while (running.get()) {
+                    try {
+                        current.post("/v2/agent/models/fashion/versions/" + (n % 2 == 0 ? "1.1.0" : "1.0.0")
+                                + "/activate", "");
+                        n++;
+                    } catch (Exception e) {
+                        break;
+                    }
+                }
+                return n;
+            });
+            pool.submit(() -> {
+                while (running.get()) {
+                    try {
+                        current.post("/v2/models/fashion/infer", AgentProcess.inferBody(null, images, 0, 1, 784));
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            Thread.sleep(400 + random.nextInt(1200));
+            current.kill();
+            running.set(false);
+            int switched = activations.get(30, TimeUnit.SECONDS);
+            pool.shutdown();
+
+            agent = start(data, false, Map.of());
+            String version = JSON.readTree(agent.get("/v2/models/fashion").body()).get("versions").get(0).asText();
+            System.out.printf("activation fault test round %d: killed after %d activations; restarted on %s%n",
+                    round, switched, version);
+            assertTrue(version.equals("1.0.0") || version.equals("1.1.0"), version);
+            assertEquals(200, agent.post("/v2/models/fashion/infer", AgentProcess.inferBody(null, images, 0, 1, 784))
+                    .statusCode());
+            Path modelDir = data.resolve("models").resolve("fashion");
+            List<String> active = Files.readAllLines(modelDir.resolve("active"));
+            assertEquals(version, active.get(0));
+            try (Stream<Path> entries = Files.list(modelDir)) {
+                List<String> leftovers = entries.map(p -> p.getFileName().toString())
+                        .filter(n -> n.startsWith(".staging") || n.contains(".tmp-")).toList();
+                assertEquals(List.of(), leftovers);
+            }
+        }
+        agent.close();
+    }
+}
