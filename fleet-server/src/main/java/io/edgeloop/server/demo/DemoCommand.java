@@ -8,6 +8,7 @@ import io.edgeloop.packager.quantize.PlanApplier;
 import io.edgeloop.packager.quantize.PlanSelector;
 import io.edgeloop.packager.quantize.PlannerOptions;
 import io.edgeloop.packager.quantize.QuantizationPlanner;
+import io.edgeloop.protocol.EdgeLoopException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,7 +43,13 @@ public final class DemoCommand implements Callable<Integer> {
             index++;
             context.out().printf("%n[%d/%d] %s%n", index, total, stage.title());
             long start = System.nanoTime();
-            stage.run(context);
+            try {
+                stage.run(context);
+            } catch (EdgeLoopException e) {
+                // A stage failing for a reason a user can fix gets the code and advice, not a stack trace.
+                System.err.printf("demo stage '%s' failed: %s%n", stage.title(), e.describe());
+                return 1;
+            }
             context.out().printf("      done in %.1f s%n", (System.nanoTime() - start) / 1e9);
         }
         for (String coming : COMING) {
