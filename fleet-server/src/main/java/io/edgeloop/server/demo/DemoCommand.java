@@ -2,7 +2,12 @@ package io.edgeloop.server.demo;
 
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.pkg.DenseInt8Quantizer;
-import io.edgeloop.packager.quantize.CalibrationOptions;
+import io.edgeloop.packager.pkg.PlannedInt8Quantizer;
+import io.edgeloop.packager.quantize.CpuFeatures;
+import io.edgeloop.packager.quantize.PlanApplier;
+import io.edgeloop.packager.quantize.PlanSelector;
+import io.edgeloop.packager.quantize.PlannerOptions;
+import io.edgeloop.packager.quantize.QuantizationPlanner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,6 +59,9 @@ public final class DemoCommand implements Callable<Integer> {
     /** The stages that exist, in loop order. Wiring is explicit: add a stage here. */
     static List<DemoStage> stages() {
         DatasetLoader datasets = DatasetLoader.fromEnvironment();
-        return List.of(new PackageStage(null, new DenseInt8Quantizer(CalibrationOptions.DEFAULT, System.err), datasets));
+        PlannedInt8Quantizer int8 = new PlannedInt8Quantizer(new QuantizationPlanner(PlannerOptions.DEFAULT,
+                PlanSelector.measureAll(), new PlanApplier(CpuFeatures.needsReducedRange()), System.out));
+        DenseInt8Quantizer denseInt8 = new DenseInt8Quantizer(PlannerOptions.DEFAULT.calibration(), System.out);
+        return List.of(new PackageStage(null, int8, denseInt8, datasets));
     }
 }

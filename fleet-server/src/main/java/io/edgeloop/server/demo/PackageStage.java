@@ -5,6 +5,7 @@ import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.onnx.GraphBuilder;
 import io.edgeloop.packager.onnx.OnnxModel;
+import io.edgeloop.packager.pkg.CalibrationSplit;
 import io.edgeloop.packager.pkg.Int8Quantizer;
 import io.edgeloop.packager.pkg.Lineage;
 import io.edgeloop.packager.pkg.Manifest;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Demo stage "quantize, evaluate, sign a package": takes the trained ONNX model (or, without a
@@ -40,20 +42,25 @@ public final class PackageStage implements DemoStage {
     public static final String MODEL_NAME = "fashion-classifier";
     public static final String VERSION = "1.0.0";
     static final int CALIBRATION_SAMPLES = 500;
+    static final int VALIDATION_SAMPLES = 2000;
     static final int REFERENCE_SAMPLES = 2000;
     static final int CLASS_MEANS_TRAINING_SAMPLES = 10_000;
 
     private final DemoContext.Key<Path> trainedModel;
-    private final Int8Quantizer quantizer;
+    private final Int8Quantizer planned;
+    private final Int8Quantizer fallback;
     private final DatasetLoader datasets;
 
     /**
      * @param trainedModel the training stage's model key, or null to fit a class-means model here
-     * @param quantizer    makes the int8 variant, or null to package fp32 only
+     * @param planned      makes the int8 variant where it pays on this host (the quantization planner)
+     * @param fallback     makes it when the planner keeps fp32 here (int8 device classes may still gain)
      */
-    public PackageStage(DemoContext.Key<Path> trainedModel, Int8Quantizer quantizer, DatasetLoader datasets) {
+    public PackageStage(DemoContext.Key<Path> trainedModel, Int8Quantizer planned, Int8Quantizer fallback,
+                        DatasetLoader datasets) {
         this.trainedModel = trainedModel;
-        this.quantizer = quantizer;
+        this.planned = planned;
+        this.fallback = fallback;
         this.datasets = datasets;
     }
 
@@ -75,13 +82,20 @@ public final class PackageStage implements DemoStage {
 
         List<PackageBuilder.VariantSource> variants = new ArrayList<>();
         variants.add(new PackageBuilder.VariantSource("fp32", "fp32", fp32, VariantConstraints.ANY));
-        if (quantizer != null) {
-            Dataset calibration = datasets.load("fashion-mnist:train").head(CALIBRATION_SAMPLES);
-            context.out().printf("      quantizing to int8 with %d calibration images%n", calibration.size());
-            variants.add(new PackageBuilder.VariantSource("int8", "int8", quantizer.quantize(fp32, calibration),
-                    int8Constraints()));
-        } else {
-            context.out().println("      int8: no quantizer in this build, packaging fp32 only");
+        CalibrationSplit split = CalibrationSplit.of(datasets.load("fashion-mnist:train"), CALIBRATION_SAMPLES,
+                VALIDATION_SAMPLES);
+        context.out().printf("      quantizing to int8: calibrating on %s, judging plans on %s%n",
+                split.calibration().name(), split.validation().name());
+        Optional<OnnxModel> int8 = planned.quantize(fp32, split.calibration(), split.validation());
+        if (int8.isEmpty()) {
+            // The planner judged this host only; int8 device classes may still gain, and the agent
+            // re-measures the variants it can run when it installs the package.
+            context.out().println("      int8: the planner kept fp32 on this host; adding the dense-layer int8 variant"
+                    + " for int8 device classes, which re-measure it at install");
+            int8 = fallback.quantize(fp32, split.calibration(), split.validation());
+        }
+        if (int8.isPresent()) {
+            variants.add(new PackageBuilder.VariantSource("int8", "int8", int8.get(), int8Constraints()));
         }
         Dataset reference = datasets.load("fashion-mnist:test").head(REFERENCE_SAMPLES);
         Path out = dir.resolve(MODEL_NAME + "-" + VERSION + ".elpkg");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.onnx.OnnxModel;
+import io.edgeloop.packager.pkg.CalibrationSplit;
 import io.edgeloop.packager.pkg.Int8Quantizer;
 import io.edgeloop.packager.pkg.Lineage;
 import io.edgeloop.packager.pkg.Manifest;
@@ -31,6 +32,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -65,11 +67,20 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = "--quantize", paramLabel = "int8", description = "Add a quantized variant; only int8 is supported.")
     String quantize;
 
+    @Option(names = "--int8-recipe", paramLabel = "planned|dense", description = "planned: the quantization planner"
+            + " measures candidate plans on this host and adds int8 only if one is faster within its bounds;"
+            + " dense: always add static int8 on the dense layers (default: ${DEFAULT-VALUE}).")
+    String int8Recipe = "planned";
+
     @Option(names = "--calibration", paramLabel = "DATASET", description = "Calibration data for --quantize (default: ${DEFAULT-VALUE}).")
     String calibration = "fashion-mnist:train";
 
     @Option(names = "--calibration-samples", description = "Calibration samples used (default: ${DEFAULT-VALUE}).")
     int calibrationSamples = 500;
+
+    @Option(names = "--validation-samples",
+            description = "Samples after the calibration ones on which the planner judges int8 (default: ${DEFAULT-VALUE}).")
+    int validationSamples = 2000;
 
     @Option(names = "--reference", paramLabel = "DATASET",
             description = "Labelled data for metrics and the drift baseline (default: ${DEFAULT-VALUE}).")
@@ -87,11 +98,13 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as JSON.")
     boolean json;
 
-    private final Int8Quantizer quantizer;
+    private final Int8Quantizer planned;
+    private final Int8Quantizer dense;
     private final DatasetLoader datasets;
 
-    PackCommand(Int8Quantizer quantizer, DatasetLoader datasets) {
-        this.quantizer = quantizer;
+    PackCommand(Int8Quantizer planned, Int8Quantizer dense, DatasetLoader datasets) {
+        this.planned = planned;
+        this.dense = dense;
         this.datasets = datasets;
     }
 
@@ -103,15 +116,26 @@ final class PackCommand implements Callable<Integer> {
         if (quantize != null && !quantize.equals("int8")) {
             throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "--quantize supports int8, not '" + quantize + "'");
         }
+        if (!int8Recipe.equals("planned") && !int8Recipe.equals("dense")) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "--int8-recipe is planned or dense, not '" + int8Recipe + "'");
+        }
         Path target = out != null ? out : Path.of(name + "-" + version + ".elpkg");
         ManifestSigner signer = new ManifestSigner(KeyPairFiles.loadPair(key));
         OnnxModel fp32 = OnnxModel.load(model);
         List<PackageBuilder.VariantSource> variants = new ArrayList<>();
         variants.add(new PackageBuilder.VariantSource("fp32", "fp32", fp32, VariantConstraints.ANY));
         if (quantize != null) {
-            Dataset calib = datasets.load(calibration).head(calibrationSamples);
-            spec.commandLine().getErr().printf("pack: quantizing to int8 with %d samples of %s%n", calib.size(), calibration);
-            variants.add(new PackageBuilder.VariantSource("int8", "int8", quantizer.quantize(fp32, calib), int8Constraints()));
+            CalibrationSplit split = CalibrationSplit.of(datasets.load(calibration), calibrationSamples, validationSamples);
+            spec.commandLine().getErr().printf("pack: quantizing to int8 (%s recipe), calibrating on %s, judging on %s%n",
+                    int8Recipe, split.calibration().name(), split.validation().name());
+            Int8Quantizer quantizer = int8Recipe.equals("dense") ? dense : planned;
+            Optional<OnnxModel> int8 = quantizer.quantize(fp32, split.calibration(), split.validation());
+            if (int8.isPresent()) {
+                variants.add(new PackageBuilder.VariantSource("int8", "int8", int8.get(), int8Constraints()));
+            } else {
+                spec.commandLine().getErr().println("pack: no int8 plan paid on this host; packaging fp32 only"
+                        + " (use --int8-recipe dense to add the dense-layer int8 variant anyway)");
+            }
         }
         Dataset ref = datasets.load(reference).head(referenceSamples);
         PackageBuilder builder = new PackageBuilder(PackageBuilder.Options.DEFAULTS, new PackageWriter(), System.err);

@@ -3,7 +3,12 @@ package io.edgeloop.packager.cli;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.eval.EvaluatorOptions;
 import io.edgeloop.packager.pkg.DenseInt8Quantizer;
-import io.edgeloop.packager.quantize.CalibrationOptions;
+import io.edgeloop.packager.pkg.PlannedInt8Quantizer;
+import io.edgeloop.packager.quantize.CpuFeatures;
+import io.edgeloop.packager.quantize.PlanApplier;
+import io.edgeloop.packager.quantize.PlanSelector;
+import io.edgeloop.packager.quantize.PlannerOptions;
+import io.edgeloop.packager.quantize.QuantizationPlanner;
 import io.edgeloop.protocol.EdgeLoopException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,7 +37,10 @@ public final class PackagerMain {
         DatasetLoader datasets = DatasetLoader.fromEnvironment();
         CommandLine cli = new CommandLine(new PackagerMain())
                 .addSubcommand(new KeygenCommand())
-                .addSubcommand(new PackCommand(new DenseInt8Quantizer(CalibrationOptions.DEFAULT, System.err), datasets))
+                .addSubcommand(new PackCommand(
+                        new PlannedInt8Quantizer(new QuantizationPlanner(PlannerOptions.DEFAULT, PlanSelector.measureAll(),
+                                new PlanApplier(CpuFeatures.needsReducedRange()), System.err)),
+                        new DenseInt8Quantizer(PlannerOptions.DEFAULT.calibration(), System.err), datasets))
                 .addSubcommand(new InspectCommand())
                 .addSubcommand(new VerifyCommand())
                 .addSubcommand(new EvalCommand(datasets, EvaluatorOptions.DEFAULT));

@@ -11,12 +11,14 @@ import io.edgeloop.protocol.EdgeLoopException;
 
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The int8 variant as static QDQ on the dense layers (Gemm, MatMul) with per-channel weights,
  * calibrated on the given data: the recipe DESIGN.md measured to pay on CPUs (convolutions stay
- * fp32, where the full static recipe made a small CNN slower). Stands in for the quantize
- * package's per-operator planner until that is wired into {@code pack}.
+ * fp32, where the full static recipe made a small CNN slower). Unlike {@link PlannedInt8Quantizer}
+ * it does not measure whether int8 pays on this host: {@code pack --int8-recipe dense} uses it to
+ * ship an int8 variant for int8 device classes whatever this host measures.
  */
 public final class DenseInt8Quantizer implements Int8Quantizer {
     private final CalibrationOptions calibration;
@@ -28,10 +30,10 @@ public final class DenseInt8Quantizer implements Int8Quantizer {
     }
 
     @Override
-    public OnnxModel quantize(OnnxModel fp32, Dataset data) throws EdgeLoopException {
+    public Optional<OnnxModel> quantize(OnnxModel fp32, Dataset data, Dataset validation) throws EdgeLoopException {
         StaticQdqQuantizer quantizer = new StaticQdqQuantizer(QdqOptions.of(QdqOptions.DENSE_OPS, QdqOptions.DEFAULT_PER_CHANNEL));
         Map<String, ActivationRange> ranges = new Calibrator(calibration, progress)
                 .calibrate(fp32, quantizer.tensorsToCalibrate(fp32), data);
-        return quantizer.quantize(fp32, ranges);
+        return Optional.of(quantizer.quantize(fp32, ranges));
     }
 }

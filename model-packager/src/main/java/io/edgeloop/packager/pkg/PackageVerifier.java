@@ -11,9 +11,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +80,9 @@ public final class PackageVerifier {
         }
         byte[] manifestBytes;
         byte[] signatureBytes;
-        List<String> names;
+        Map<String, Long> central;
         try (ZipFile zip = new ZipFile(packageFile.toFile())) {
-            names = centralDirectoryNames(zip);
+            central = centralDirectory(zip);
             signatureBytes = readSmall(zip, EntryNames.SIGNATURE, ErrorCode.PACKAGE_SIGNATURE_MISSING,
                     "the package has no manifest.sig");
             manifestBytes = readSmall(zip, EntryNames.MANIFEST, ErrorCode.PACKAGE_MISSING_ENTRY,
@@ -107,27 +107,26 @@ public final class PackageVerifier {
         }
         Manifest manifest = ManifestJson.parse(manifestBytes);
         requireRunnableVariants(manifest);
-        requireListed(names, manifest);
-        scanLocalEntries(packageFile, names, manifest, manifestBytes, signatureBytes);
+        requireListed(central.keySet(), manifest);
+        scanLocalEntries(packageFile, central, manifest, manifestBytes, signatureBytes);
         return new VerifiedPackage(packageFile, manifest, manifestBytes, signature.keyId(), options.maxEntryBytes());
     }
 
-    private List<String> centralDirectoryNames(ZipFile zip) throws PackageException {
+    /** Entry names with the uncompressed size the zip declares for each (-1 when it declares none). */
+    private Map<String, Long> centralDirectory(ZipFile zip) throws PackageException {
         if (zip.size() > options.maxEntries()) {
             throw new PackageException(ErrorCode.PACKAGE_UNREADABLE, "the package holds " + zip.size()
                     + " entries, more than the limit of " + options.maxEntries());
         }
-        List<String> names = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        Map<String, Long> entries = new LinkedHashMap<>();
         for (ZipEntry entry : zip.stream().toList()) {
             EntryNames.requireSafe(entry.getName());
-            if (!seen.add(entry.getName())) {
+            if (entries.put(entry.getName(), entry.getSize()) != null) {
                 throw new PackageException(ErrorCode.PACKAGE_DUPLICATE_ENTRY,
                         "entry '" + entry.getName() + "' appears twice in the zip's central directory");
             }
-            names.add(entry.getName());
         }
-        return names;
+        return entries;
     }
 
     private byte[] readSmall(ZipFile zip, String name, ErrorCode missing, String message)
@@ -177,7 +176,7 @@ public final class PackageVerifier {
     }
 
     /** Refuses unlisted entries from the central directory alone, before inflating any of them. */
-    private void requireListed(List<String> names, Manifest manifest) throws PackageException {
+    private void requireListed(Set<String> names, Manifest manifest) throws PackageException {
         Set<String> allowed = allowedNames(manifest);
         for (String name : names) {
             if (!allowed.contains(name)) {
@@ -216,7 +215,7 @@ public final class PackageVerifier {
      * to name the same entries as the central directory: a zip whose two directories disagree can
      * show one reader different content than another.
      */
-    private void scanLocalEntries(Path packageFile, List<String> centralNames, Manifest manifest,
+    private void scanLocalEntries(Path packageFile, Map<String, Long> central, Manifest manifest,
                                   byte[] manifestBytes, byte[] signatureBytes) throws PackageException {
         Map<String, FileEntry> listed = new HashMap<>();
         manifest.files().forEach(f -> listed.put(f.path(), f));
@@ -231,26 +230,26 @@ public final class PackageVerifier {
                     throw new PackageException(ErrorCode.PACKAGE_DUPLICATE_ENTRY,
                             "entry '" + name + "' appears twice in the zip's local headers");
                 }
-                if (!centralNames.contains(name)) {
+                if (!central.containsKey(name)) {
                     throw new PackageException(ErrorCode.PACKAGE_UNKNOWN_ENTRY,
                             "entry '" + name + "' has a local header but no central directory record");
                 }
-                total += checkEntry(name, zip, listed.get(name), manifestBytes, signatureBytes, total);
+                total += checkEntry(name, zip, listed.get(name), central.get(name), manifestBytes, signatureBytes, total);
             }
         } catch (ZipException e) {
             throw new PackageException(ErrorCode.PACKAGE_UNREADABLE, packageFile + " has a damaged entry: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new PackageException(ErrorCode.PACKAGE_UNREADABLE, "cannot read " + packageFile + ": " + e.getMessage(), e);
         }
-        if (seen.size() != centralNames.size()) {
+        if (seen.size() != central.size()) {
             throw new PackageException(ErrorCode.PACKAGE_UNREADABLE, "the zip's local headers name " + seen.size()
-                    + " entries but its central directory " + centralNames.size());
+                    + " entries but its central directory " + central.size());
         }
     }
 
     /** Checks one local entry and returns its inflated size. */
-    private long checkEntry(String name, InputStream in, FileEntry file, byte[] manifestBytes, byte[] signatureBytes,
-                            long totalSoFar) throws IOException, PackageException {
+    private long checkEntry(String name, InputStream in, FileEntry file, long zipDeclaredSize, byte[] manifestBytes,
+                            byte[] signatureBytes, long totalSoFar) throws IOException, PackageException {
         if (file == null) {
             // manifest.json or manifest.sig: already read through the central directory, and the
             // stream must show the very same bytes.
@@ -266,6 +265,11 @@ public final class PackageVerifier {
         long limit = Math.min(file.size(), Math.min(options.maxEntryBytes(), remaining));
         String reason = limit == file.size() ? "its declared size in the manifest"
                 : limit == options.maxEntryBytes() ? "the per-entry limit" : "the package's total size limit";
+        if (zipDeclaredSize >= 0 && zipDeclaredSize < limit) {
+            // The zip's own header declares less: inflating past it is the classic zip-bomb lie.
+            limit = zipDeclaredSize;
+            reason = "the size its zip header declares";
+        }
         BoundedCopy.Result result;
         try {
             result = BoundedCopy.copy(name, in, null, limit, reason);

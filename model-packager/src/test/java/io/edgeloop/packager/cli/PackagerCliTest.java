@@ -65,6 +65,21 @@ class PackagerCliTest {
     }
 
     @Test
+    void packWithTheDenseInt8RecipeShipsBothVariants(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("keygen", "--name", "k", "--dir", dir.toString()).exit());
+        Path model = TestPackages.writeTinyModel(dir, 5);
+        Path pkg = dir.resolve("q.elpkg");
+        Run pack = run("pack", model.toString(), "--name", "tiny", "--version", "1.1.0", "--key", dir.resolve("k.key").toString(),
+                "--out", pkg.toString(), "--quantize", "int8", "--int8-recipe", "dense", "--calibration-samples", "100",
+                "--validation-samples", "100", "--reference-samples", "200", "--json");
+        assertEquals(0, pack.exit(), pack.err());
+        assertTrue(pack.out().contains("\"id\":\"int8\""), pack.out());
+        Run verify = run("verify", pkg.toString(), "--pubkey", dir.resolve("k.pub").toString(), "--json");
+        assertEquals(0, verify.exit(), verify.err());
+        assertTrue(verify.out().contains("\"variants\":[\"fp32\",\"int8\"]"), verify.out());
+    }
+
+    @Test
     void badArgumentsAreNamed(@TempDir Path dir) throws Exception {
         Run keygen = run("keygen", "--name", "k", "--dir", dir.toString());
         assertEquals(0, keygen.exit());

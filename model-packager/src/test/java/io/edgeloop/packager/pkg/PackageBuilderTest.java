@@ -32,7 +32,7 @@ class PackageBuilderTest {
         Dataset calibration = TestModels.train().head(256);
         KeyPair keys = KeyPairFiles.generate();
         OnnxModel int8 = new DenseInt8Quantizer(CalibrationOptions.DEFAULT, new PrintStream(new ByteArrayOutputStream()))
-                .quantize(mlp, calibration);
+                .quantize(mlp, calibration, reference).orElseThrow();
         PackageBuilder builder = new PackageBuilder(new PackageBuilder.Options(0.01, 64, 20, 1), new PackageWriter(),
                 new PrintStream(new ByteArrayOutputStream()));
         Path out = dir.resolve("mlp.elpkg");

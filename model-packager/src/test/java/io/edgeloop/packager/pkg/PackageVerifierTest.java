@@ -170,6 +170,31 @@ class PackageVerifierTest {
     }
 
     @Test
+    void entryInflatingBeyondTheSizeItsZipHeaderDeclaresIsEntryTooLarge() throws Exception {
+        // The signed manifest is honest; the zip's central directory claims the model inflates to 1000 bytes.
+        byte[] raw = Files.readAllBytes(good);
+        int cen = centralHeaderOf(raw, MODEL);
+        raw[cen + 24] = (byte) 0xe8;
+        raw[cen + 25] = 0x03;
+        raw[cen + 26] = 0;
+        raw[cen + 27] = 0;
+        Path bad = Files.write(dir.resolve("bad.elpkg"), raw);
+        PackageException e = assertRefused(bad, ErrorCode.PACKAGE_ENTRY_TOO_LARGE, MODEL);
+        assertTrue(e.getMessage().contains("zip header"), e.getMessage());
+    }
+
+    private static int centralHeaderOf(byte[] raw, String name) {
+        byte[] wanted = name.getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i + 46 + wanted.length < raw.length; i++) {
+            if (raw[i] == 'P' && raw[i + 1] == 'K' && raw[i + 2] == 1 && raw[i + 3] == 2
+                    && java.util.Arrays.equals(raw, i + 46, i + 46 + wanted.length, wanted, 0, wanted.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no central directory record for " + name);
+    }
+
+    @Test
     void entryOverTheSizeLimitIsEntryTooLargeWithoutInflatingIt() throws Exception {
         // Declared honestly (64 MiB) and signed, but over this verifier's 1 MiB per-entry limit:
         // refused from the manifest, before a byte of it is inflated.
