@@ -64,4 +64,42 @@ public final class SpeedMeter {
         } while (elapsed < minNanos || runs < 3);
         return runs * n / (elapsed / 1e9);
     }
+
+    /**
+     * Batch throughput of several sessions compared fairly on a shared machine: batches run
+     * alternately (session 1, 2, ..., 1, 2, ...) so load bursts hit all alike, and each session's
+     * figure comes from a low percentile of its batch times, the runs no other process preempted.
+     *
+     * @param percentile which batch time counts, e.g. 20 for the fastest fifth
+     * @return samples per second for each runner, in order
+     */
+    public static double[] interleavedThroughput(java.util.List<OrtRunner> runners, TensorInfo input, Dataset data,
+                                                 int batch, int runsEach, double percentile) throws EdgeLoopException {
+        int width = data.width();
+        int n = Math.min(batch, data.size());
+        float[] x = new float[n * width];
+        System.arraycopy(data.features(), 0, x, 0, n * width);
+        long[] shape = InputShapes.batchShape(input, n, width);
+        long[][] times = new long[runners.size()][runsEach];
+        for (OrtRunner r : runners) {
+            for (int i = 0; i < 3; i++) {
+                r.runDiscard(x, shape);
+            }
+        }
+        for (int k = 0; k < runsEach; k++) {
+            for (int i = 0; i < runners.size(); i++) {
+                long t0 = System.nanoTime();
+                runners.get(i).runDiscard(x, shape);
+                times[i][k] = System.nanoTime() - t0;
+            }
+        }
+        double[] out = new double[runners.size()];
+        for (int i = 0; i < out.length; i++) {
+            long[] t = times[i].clone();
+            java.util.Arrays.sort(t);
+            long chosen = t[(int) Math.min(t.length - 1, Math.floor(percentile / 100.0 * t.length))];
+            out[i] = n / (chosen / 1e9);
+        }
+        return out;
+    }
 }

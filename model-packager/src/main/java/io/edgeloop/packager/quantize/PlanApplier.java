@@ -56,6 +56,6 @@ public final class PlanApplier {
     }
 
     private QdqOptions options(QuantizationPlan plan) {
-        return new QdqOptions(plan.opTypes(), plan.perChannel(), reduceRange, Set.of());
+        return new QdqOptions(plan.opTypes(), plan.perChannel(), reduceRange, plan.excludedNodes());
     }
 }

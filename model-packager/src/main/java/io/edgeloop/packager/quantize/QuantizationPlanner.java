@@ -73,13 +73,13 @@ public final class QuantizationPlanner {
                 predictions[i] = Predictions.argmax(Predictions.outputs(r, input, validation, options.batch()));
                 latency[i] = SpeedMeter.latency(r, input, validation, 20, options.latencyRuns()).p50Us();
             }
-            long nanos = options.measureMillis() * 1_000_000L;
-            // Interleaved rounds, best round per model: background load hits all models alike.
+            progress.printf("measuring throughput: %d interleaved rounds of %d batches each%n",
+                    options.rounds(), options.batchesPerRound());
             for (int round = 0; round < options.rounds(); round++) {
-                progress.printf("measuring throughput, round %d/%d%n", round + 1, options.rounds());
-                for (int i = 0; i < runners.size(); i++) {
-                    throughput[i] = Math.max(throughput[i],
-                            SpeedMeter.throughput(runners.get(i), input, validation, options.batch(), nanos));
+                double[] t = SpeedMeter.interleavedThroughput(runners, input, validation, options.batch(),
+                        options.batchesPerRound(), options.timePercentile());
+                for (int i = 0; i < t.length; i++) {
+                    throughput[i] = Math.max(throughput[i], t[i]);
                 }
             }
         } finally {
@@ -131,7 +131,7 @@ public final class QuantizationPlanner {
             why.add(String.format("size %.3fx > %.2fx", sizeRatio, options.maxSizeRatio()));
         }
         if (speedup < options.minSpeedup()) {
-            why.add(String.format("speed-up %.2fx < %.2fx", speedup, options.minSpeedup()));
+            why.add(String.format("speed-up %.3fx < %.2fx", speedup, options.minSpeedup()));
         }
         String verdict = why.isEmpty()
                 ? String.format("accepted: %.2fx throughput, agreement %.4f, size %.3fx", speedup, agreement, sizeRatio)

@@ -18,7 +18,7 @@ public record QuantizationReport(String model, String validation, int batch, int
 
     public QuantizationReport {
         candidates = List.copyOf(candidates);
-        nodePlan = Map.copyOf(nodePlan);
+        nodePlan = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(nodePlan)); // graph order
     }
 
     /** The chosen candidate's figures (fp32's when nothing was chosen). */

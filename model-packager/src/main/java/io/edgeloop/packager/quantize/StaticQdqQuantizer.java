@@ -98,6 +98,7 @@ public final class StaticQdqQuantizer {
         }
         GraphProto.Builder out = g.toBuilder().clearNode();
         Set<String> removed = new HashSet<>();
+        Set<String> created = new HashSet<>();
         for (String in : idx.graphInputs) {
             if (qdq.contains(in)) {
                 addActivationQdq(out, in, ranges.get(in));
@@ -112,7 +113,7 @@ public final class StaticQdqQuantizer {
             }
             Target t = byIndex.get(i);
             if (t != null) {
-                quantizeWeights(out, nb, g.getNode(i), idx, ranges.get(t.input()), removed);
+                quantizeWeights(out, nb, g.getNode(i), idx, ranges.get(t.input()), removed, created);
             }
             out.addNode(nb);
             for (String o : g.getNode(i).getOutputList()) {
@@ -133,8 +134,14 @@ public final class StaticQdqQuantizer {
     }
 
     private void quantizeWeights(GraphProto.Builder out, NodeProto.Builder nb, NodeProto node, GraphIndex idx,
-                                 ActivationRange inputRange, Set<String> removed) {
+                                 ActivationRange inputRange, Set<String> removed, Set<String> created) {
         String wName = node.getInput(1);
+        if (!created.add(wName)) {
+            // A weight shared by two quantized nodes: its DequantizeLinear already precedes this node;
+            // the bias stays float here because its scale would depend on this node's input scale.
+            nb.setInput(1, wName + "_dq");
+            return;
+        }
         TensorProto w = idx.initializers.get(wName);
         long[] dims = Tensors.dims(w);
         int axis = options.perChannel() ? weightAxis(node) : -1;
@@ -149,7 +156,8 @@ public final class StaticQdqQuantizer {
         if (idx.consumersOf(wName).size() == 1) {
             removed.add(wName);
         }
-        if (node.getInputCount() > 2 && !node.getInput(2).isEmpty() && idx.isFloatInitializer(node.getInput(2))) {
+        if (node.getInputCount() > 2 && !node.getInput(2).isEmpty() && idx.isFloatInitializer(node.getInput(2))
+                && created.add(node.getInput(2))) {
             String bName = node.getInput(2);
             TensorProto b = idx.initializers.get(bName);
             if (b.getDimsCount() == 1) {

@@ -1,7 +1,6 @@
 package io.edgeloop.packager.quantize;
 
 import io.edgeloop.packager.data.Dataset;
-import io.edgeloop.packager.eval.Predictions;
 import io.edgeloop.packager.fixtures.TestModels;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.PrintStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -83,6 +83,27 @@ class QuantizersTest {
         g.output(g.relu(g.input("x", -1, 4)), "y", -1, 4);
         EdgeLoopException e = assertThrows(EdgeLoopException.class, () -> new DynamicQuantizer(false).quantize(g.toModel()));
         assertEquals(ErrorCode.QUANTIZATION_FAILED, e.code());
+    }
+
+    @Test
+    void weightSharedByTwoQuantizedNodesIsQuantizedOnce() throws Exception {
+        var g = new io.edgeloop.packager.onnx.GraphBuilder("shared", 13);
+        String w = g.weight("w", new float[]{1, 0.5f, 0, -0.25f, 0, 1, 0.5f, 0, 0.25f, 0, 1, 0, 0, -0.5f, 0, 1}, 4, 4);
+        String h = g.relu(g.matMul(g.input("x", -1, 4), w));
+        g.output(g.matMul(h, w), "y", -1, 4);
+        OnnxModel m = g.toModel();
+        float[] x = {1, 2, 3, 4, 0.5f, 0.25f, 0, 1};
+        Dataset cal = new Dataset("cal", x, new long[]{4}, new float[]{0, 1}, List.of("a", "b", "c", "d"), List.of());
+        StaticQdqQuantizer q = new StaticQdqQuantizer(new QdqOptions(QdqOptions.DENSE_OPS, false, false, Set.of()));
+        OnnxModel int8 = q.quantize(m, new Calibrator(CalibrationOptions.DEFAULT, QUIET).calibrate(m, q.tensorsToCalibrate(m), cal));
+        assertEquals(1, int8.graph().getInitializerList().stream().filter(t -> t.getName().equals("w_quantized")).count());
+        try (OrtRunner a = new OrtRunner(m, RunnerOptions.DEFAULT); OrtRunner b = new OrtRunner(int8, RunnerOptions.DEFAULT)) {
+            float[] ya = a.runFlat(x, new long[]{2, 4});
+            float[] yb = b.runFlat(x, new long[]{2, 4});
+            for (int i = 0; i < ya.length; i++) {
+                assertEquals(ya[i], yb[i], 0.05 * Math.max(1, Math.abs(ya[i])), "output " + i);
+            }
+        }
     }
 
     @Test
