@@ -1,6 +1,10 @@
 package io.edgeloop.server;
 
 import io.edgeloop.server.demo.DemoCommand;
+import io.edgeloop.server.api.ServerCommand;
+import io.edgeloop.server.registry.ModelsCommand;
+import io.edgeloop.server.tracking.RunsCommand;
+import io.edgeloop.server.training.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "edgeloop", mixinStandardHelpOptions = true, version = "edgeloop 0.1.0-SNAPSHOT",
         description = "EdgeLoop fleet server and tools.",
-        subcommands = {DemoCommand.class})
+        subcommands = {DemoCommand.class, ServerCommand.class, TrainCommand.class, RunsCommand.class,
+                ModelsCommand.class})
 public final class ServerMain {
 
     public static void main(String[] args) {

@@ -8,6 +8,7 @@ import io.edgeloop.packager.quantize.PlanApplier;
 import io.edgeloop.packager.quantize.PlanSelector;
 import io.edgeloop.packager.quantize.PlannerOptions;
 import io.edgeloop.packager.quantize.QuantizationPlanner;
+import io.edgeloop.protocol.EdgeLoopException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +27,6 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Stages of DESIGN.md's loop not built yet; each later issue moves its entry into stages(). */
     static final List<String> COMING = List.of(
-            "train on Fashion-MNIST (DJL/PyTorch), record the run, register v1",
             "roll out over MQTT with health gates; retrain on drift");
 
     @Option(names = "--work-dir", description = "Where the demo writes its artifacts (default: ${DEFAULT-VALUE}).")
@@ -43,7 +43,13 @@ public final class DemoCommand implements Callable<Integer> {
             index++;
             context.out().printf("%n[%d/%d] %s%n", index, total, stage.title());
             long start = System.nanoTime();
-            stage.run(context);
+            try {
+                stage.run(context);
+            } catch (EdgeLoopException e) {
+                // A stage failing for a reason a user can fix gets the code and advice, not a stack trace.
+                System.err.printf("demo stage '%s' failed: %s%n", stage.title(), e.describe());
+                return 1;
+            }
             context.out().printf("      done in %.1f s%n", (System.nanoTime() - start) / 1e9);
         }
         for (String coming : COMING) {
@@ -61,6 +67,8 @@ public final class DemoCommand implements Callable<Integer> {
         PlannedInt8Quantizer int8 = new PlannedInt8Quantizer(new QuantizationPlanner(PlannerOptions.DEFAULT,
                 PlanSelector.measureAll(), new PlanApplier(CpuFeatures.needsReducedRange()), System.out));
         DenseInt8Quantizer denseInt8 = new DenseInt8Quantizer(PlannerOptions.DEFAULT.calibration(), System.out);
-        return List.of(new ProbeStage(), new PackageStage(null, int8, denseInt8, datasets), new ServeStage(datasets));
+        return List.of(new ProbeStage(), new TrainStage(),
+                new PackageStage(TrainStage.MODEL_ONNX, int8, denseInt8, datasets),
+                new ServeStage(datasets));
     }
 }

@@ -43,6 +43,9 @@ public final class DatasetLoader {
             String split = spec.contains(":") ? spec.substring(spec.indexOf(':') + 1) : "train";
             return fashionMnist(split);
         }
+        if (spec.startsWith("csv:")) {
+            return new CsvDatasetReader().read(CsvSpec.parse(spec)).dataset();
+        }
         throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "unknown dataset '" + spec
                 + "'; use fashion-mnist:train, fashion-mnist:test or csv:PATH");
     }
