@@ -36,7 +36,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.security.PublicKey;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -167,7 +166,8 @@ public final class Agent implements AutoCloseable {
      */
     public static List<InstallerFactory> standardInstallers(AgentOptions options, String modelName, String modelVersion)
             throws EdgeLoopException {
-        PublicKey key = options.publicKey() == null ? null : KeyPairFiles.loadPublic(options.publicKey());
+        PackageInstaller.PublisherKey key = () -> options.publicKey() == null ? null
+                : KeyPairFiles.loadPublic(options.publicKey());
         ProfileTraits device = KnownProfiles.traits(options.profile());
         return List.of(
                 store -> new PackageInstaller(store, new PackageVerifier(PackageVerifier.Options.DEFAULTS), key, device,

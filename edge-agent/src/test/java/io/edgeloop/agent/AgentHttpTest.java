@@ -136,6 +136,28 @@ class AgentHttpTest {
         assertTrue(m.body().contains("edgeloop_process_resident_bytes"), m.body());
     }
 
+    @Test
+    void aShadowCandidateSeesTheSameRequestsAndIsCompared() throws Exception {
+        new OnnxFileInstaller(agent.store(), "fashion", "2").install(TestModels.mlp(dir.resolve("v2")));
+        assertEquals(200, post("/v2/agent/models/fashion/versions/2/shadow", "").statusCode());
+        String body = "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,784],\"datatype\":\"FP32\",\"data\":" + zeros(784) + "}]}";
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = post("/v2/models/fashion/infer", body);
+            assertEquals("1", JSON.readTree(r.body()).get("model_version").asText(), "the active version answers");
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (agent.health().shadow().compared() < 20 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(agent.health().shadow().compared() >= 20);
+        // The same model in both roles: they always agree.
+        assertEquals(1.0, agent.health().shadow().agreement(), 1e-12);
+        assertEquals(Map.of("fashion", "2"), agent.registry().shadowVersions());
+        assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port()
+                + "/v2/agent/models/fashion/shadow")).DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(Map.of(), agent.registry().shadowVersions());
+    }
+
     static String zeros(int n) {
         return "[" + "0,".repeat(n - 1) + "0]";
     }

@@ -108,10 +108,11 @@ public final class AgentBenchmark {
         // The installed launcher's memory settings (edge-agent/src/main/dist/edgeloop-agent).
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms16m", "-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=32m",
-                "-Xss512k", "-cp", cp, "io.edgeloop.agent.AgentMain", "agent", "--http-port", "0",
+                "-Xss512k", "-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1", "-cp", cp, "io.edgeloop.agent.AgentMain", "agent", "--http-port", "0",
                 "--data-dir", work.resolve("data-" + name).toString(), "--package", file.toString(), "--model-name", name));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(work.resolve(name + "-agent.log").toFile());
         pb.environment().put("EDGELOOP_AGENT_ENGINE_INTRA_OP_THREADS", Integer.toString(threads));
+        pb.environment().put("MALLOC_ARENA_MAX", "2");
         long t0 = System.nanoTime();
         Process p = pb.start();
         int port = -1;
@@ -153,7 +154,7 @@ public final class AgentBenchmark {
             long rss = rss(p.pid());
             System.out.printf("%s: %d requests sent; agent log %s%n", name, sent.get(), work.resolve(name + "-agent.log"));
             return String.format("%-5s %10.0f %10.0f %10.0f %10.0f %10.0f %12.0f %8d %10.1f", name, raw[0], raw[1],
-                    h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(50) - raw[0], throughput,
+                    (double) h.getValueAtPercentile(50), (double) h.getValueAtPercentile(99), h.getValueAtPercentile(50) - raw[0], throughput,
                     readyMs, rss / 1048576.0);
         } finally {
             p.destroy();

@@ -28,6 +28,9 @@ public final class DynamicBatcher implements AutoCloseable {
     private record Request(List<Tensor> inputs, long rows, CompletableFuture<List<Tensor>> result) {
     }
 
+    /** Message of {@link #unloaded()}, by which callers recognise a retriable failure. */
+    public static final String UNLOADED = "the model version was unloaded while the request waited";
+
     private final ModelSession session;
     private final BatchOptions options;
     private final BlockingQueue<Request> queue;
@@ -65,23 +68,37 @@ public final class DynamicBatcher implements AutoCloseable {
     public CompletableFuture<List<Tensor>> submit(List<Tensor> inputs) {
         CompletableFuture<List<Tensor>> result = new CompletableFuture<>();
         if (closed) {
-            result.completeExceptionally(new EdgeLoopException(ErrorCode.MODEL_NOT_FOUND, "the model is being unloaded"));
+            result.completeExceptionally(unloaded());
             return result;
         }
         long rows = inputs.isEmpty() ? 1 : inputs.get(0).rows();
         if (options.inlineWhenIdle() && queue.isEmpty() && running.compareAndSet(0, 1)) {
             try {
-                runAlone(new Request(inputs, rows, result));
+                // Re-checked after claiming: close() sets closed and then waits for running == 0.
+                if (closed) {
+                    result.completeExceptionally(unloaded());
+                } else {
+                    runAlone(new Request(inputs, rows, result));
+                }
             } finally {
                 running.decrementAndGet();
             }
             return result;
         }
-        if (!queue.offer(new Request(inputs, rows, result))) {
+        Request request = new Request(inputs, rows, result);
+        if (!queue.offer(request)) {
             result.completeExceptionally(new EdgeLoopException(ErrorCode.INFERENCE_FAILED,
                     "the inference queue is full (" + options.queueCapacity() + " requests); retry later"));
+        } else if (closed && queue.remove(request)) {
+            // Queued after close() drained the queue: nobody would run it.
+            result.completeExceptionally(unloaded());
         }
         return result;
+    }
+
+    /** The failure of a request that reached a version being unloaded; the caller may retry on the new one. */
+    public static EdgeLoopException unloaded() {
+        return new EdgeLoopException(ErrorCode.MODEL_NOT_FOUND, UNLOADED);
     }
 
     /** Requests queued or running now. */
@@ -186,7 +203,12 @@ public final class DynamicBatcher implements AutoCloseable {
         }
         Request left;
         while ((left = queue.poll()) != null) {
-            left.result.completeExceptionally(new EdgeLoopException(ErrorCode.MODEL_NOT_FOUND, "the model was unloaded"));
+            left.result.completeExceptionally(unloaded());
+        }
+        // Inline runs on callers' threads finish before the session may be closed.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (running.get() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
         }
     }
 }

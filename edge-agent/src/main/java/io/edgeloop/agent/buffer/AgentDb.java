@@ -51,7 +51,8 @@ public final class AgentDb implements AutoCloseable {
         }
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setKeepLogFileNum(3).setMaxTotalWalSize(64L * 1024 * 1024);
-        cfOptions = new ColumnFamilyOptions().setWriteBufferSize(4L * 1024 * 1024);
+        // Small memtables: the agent writes little, and every column family's buffers are resident.
+        cfOptions = new ColumnFamilyOptions().setWriteBufferSize(1L * 1024 * 1024).setMaxWriteBufferNumber(2);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         for (String name : List.of("default", CAPTURE, OUTBOX, STATE)) {
             descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));

@@ -1,5 +1,6 @@
 package io.edgeloop.agent.serving;
 
+import io.edgeloop.agent.batch.DynamicBatcher;
 import io.edgeloop.agent.buffer.CaptureBuffer;
 import io.edgeloop.agent.drift.DriftMonitor;
 import io.edgeloop.agent.engine.DataType;
@@ -51,6 +52,26 @@ public final class InferenceService {
      */
     public CompletableFuture<InferenceResult> infer(String name, String version, String requestId, List<Tensor> inputs,
                                                     boolean forceCapture) throws EdgeLoopException {
+        CompletableFuture<InferenceResult> first = inferOnce(name, version, requestId, inputs, forceCapture);
+        // A request that reached a version just as an activation replaced it runs again on the new one.
+        return first.handle((r, e) -> {
+            if (e == null) {
+                return CompletableFuture.completedFuture(r);
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof EdgeLoopException el && DynamicBatcher.UNLOADED.equals(el.getMessage())) {
+                try {
+                    return inferOnce(name, version, requestId, inputs, forceCapture);
+                } catch (EdgeLoopException again) {
+                    return CompletableFuture.<InferenceResult>failedFuture(again);
+                }
+            }
+            return CompletableFuture.<InferenceResult>failedFuture(cause);
+        }).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<InferenceResult> inferOnce(String name, String version, String requestId, List<Tensor> inputs,
+                                                         boolean forceCapture) throws EdgeLoopException {
         ServedModel model = registry.get(name, version);
         String id = requestId != null ? requestId : idPrefix + ids.incrementAndGet();
         long start = System.nanoTime();

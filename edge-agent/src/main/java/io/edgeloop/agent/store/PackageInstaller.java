@@ -29,11 +29,18 @@ public final class PackageInstaller implements ModelInstaller {
 
     private final ModelStore store;
     private final PackageVerifier verifier;
-    private final PublicKey publisherKey;
+    private final PublisherKey publisherKey;
     private final ProfileTraits device;
     private final VariantSelector selector;
 
-    public PackageInstaller(ModelStore store, PackageVerifier verifier, PublicKey publisherKey, ProfileTraits device,
+    /** Where the publisher's key comes from; read when a package is installed, so an agent without one still serves. */
+    @FunctionalInterface
+    public interface PublisherKey {
+        /** The key, or null when none is configured. */
+        PublicKey load() throws EdgeLoopException;
+    }
+
+    public PackageInstaller(ModelStore store, PackageVerifier verifier, PublisherKey publisherKey, ProfileTraits device,
                             List<ProfileTraits> knownProfiles) {
         this.store = store;
         this.verifier = verifier;
@@ -49,11 +56,12 @@ public final class PackageInstaller implements ModelInstaller {
 
     @Override
     public ModelDescriptor install(Path file) throws EdgeLoopException {
-        if (publisherKey == null) {
+        PublicKey key = publisherKey.load();
+        if (key == null) {
             throw new EdgeLoopException(ErrorCode.PACKAGE_KEY_MISMATCH, "no publisher public key is configured;"
                     + " pass --pubkey or set publicKey in agent.yaml");
         }
-        VerifiedPackage pkg = verifier.verify(file, publisherKey);
+        VerifiedPackage pkg = verifier.verify(file, key);
         Manifest manifest = pkg.manifest();
         Variant variant = selector.select(manifest, device).orElseThrow(() -> new EdgeLoopException(
                 ErrorCode.PACKAGE_NO_COMPATIBLE_VARIANT, "no variant of " + manifest.name() + " " + manifest.version()

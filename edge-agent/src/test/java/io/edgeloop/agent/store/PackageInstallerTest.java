@@ -34,7 +34,7 @@ class PackageInstallerTest {
     }
 
     private static PackageInstaller installer(ModelStore store, PublicKey key) {
-        return new PackageInstaller(store, new PackageVerifier(PackageVerifier.Options.DEFAULTS), key,
+        return new PackageInstaller(store, new PackageVerifier(PackageVerifier.Options.DEFAULTS), () -> key,
                 KnownProfiles.byId("generic-x86_64").orElseThrow(), KnownProfiles.ALL);
     }
 
