@@ -50,6 +50,9 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
             so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             so.setIntraOpNumThreads(options.intraOpThreads());
             so.setInterOpNumThreads(1);
+            // Idle pool threads would otherwise spin for work and take the cores the HTTP thread and
+            // the batcher need; measured here with wrk on 2 cores: p50 1.36 ms spinning vs 0.33 ms not.
+            so.addConfigEntry("session.intra_op.allow_spinning", "0");
             if (choice.cuda()) {
                 try {
                     so.addCUDA(0);

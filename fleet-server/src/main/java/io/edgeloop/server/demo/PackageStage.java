@@ -17,9 +17,6 @@ import io.edgeloop.packager.pkg.VariantConstraints;
 import io.edgeloop.packager.pkg.VerifiedPackage;
 import io.edgeloop.packager.sign.KeyPairFiles;
 import io.edgeloop.packager.sign.ManifestSigner;
-import io.edgeloop.profiles.catalog.DeviceProfile;
-import io.edgeloop.profiles.catalog.Precision;
-import io.edgeloop.profiles.catalog.ProfileCatalog;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,6 +84,7 @@ public final class PackageStage implements DemoStage {
         context.out().printf("      quantizing to int8: calibrating on %s, judging plans on %s%n",
                 split.calibration().name(), split.validation().name());
         Optional<OnnxModel> int8 = planned.quantize(fp32, split.calibration(), split.validation());
+        boolean measuredFasterHere = int8.isPresent();
         if (int8.isEmpty()) {
             // The planner judged this host only; int8 device classes may still gain, and the agent
             // re-measures the variants it can run when it installs the package.
@@ -95,13 +93,13 @@ public final class PackageStage implements DemoStage {
             int8 = fallback.quantize(fp32, split.calibration(), split.validation());
         }
         if (int8.isPresent()) {
-            variants.add(new PackageBuilder.VariantSource("int8", "int8", int8.get(), int8Constraints()));
+            variants.add(new PackageBuilder.VariantSource("int8", "int8", int8.get(), VariantConstraints.int8(measuredFasterHere)));
         }
         Dataset reference = datasets.load("fashion-mnist:test").head(REFERENCE_SAMPLES);
         Path out = dir.resolve(MODEL_NAME + "-" + VERSION + ".elpkg");
         PackageBuilder builder = new PackageBuilder(PackageBuilder.Options.DEFAULTS, new PackageWriter(), context.out());
         builder.build(new PackageBuilder.Request(MODEL_NAME, VERSION, variants, reference,
-                preprocessing(fp32), new Lineage(null, null, null, "edgeloop demo")), new ManifestSigner(keys), out);
+                Preprocessing.unitScaleFor(fp32), new Lineage(null, null, null, "edgeloop demo")), new ManifestSigner(keys), out);
 
         VerifiedPackage verified = new PackageVerifier(PackageVerifier.Options.DEFAULTS)
                 .verify(out, KeyPairFiles.loadPublic(keyFiles.publicKey()));
@@ -113,16 +111,6 @@ public final class PackageStage implements DemoStage {
         }
         context.put(PACKAGE, out);
         context.put(PUBLIC_KEY, keyFiles.publicKey());
-    }
-
-    private static Preprocessing preprocessing(OnnxModel model) {
-        int rank = model.inputs().get(0).shape().size();
-        return rank == 4 ? Preprocessing.IMAGE_UNIT_SCALE : new Preprocessing(Preprocessing.IMAGE_UNIT_SCALE.scale(), "NC");
-    }
-
-    private static VariantConstraints int8Constraints() throws Exception {
-        return new VariantConstraints(ProfileCatalog.loadDefault().profiles().stream()
-                .filter(p -> p.preferredPrecision() == Precision.INT8).map(DeviceProfile::id).toList(), null, List.of());
     }
 
     /**

@@ -89,8 +89,10 @@ public final class NetworkTrainer {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 EpochResult result = new EpochResult(epoch, trainLoss, val[0], val[1], seconds);
                 history.add(result);
-                progress.printf("epoch %d/%d  loss %.4f  val_loss %.4f  val_accuracy %.4f  %.1f s%n",
-                        epoch, options.epochs(), trainLoss, val[0], val[1], seconds);
+                // Regression has no accuracy; its validation loss is the MSE already printed.
+                String accuracy = classifier ? String.format("  val_accuracy %.4f", val[1]) : "";
+                progress.printf("epoch %d/%d  loss %.4f  val_loss %.4f%s  %.1f s%n",
+                        epoch, options.epochs(), trainLoss, val[0], accuracy, seconds);
                 if (val[0] < bestLoss) {
                     bestLoss = val[0];
                     bestParameters = saveParameters(block);

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -103,9 +104,12 @@ public final class TrainCommand implements Callable<Integer> {
             TrainingPipeline pipeline = new TrainingPipeline(DatasetLoader.fromEnvironment(), new RunRepository(db),
                     CodeVersion.current(), System.err);
             TrainingRun run = pipeline.run(spec, options, out);
-            Object f1 = run.record().metrics().get(TrainingReport.F1_MACRO);
-            System.out.printf("run %s: test_accuracy %.4f, f1_macro %s, train_seconds %.1f%n  %s%n  %s%n  %s%n",
-                    run.id(), run.testAccuracy(), f1, run.record().metrics().get(TrainingReport.TRAIN_SECONDS),
+            Map<String, Object> metrics = run.record().metrics();
+            String quality = metrics.containsKey("r2")
+                    ? String.format("mse %.4f, r2 %.4f", metrics.get("mse"), metrics.get("r2"))
+                    : String.format("test_accuracy %.4f, f1_macro %s", run.testAccuracy(), metrics.get(TrainingReport.F1_MACRO));
+            System.out.printf("run %s: %s, train_seconds %.1f%n  %s%n  %s%n  %s%n",
+                    run.id(), quality, metrics.get(TrainingReport.TRAIN_SECONDS),
                     run.modelOnnx(), run.metricsJson(), run.runJson());
             System.err.printf("run %s written to %s%n", run.id(), out.toAbsolutePath());
             return 0;

@@ -17,9 +17,6 @@ import io.edgeloop.packager.pkg.Variant;
 import io.edgeloop.packager.pkg.VariantConstraints;
 import io.edgeloop.packager.sign.ManifestSigner;
 import io.edgeloop.packager.sign.KeyPairFiles;
-import io.edgeloop.profiles.catalog.DeviceProfile;
-import io.edgeloop.profiles.catalog.Precision;
-import io.edgeloop.profiles.catalog.ProfileCatalog;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import picocli.CommandLine.Command;
@@ -131,7 +128,9 @@ final class PackCommand implements Callable<Integer> {
             Int8Quantizer quantizer = int8Recipe.equals("dense") ? dense : planned;
             Optional<OnnxModel> int8 = quantizer.quantize(fp32, split.calibration(), split.validation());
             if (int8.isPresent()) {
-                variants.add(new PackageBuilder.VariantSource("int8", "int8", int8.get(), int8Constraints()));
+                // The planned recipe kept int8 because it measured faster here, so this host's class runs it too.
+                variants.add(new PackageBuilder.VariantSource("int8", "int8", int8.get(),
+                        VariantConstraints.int8(int8Recipe.equals("planned"))));
             } else {
                 spec.commandLine().getErr().println("pack: no int8 plan paid on this host; packaging fp32 only"
                         + " (use --int8-recipe dense to add the dense-layer int8 variant anyway)");
@@ -140,22 +139,9 @@ final class PackCommand implements Callable<Integer> {
         Dataset ref = datasets.load(reference).head(referenceSamples);
         PackageBuilder builder = new PackageBuilder(PackageBuilder.Options.DEFAULTS, new PackageWriter(), System.err);
         Manifest manifest = builder.build(new PackageBuilder.Request(name, version, variants, ref,
-                preprocessing(fp32), new Lineage(trainingRun, null, parentVersion, "edgeloop pack")), signer, target);
+                Preprocessing.unitScaleFor(fp32), new Lineage(trainingRun, null, parentVersion, "edgeloop pack")), signer, target);
         printSummary(spec.commandLine().getOut(), target, manifest, signer.keyId());
         return 0;
-    }
-
-    /** Clients send 8-bit pixels scaled to [0, 1], as images (NCHW) or flattened rows (NC) as the model takes them. */
-    static Preprocessing preprocessing(OnnxModel model) {
-        int rank = model.inputs().get(0).shape().size();
-        return rank == 4 ? Preprocessing.IMAGE_UNIT_SCALE : new Preprocessing(Preprocessing.IMAGE_UNIT_SCALE.scale(), "NC");
-    }
-
-    /** int8 is named for the device classes that prefer it (an int8 dot product in hardware). */
-    static VariantConstraints int8Constraints() throws EdgeLoopException {
-        List<String> ids = ProfileCatalog.loadDefault().profiles().stream()
-                .filter(p -> p.preferredPrecision() == Precision.INT8).map(DeviceProfile::id).toList();
-        return new VariantConstraints(ids, null, List.of());
     }
 
     private void printSummary(PrintWriter out, Path target, Manifest m, String keyId) {

@@ -1,5 +1,7 @@
 package io.edgeloop.packager.pkg;
 
+import io.edgeloop.packager.onnx.OnnxModel;
+
 import java.util.Objects;
 
 /**
@@ -13,6 +15,12 @@ public record Preprocessing(double scale, String layout) {
 
     /** 8-bit images scaled to [0, 1], channels first. */
     public static final Preprocessing IMAGE_UNIT_SCALE = new Preprocessing(1.0 / 255.0, "NCHW");
+
+    /** Clients send 8-bit pixels scaled to [0, 1], as images (NCHW) or flattened rows (NC) as the model takes them. */
+    public static Preprocessing unitScaleFor(OnnxModel model) {
+        int rank = model.inputs().get(0).shape().size();
+        return rank == 4 ? IMAGE_UNIT_SCALE : new Preprocessing(IMAGE_UNIT_SCALE.scale(), "NC");
+    }
 
     public Preprocessing {
         Objects.requireNonNull(layout, "layout");
