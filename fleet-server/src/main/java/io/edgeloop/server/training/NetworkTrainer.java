@@ -146,7 +146,7 @@ public final class NetworkTrainer {
             int to = Math.min(dataset.size(), from + EVAL_CHUNK);
             try (NDManager manager = NDManager.newBaseManager(device, ENGINE)) {
                 Dataset chunk = dataset.select(range(from, to), dataset.name());
-                NDArray out = Predictions.forward(block, manager, chunk);
+                NDArray out = DjlPredictions.forward(block, manager, chunk);
                 NDArray labels = labels(manager, chunk, classifier);
                 lossSum += loss.evaluate(new NDList(labels), new NDList(out)).getFloat() * (to - from);
                 if (classifier) {

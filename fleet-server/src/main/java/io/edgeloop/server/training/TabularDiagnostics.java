@@ -49,9 +49,9 @@ public final class TabularDiagnostics {
 
     private static double score(Block block, Dataset d, boolean classifier) {
         if (!classifier) {
-            return RegressionMetrics.of(d.targets(), Predictions.values(block, d)).r2();
+            return RegressionMetrics.of(d.targets(), DjlPredictions.values(block, d)).r2();
         }
-        int[] predicted = Predictions.classes(block, d);
+        int[] predicted = DjlPredictions.classes(block, d);
         long correct = 0;
         for (int i = 0; i < predicted.length; i++) {
             if (predicted[i] == d.label(i)) {

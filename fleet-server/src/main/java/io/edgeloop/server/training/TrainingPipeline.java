@@ -134,11 +134,11 @@ public final class TrainingPipeline {
             if (network.classifier()) {
                 int[] truth = labels(test);
                 metrics.putAll(TrainingReport.classification(
-                        ClassificationMetrics.of(truth, Predictions.classes(network.block(), test),
+                        ClassificationMetrics.of(truth, DjlPredictions.classes(network.block(), test),
                                 test.classNames().size()), test.classNames()));
             } else {
                 metrics.putAll(TrainingReport.regression(
-                        RegressionMetrics.of(test.targets(), Predictions.values(network.block(), test))));
+                        RegressionMetrics.of(test.targets(), DjlPredictions.values(network.block(), test))));
             }
             if (!train.featureNames().isEmpty()) {
                 metrics.put("permutation_importance", TabularDiagnostics.permutationImportance(network.block(), test,
@@ -146,7 +146,7 @@ public final class TrainingPipeline {
             }
             if (!testGroups.isEmpty() && network.classifier()) {
                 metrics.put("fairness", TabularDiagnostics.fairness(labels(test),
-                        Predictions.classes(network.block(), test), testGroups));
+                        DjlPredictions.classes(network.block(), test), testGroups));
             }
             metrics.put(TrainingReport.TRAIN_SECONDS, trainSeconds);
             metrics.put("epochs_run", epochs.size());

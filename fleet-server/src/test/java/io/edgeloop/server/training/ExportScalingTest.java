@@ -61,7 +61,7 @@ class ExportScalingTest {
             assertTrue(diff <= 1e-4, "max abs diff " + diff);
 
             // Serving: raw features into ONNX Runtime give DJL's classes on standardised features.
-            int[] djl = Predictions.classes(net.block(), TrainingPipeline.scaled(test, scaling));
+            int[] djl = DjlPredictions.classes(net.block(), TrainingPipeline.scaled(test, scaling));
             int[] served = new io.edgeloop.server.registry.OnnxHoldoutEvaluator().predict(onnx, test);
             assertArrayEquals(djl, served);
             // ...and the graph really standardises: feeding it pre-standardised rows changes the answer.

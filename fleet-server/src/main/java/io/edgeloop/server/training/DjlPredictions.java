@@ -9,10 +9,10 @@ import ai.djl.training.ParameterStore;
 import io.edgeloop.packager.data.Dataset;
 
 /** Inference with a trained DJL block, in chunks, for evaluation after training. */
-final class Predictions {
+final class DjlPredictions {
     private static final int CHUNK = 2000;
 
-    private Predictions() {
+    private DjlPredictions() {
     }
 
     /** The block's raw outputs (logits or values) for every sample of {@code dataset}, on {@code manager}. */
