@@ -123,6 +123,7 @@ public final class TrainingRoutes implements AutoCloseable {
             return new TrainingOptions(ModelArchitecture.parse(text(b, "model", "mlp")), hidden,
                     text(b, "optimizer", TrainingOptions.DEFAULT_OPTIMIZER),
                     b.path("learningRate").asDouble(TrainingOptions.DEFAULT_LEARNING_RATE),
+                    text(b, "schedule", TrainingOptions.DEFAULT_SCHEDULE),
                     b.path("batchSize").asInt(TrainingOptions.DEFAULT_BATCH_SIZE),
                     b.path("epochs").asInt(TrainingOptions.DEFAULT_EPOCHS),
                     b.path("seed").asLong(TrainingOptions.DEFAULT_SEED),

@@ -69,7 +69,7 @@ public final class NetworkTrainer {
     private List<EpochResult> fit(Model model, Block block, Dataset train, Dataset validation, boolean classifier,
                                   Device device) throws IOException {
         Loss loss = classifier ? Loss.softmaxCrossEntropyLoss() : Loss.l2Loss();
-        DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(optimizer())
+        DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(optimizer(steps(train.size())))
                 .optDevices(new Device[] {device});
         List<EpochResult> history = new ArrayList<>();
         try (Trainer trainer = model.newTrainer(config);
@@ -158,8 +158,15 @@ public final class NetworkTrainer {
         return new double[] {lossSum / n, classifier ? (double) correct / n : Double.NaN};
     }
 
-    private Optimizer optimizer() {
-        Tracker rate = Tracker.fixed((float) options.learningRate());
+    private int steps(int trainingSamples) {
+        return options.epochs() * ((trainingSamples + options.batchSize() - 1) / options.batchSize());
+    }
+
+    private Optimizer optimizer(int totalSteps) {
+        float start = (float) options.learningRate();
+        Tracker rate = options.schedule().equals("cosine")
+                ? Tracker.cosine().setBaseValue(start).optFinalValue(0f).setMaxUpdates(Math.max(1, totalSteps)).build()
+                : Tracker.fixed(start);
         return options.optimizer().equals("sgd")
                 ? Optimizer.sgd().setLearningRateTracker(rate).optMomentum(0.9f).build()
                 : Optimizer.adam().optLearningRateTracker(rate).build();

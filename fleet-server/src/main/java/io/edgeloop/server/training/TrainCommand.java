@@ -45,6 +45,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "Learning rate (default: 0.001).")
     double learningRate = TrainingOptions.DEFAULT_LEARNING_RATE;
 
+    @Option(names = "--schedule", description = "Learning rate schedule: cosine (decays to 0 over the run) or fixed "
+            + "(default: " + TrainingOptions.DEFAULT_SCHEDULE + ").")
+    String schedule = TrainingOptions.DEFAULT_SCHEDULE;
+
     @Option(names = "--batch-size", description = "Batch size (default: 128).")
     int batchSize = TrainingOptions.DEFAULT_BATCH_SIZE;
 
@@ -74,7 +78,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingOptions options;
         try {
-            options = new TrainingOptions(ModelArchitecture.parse(model), hidden, optimizer, learningRate, batchSize,
+            options = new TrainingOptions(ModelArchitecture.parse(model), hidden, optimizer, learningRate, schedule, batchSize,
                     epochs, seed, threads, patience, validationFraction, device);
         } catch (IllegalArgumentException e) {
             System.err.println("edgeloop train: " + e.getMessage());

@@ -229,6 +229,7 @@ public final class TrainingPipeline {
         p.put("hidden_layers", o.hiddenLayers());
         p.put("optimizer", o.optimizer());
         p.put("learning_rate", o.learningRate());
+        p.put("schedule", o.schedule());
         p.put("batch_size", o.batchSize());
         p.put("epochs", o.epochs());
         p.put("seed", o.seed());

@@ -17,7 +17,7 @@ class CrossValidationTest {
 
     @Test
     void scoresEveryFoldOnItsHeldOutRows() throws Exception {
-        TrainingOptions options = new TrainingOptions(ModelArchitecture.LOGREG, List.of(), "adam", 0.05, 32, 5, 1, 2, 0,
+        TrainingOptions options = new TrainingOptions(ModelArchitecture.LOGREG, List.of(), "adam", 0.05, "fixed", 32, 5, 1, 2, 0,
                 0.1, "cpu");
         Map<String, Object> result = new CrossValidation(options, TrainingPipelineTest.QUIET)
                 .run(TrainingFixtures.tabular(300, 11), 3);
@@ -35,7 +35,7 @@ class CrossValidationTest {
             assertEquals(ErrorCode.ENGINE_UNAVAILABLE, e.code());
         }
         Assumptions.assumeTrue(engine.getGpuCount() > 0, "no GPU visible to PyTorch (CPU natives or no CUDA device)");
-        TrainingOptions options = new TrainingOptions(ModelArchitecture.MLP, List.of(32), "adam", 0.01, 32, 2, 1, 2, 0,
+        TrainingOptions options = new TrainingOptions(ModelArchitecture.MLP, List.of(32), "adam", 0.01, "fixed", 32, 2, 1, 2, 0,
                 0.1, "gpu");
         try (TrainedNetwork net = new NetworkTrainer(options, TrainingPipelineTest.QUIET)
                 .train(TrainingFixtures.tabular(300, 1), TrainingFixtures.tabular(60, 2))) {

@@ -59,6 +59,7 @@ public final class TrainingFixtures {
     }
 
     public static TrainingOptions quick(ModelArchitecture architecture, int epochs) {
-        return TrainingOptions.defaults(architecture).withEpochs(epochs);
+        // A fixed rate: a cosine schedule over a run of a few dozen steps spends half of them barely moving.
+        return TrainingOptions.defaults(architecture).withEpochs(epochs).withSchedule("fixed");
     }
 }

@@ -80,7 +80,7 @@ class TrainingPipelineTest {
         assertEquals("line 602, column 'signal': 'oops' is not a number", refused.getMessage());
 
         Files.writeString(file, csv.substring(0, csv.lastIndexOf("oops")));
-        TrainingOptions options = new TrainingOptions(ModelArchitecture.LOGREG, java.util.List.of(), "adam", 0.05, 32, 10,
+        TrainingOptions options = new TrainingOptions(ModelArchitecture.LOGREG, java.util.List.of(), "adam", 0.05, "fixed", 32, 10,
                 1, 2, 0, 0.1, "cpu");
         TrainingRun run = pipeline.run("csv:" + file + "?label=label&group=group", options, dir.resolve("ok"));
         assertTrue(run.testAccuracy() > 0.9, "test accuracy " + run.testAccuracy());
