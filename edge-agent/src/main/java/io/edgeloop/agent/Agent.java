@@ -89,14 +89,14 @@ public final class Agent implements AutoCloseable {
             this.health = new HealthMonitor(options.dataDir(), registry::activeVersions, registry::shadowVersions);
             InferenceService service = new InferenceService(registry, health, capture);
             PrometheusMeterRegistry metrics = AgentMetrics.create(health, registry, capture);
-            this.vertx = createdVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
-                    Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()))));
+            int eventLoops = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+            this.vertx = createdVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
             // The HTTP server starts while the models load (it answers not-ready until then): start-up
             // is the longer of the two, not their sum.
             Vertx v = vertx;
             CompletableFuture<HttpApiServer> listening = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return new HttpApiServer(v, options.api(), new KServeApi(service, options.api(), () -> ready),
+                    return new HttpApiServer(v, options.api(), eventLoops, new KServeApi(service, options.api(), () -> ready),
                             new AdminApi(v, registry, health, body -> installUpload(body, installers)), metrics);
                 } catch (Exception e) {
                     throw new CompletionException(e);

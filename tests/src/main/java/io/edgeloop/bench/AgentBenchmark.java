@@ -7,27 +7,27 @@ import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.onnx.GraphBuilder;
 import io.edgeloop.packager.onnx.OnnxModel;
+import io.edgeloop.packager.pkg.Lineage;
+import io.edgeloop.packager.pkg.PackageBuilder;
+import io.edgeloop.packager.pkg.PackageWriter;
+import io.edgeloop.packager.pkg.Preprocessing;
+import io.edgeloop.packager.pkg.VariantConstraints;
+import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.packager.sign.ManifestSigner;
 import org.HdrHistogram.Histogram;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The agent's serving cost, side by side in one run, for a Fashion-MNIST MLP and CNN: raw
@@ -35,12 +35,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * agent process), single-request p50/p99; 16 concurrent clients with dynamic batching
  * (inferences/s); resident memory after 100,000 requests; start-to-ready time.
  *
- * <p>Run: {@code tests/bench AgentBenchmark [--requests N] [--seconds S] [--threads T]} from the
+ * <p>Run: {@code tests/bench AgentBenchmark [--requests N] [--seconds S] [--threads T] [--models mlp,cnn]} from the
  * repository root after {@code mvn package}. Both sides use the same intra-op thread count.
  */
 public final class AgentBenchmark {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    static final String MODEL_NAME = "fashion";
+    static final int CLIENTS = 16;
+    /** The installed launcher's memory settings (edge-agent/src/main/dist/edgeloop-agent). */
+    static final List<String> AGENT_JVM_OPTIONS = List.of("-Xms16m", "-Xmx64m", "-XX:MaxMetaspaceSize=64m",
+            "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=32m", "-Xss512k",
+            "-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1");
 
     public static void main(String[] args) throws Exception {
         int requests = intArg(args, "--requests", 3000);
@@ -53,7 +57,7 @@ public final class AgentBenchmark {
         List<String> rows = new ArrayList<>();
         rows.add(String.format("%-5s %10s %10s %10s %10s %10s %12s %8s %10s", "model", "raw p50us", "raw p99us",
                 "http p50us", "http p99us", "delta p50", "16 clients/s", "ready ms", "RSS MB"));
-        for (String name : List.of("mlp", "cnn")) {
+        for (String name : stringArg(args, "--models", "mlp,cnn").split(",")) {
             OnnxModel model = name.equals("mlp") ? mlp() : cnn();
             Path file = work.resolve(name + ".onnx");
             model.save(file);
@@ -63,6 +67,15 @@ public final class AgentBenchmark {
         }
         System.out.println();
         rows.forEach(System.out::println);
+    }
+
+    private static String stringArg(String[] args, String name, String def) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return def;
     }
 
     private static int intArg(String[] args, String name, int def) {
@@ -100,16 +113,22 @@ public final class AgentBenchmark {
         }
     }
 
-    private static String agentSide(String name, Path file, Path work, Dataset test, long[] sample, int n, int seconds,
-                                    int threads, double[] raw) throws Exception {
+    private static String agentSide(String name, Path modelFile, Path work, Dataset test, long[] sample, int n,
+                                    int seconds, int threads, double[] raw) throws Exception {
+        Path pkg = signedPackage(name, modelFile, work, test);
         Path root = Path.of("").toAbsolutePath();
         Path target = root.resolve("edge-agent/target");
         String cp = target.resolve("edge-agent-0.1.0-SNAPSHOT.jar") + java.io.File.pathSeparator + target.resolve("lib") + "/*";
-        // The installed launcher's memory settings (edge-agent/src/main/dist/edgeloop-agent).
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms16m", "-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=32m",
-                "-Xss512k", "-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1", "-cp", cp, "io.edgeloop.agent.AgentMain", "agent", "--http-port", "0",
-                "--data-dir", work.resolve("data-" + name).toString(), "--package", file.toString(), "--model-name", name));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(AGENT_JVM_OPTIONS);
+        // Extra agent JVM options, e.g. a flight recording: EDGELOOP_BENCH_AGENT_OPTS="-XX:StartFlightRecording=..."
+        String extra = System.getenv("EDGELOOP_BENCH_AGENT_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", cp, "io.edgeloop.agent.AgentMain", "agent", "--http-port", "0",
+                "--data-dir", work.resolve("data-" + name).toString(), "--package", pkg.toString(),
+                "--pubkey", work.resolve(name + ".pub").toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(work.resolve(name + "-agent.log").toFile());
         pb.environment().put("EDGELOOP_AGENT_ENGINE_INTRA_OP_THREADS", Integer.toString(threads));
         pb.environment().put("MALLOC_ARENA_MAX", "2");
@@ -129,70 +148,46 @@ public final class AgentBenchmark {
             throw new IllegalStateException("agent did not start; see " + work.resolve(name + "-agent.log"));
         }
         try {
-            URI uri = URI.create("http://127.0.0.1:" + port + "/v2/models/" + name + "/infer");
-            List<String> bodies = new ArrayList<>();
+            List<byte[]> bodies = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
-                bodies.add(body(test.features(), i, sample));
+                bodies.add(body(test.features(), i, sample).getBytes(StandardCharsets.UTF_8));
             }
-            AtomicLong sent = new AtomicLong();
-            Histogram h = new Histogram(3);
-            for (int i = 0; i < n + 500; i++) {
-                long t = System.nanoTime();
-                send(uri, bodies.get(i % 100));
-                if (i >= 500) {
-                    h.recordValue((System.nanoTime() - t) / 1000);
-                }
-                sent.incrementAndGet();
-            }
-            double throughput = concurrent(uri, bodies, 16, seconds, sent);
+            HttpLoad load = new HttpLoad("127.0.0.1", port, "/v2/models/" + MODEL_NAME + "/infer", bodies);
+            Histogram h = load.sequential(500, n);
+            long sent = 500L + n;
+            HttpLoad.Throughput concurrent = load.closedLoop(CLIENTS, seconds);
+            sent += concurrent.requests();
             if (name.equals("cnn")) {
                 // Top up to 100,000 requests before reading resident memory.
-                while (sent.get() < 100_000) {
-                    concurrent(uri, bodies, 16, 5, sent);
+                while (sent < 100_000) {
+                    sent += load.closedLoop(CLIENTS, 5).requests();
                 }
             }
             long rss = rss(p.pid());
-            System.out.printf("%s: %d requests sent; agent log %s%n", name, sent.get(), work.resolve(name + "-agent.log"));
-            return String.format("%-5s %10.0f %10.0f %10.0f %10.0f %10.0f %12.0f %8d %10.1f", name, raw[0], raw[1],
-                    (double) h.getValueAtPercentile(50), (double) h.getValueAtPercentile(99), h.getValueAtPercentile(50) - raw[0], throughput,
-                    readyMs, rss / 1048576.0);
+            System.out.printf("%s: %d requests sent; %d clients: p50 %d us, p99 %d us; agent log %s%n", name, sent,
+                    CLIENTS, concurrent.latency().getValueAtPercentile(50), concurrent.latency().getValueAtPercentile(99),
+                    work.resolve(name + "-agent.log"));
+            return String.format("%-5s %10.0f %10.0f %10d %10d %10.0f %12.0f %8d %10.1f", name, raw[0], raw[1],
+                    h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(50) - raw[0],
+                    concurrent.perSecond(), readyMs, rss / 1048576.0);
         } finally {
             p.destroy();
             p.waitFor(30, TimeUnit.SECONDS);
         }
     }
 
-    private static double concurrent(URI uri, List<String> bodies, int clients, int seconds, AtomicLong sent)
-            throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        AtomicLong done = new AtomicLong();
-        long t0 = System.nanoTime();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            int offset = c * 7;
-            futures.add(pool.submit(() -> {
-                for (int i = offset; System.nanoTime() < end; i++) {
-                    send(uri, bodies.get(i % bodies.size()));
-                    done.incrementAndGet();
-                }
-                return null;
-            }));
-        }
-        for (Future<?> f : futures) {
-            f.get();
-        }
-        pool.shutdown();
-        sent.addAndGet(done.get());
-        return done.get() / ((System.nanoTime() - t0) / 1e9);
-    }
-
-    private static void send(URI uri, String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException(r.statusCode() + " " + r.body());
-        }
+    /** A signed fp32 package of {@code modelFile} with a drift baseline, as the packager ships it. */
+    private static Path signedPackage(String name, Path modelFile, Path work, Dataset test) throws Exception {
+        KeyPairFiles.Paths keyFiles = KeyPairFiles.generate(work, name);
+        OnnxModel model = OnnxModel.load(modelFile);
+        Path out = work.resolve(name + ".elpkg");
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        new PackageBuilder(PackageBuilder.Options.DEFAULTS, new PackageWriter(), quiet).build(
+                new PackageBuilder.Request(MODEL_NAME, "1.0.0",
+                        List.of(new PackageBuilder.VariantSource("fp32", "fp32", model, VariantConstraints.ANY)),
+                        test, Preprocessing.unitScaleFor(model), new Lineage(null, null, null, "agent benchmark")),
+                new ManifestSigner(KeyPairFiles.loadPair(keyFiles.privateKey())), out);
+        return out;
     }
 
     private static String body(float[] x, int sampleIndex, long[] shape) {
@@ -244,16 +239,16 @@ public final class AgentBenchmark {
         return g.toModel();
     }
 
-    /** Fashion-MNIST-shaped CNN conv16-conv32-fc128-fc10 (the reference architecture), seeded weights. */
+    /** The CNN that {@code edgeloop train --model cnn} builds: conv32-pool-conv64-pool-fc128-fc10, seeded weights. */
     static OnnxModel cnn() {
         SplittableRandom r = new SplittableRandom(2);
         GraphBuilder g = new GraphBuilder("cnn", 13);
         String x = g.input("input", -1, 1, 28, 28);
-        String a = g.maxPool(g.relu(g.conv(x, g.weight("c1", random(r, 16 * 9, 0.3), 16, 1, 3, 3),
-                g.weight("c1b", new float[16], 16), 3, 1, 1)), 2, 2);
-        String b = g.maxPool(g.relu(g.conv(a, g.weight("c2", random(r, 32 * 16 * 9, 0.1), 32, 16, 3, 3),
-                g.weight("c2b", new float[32], 32), 3, 1, 1)), 2, 2);
-        String f = g.relu(g.gemm(g.flatten(b, 1), g.weight("f1", random(r, 128 * 1568, 0.03), 128, 1568),
+        String a = g.maxPool(g.relu(g.conv(x, g.weight("c1", random(r, 32 * 9, 0.3), 32, 1, 3, 3),
+                g.weight("c1b", new float[32], 32), 3, 1, 1)), 2, 2);
+        String b = g.maxPool(g.relu(g.conv(a, g.weight("c2", random(r, 64 * 32 * 9, 0.1), 64, 32, 3, 3),
+                g.weight("c2b", new float[64], 64), 3, 1, 1)), 2, 2);
+        String f = g.relu(g.gemm(g.flatten(b, 1), g.weight("f1", random(r, 128 * 3136, 0.03), 128, 3136),
                 g.weight("f1b", new float[128], 128), true));
         String out = g.softmax(g.gemm(f, g.weight("f2", random(r, 10 * 128, 0.1), 10, 128),
                 g.weight("f2b", new float[10], 10), true), 1);

@@ -1,12 +1,15 @@
 package io.edgeloop.agent.api;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -14,15 +17,18 @@ import java.util.concurrent.TimeoutException;
 /**
  * The agent's HTTP server: body limit, the KServe v2 and admin routes, {@code /metrics}, and JSON
  * error answers for everything the router itself refuses (404, 405, 413), so no bad request ever
- * sees an HTML page or a 5xx.
+ * sees an HTML page or a 5xx. One listener runs on each event loop, sharing the port: Vert.x
+ * hands connections to them in turn, so parsing and answering use every loop, not just one.
  */
 public final class HttpApiServer implements AutoCloseable {
     static final long MAX_PACKAGE_BYTES = 512L * 1024 * 1024;
 
     private final Vertx vertx;
-    private final HttpServer server;
+    private final List<String> deployments = new ArrayList<>();
+    private final int port;
 
-    public HttpApiServer(Vertx vertx, ApiOptions options, KServeApi kserve, AdminApi admin,
+    /** Starts {@code listeners} listeners (one per event loop) on the routes of {@code kserve} and {@code admin}. */
+    public HttpApiServer(Vertx vertx, ApiOptions options, int listeners, KServeApi kserve, AdminApi admin,
                          PrometheusMeterRegistry metrics) throws InterruptedException, ExecutionException, TimeoutException {
         this.vertx = vertx;
         Router router = Router.router(vertx);
@@ -47,19 +53,56 @@ public final class HttpApiServer implements AutoCloseable {
         HttpServerOptions serverOptions = new HttpServerOptions().setHost(options.host()).setPort(options.port())
                 .setTcpNoDelay(true).setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
                 .setDecompressionSupported(false);
-        this.server = vertx.createHttpServer(serverOptions).requestHandler(router)
-                .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (options.port() == 0) {
+            // Vert.x shares one free port among the servers that listen on port -1 (0 would give each its own).
+            serverOptions.setPort(-1);
+        }
+        List<Listener> started = new ArrayList<>();
+        for (int i = 0; i < listeners; i++) {
+            Listener listener = new Listener(serverOptions, router);
+            deployments.add(await(vertx.deployVerticle(listener)));
+            started.add(listener);
+        }
+        this.port = started.get(0).port;
+        for (Listener l : started) {
+            if (l.port != port) {
+                throw new IllegalStateException("HTTP listeners bound different ports: " + l.port + " and " + port);
+            }
+        }
+    }
+
+    private static <T> T await(Future<T> future) throws InterruptedException, ExecutionException, TimeoutException {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** One HTTP server on the event loop of its own verticle context. */
+    private static final class Listener extends VerticleBase {
+        private final HttpServerOptions options;
+        private final Router router;
+        private volatile int port;
+
+        Listener(HttpServerOptions options, Router router) {
+            this.options = options;
+            this.router = router;
+        }
+
+        @Override
+        public Future<?> start() {
+            return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> port = s.actualPort());
+        }
     }
 
     /** The port actually bound (useful with port 0). */
     public int port() {
-        return server.actualPort();
+        return port;
     }
 
     @Override
     public void close() {
         try {
-            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            for (String id : deployments) {
+                vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.edgeloop.agent.engine.DataType;
 import io.edgeloop.agent.engine.Tensor;
@@ -22,7 +23,9 @@ import java.util.List;
 public final class InferRequestParser {
     static final int MAX_INPUTS = 64;
     static final int MAX_RANK = 8;
+    /** Fast float parsing (Jackson's bundled FastDoubleParser): tensor data is mostly numbers. */
     private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(64)
                     .maxStringLength(1 << 20).build())
             .build();
@@ -35,6 +38,12 @@ public final class InferRequestParser {
     }
 
     public InferRequest parse(byte[] body) {
+        InferRequest fast = new InferRequestFastPath(maxElements).tryParse(body);
+        return fast != null ? fast : parseWithJackson(body);
+    }
+
+    /** The full parser: any valid request, and a named error for every invalid one. */
+    InferRequest parseWithJackson(byte[] body) {
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new BadRequestException("the request body must be a JSON object");

@@ -2,6 +2,7 @@ package io.edgeloop.agent.api;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.edgeloop.agent.engine.Tensor;
 
@@ -11,7 +12,7 @@ import java.util.List;
 
 /** Writes KServe v2 inference responses with Jackson's streaming generator. */
 final class InferResponseWriter {
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
     private InferResponseWriter() {
     }

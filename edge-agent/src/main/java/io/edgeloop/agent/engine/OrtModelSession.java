@@ -13,6 +13,7 @@ import io.edgeloop.protocol.ErrorCode;
 
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -26,6 +27,8 @@ import java.util.Map;
 
 /** A model opened by ONNX Runtime; converts between {@link Tensor}s and {@link OnnxTensor}s. */
 final class OrtModelSession implements ModelSession {
+    private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+
     private final OrtEnvironment env;
     private final OrtSession session;
     private final ExecutionProviderChoice provider;
@@ -99,7 +102,7 @@ final class OrtModelSession implements ModelSession {
             for (TensorSpec spec : inputs) {
                 Tensor tensor = find(given, spec.name());
                 check(spec, tensor);
-                feed.put(spec.name(), toOnnx(tensor));
+                feed.put(spec.name(), toOnnx(tensor, feed.size()));
             }
             if (given.size() != inputs.size()) {
                 throw new EdgeLoopException(ErrorCode.INFERENCE_INPUT_INVALID, "the model takes " + inputs.size()
@@ -143,19 +146,60 @@ final class OrtModelSession implements ModelSession {
         return specs.stream().map(TensorSpec::name).toList().toString();
     }
 
-    private OnnxTensor toOnnx(Tensor t) throws OrtException {
+    /**
+     * Wraps {@code t} for ONNX Runtime. Numeric data is copied into this thread's reusable direct
+     * buffer for input {@code slot}: ONNX Runtime reads a direct buffer in place, whereas a heap
+     * array would make it allocate a fresh direct buffer per call, which only a garbage
+     * collection frees (allocation cost per request and native memory that grows under load).
+     * The buffer is reused only after this call's tensors are closed, as {@link #run} does.
+     */
+    private OnnxTensor toOnnx(Tensor t, int slot) throws OrtException {
         long[] shape = t.shape();
         return switch (t.type()) {
-            case FP32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) t.data()), shape);
-            case FP64 -> OnnxTensor.createTensor(env, DoubleBuffer.wrap((double[]) t.data()), shape);
-            case INT8 -> OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) t.data()), shape, OnnxJavaType.INT8);
-            case UINT8 -> OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) t.data()), shape, OnnxJavaType.UINT8);
-            case BOOL -> OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) t.data()), shape, OnnxJavaType.BOOL);
-            case INT16 -> OnnxTensor.createTensor(env, ShortBuffer.wrap((short[]) t.data()), shape);
-            case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap((int[]) t.data()), shape);
-            case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) t.data()), shape);
+            case FP32 -> {
+                float[] a = (float[]) t.data();
+                yield OnnxTensor.createTensor(env, scratch(slot, a.length * Float.BYTES).asFloatBuffer().put(a).flip(), shape);
+            }
+            case FP64 -> {
+                double[] a = (double[]) t.data();
+                yield OnnxTensor.createTensor(env, scratch(slot, a.length * Double.BYTES).asDoubleBuffer().put(a).flip(), shape);
+            }
+            case INT8, UINT8, BOOL -> {
+                byte[] a = (byte[]) t.data();
+                OnnxJavaType type = t.type() == DataType.INT8 ? OnnxJavaType.INT8
+                        : t.type() == DataType.UINT8 ? OnnxJavaType.UINT8 : OnnxJavaType.BOOL;
+                yield OnnxTensor.createTensor(env, scratch(slot, a.length).put(a).flip(), shape, type);
+            }
+            case INT16 -> {
+                short[] a = (short[]) t.data();
+                yield OnnxTensor.createTensor(env, scratch(slot, a.length * Short.BYTES).asShortBuffer().put(a).flip(), shape);
+            }
+            case INT32 -> {
+                int[] a = (int[]) t.data();
+                yield OnnxTensor.createTensor(env, scratch(slot, a.length * Integer.BYTES).asIntBuffer().put(a).flip(), shape);
+            }
+            case INT64 -> {
+                long[] a = (long[]) t.data();
+                yield OnnxTensor.createTensor(env, scratch(slot, a.length * Long.BYTES).asLongBuffer().put(a).flip(), shape);
+            }
             case BYTES -> OnnxTensor.createTensor(env, (String[]) t.data(), shape);
         };
+    }
+
+    /** This thread's direct buffer for input {@code slot}, at least {@code bytes} long, cleared, native order. */
+    private static ByteBuffer scratch(int slot, int bytes) {
+        ByteBuffer[] buffers = SCRATCH.get();
+        if (slot >= buffers.length) {
+            buffers = Arrays.copyOf(buffers, slot + 1);
+            SCRATCH.set(buffers);
+        }
+        ByteBuffer b = buffers[slot];
+        if (b == null || b.capacity() < bytes) {
+            b = ByteBuffer.allocateDirect(Math.max(bytes, b == null ? 4096 : b.capacity() * 2)).order(ByteOrder.nativeOrder());
+            buffers[slot] = b;
+        }
+        b.clear().limit(bytes);
+        return b;
     }
 
     private static Tensor fromOnnx(TensorSpec spec, OnnxValue value) throws OrtException {
