@@ -5,6 +5,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
+import ai.djl.engine.StandardCapabilities;
 import ai.djl.pytorch.jni.JniUtils;
 import io.edgeloop.agent.engine.EngineOptions;
 import io.edgeloop.agent.engine.ExecutionProviderChoice;
@@ -24,8 +25,8 @@ import java.util.Map;
 /**
  * The optional engine for {@code torchscript} packages: DJL's PyTorch engine, offline (the
  * natives come from the {@code pytorch-native-cpu} jar on the classpath, never from the network),
- * with the device profile's intra-op thread count, on a GPU when DJL sees one and else on CPU
- * with the reason logged. PyTorch's natives load on the first {@link #open}, so an agent that
+ * with the device profile's intra-op thread count, on a GPU when the loaded PyTorch has CUDA and
+ * sees one, else on CPU with the reason logged. PyTorch's natives load on the first {@link #open}, so an agent that
  * carries this module but serves only ONNX pays nothing for it.
  */
 public final class PytorchEngine implements InferenceEngine {
@@ -104,13 +105,22 @@ public final class PytorchEngine implements InferenceEngine {
         return djl;
     }
 
+    /** CUDA only where the loaded PyTorch build has it (pytorch-native-cpu does not) and a GPU is visible. */
     static ExecutionProviderChoice chooseDevice(Engine engine) {
-        int gpus = engine.getGpuCount();
-        if (gpus > 0) {
-            return new ExecutionProviderChoice("CUDA", "DJL's PyTorch sees " + gpus + " GPU(s)");
+        boolean cudaBuild = engine.hasCapability(StandardCapabilities.CUDA);
+        // Asked only of a CUDA build: probing the driver from a CPU build logs a misleading warning.
+        return chooseDevice(cudaBuild, cudaBuild ? engine.getGpuCount() : 0);
+    }
+
+    static ExecutionProviderChoice chooseDevice(boolean cudaBuild, int gpus) {
+        if (!cudaBuild) {
+            return new ExecutionProviderChoice("CPU", "the loaded PyTorch build has no CUDA (the module ships"
+                    + " pytorch-native-cpu; put a pytorch-native-cu* jar in its lib folder for GPUs)");
         }
-        return new ExecutionProviderChoice("CPU", "DJL's PyTorch sees no GPU (the pytorch-native-cpu build has no CUDA,"
-                + " or no CUDA device is visible)");
+        if (gpus < 1) {
+            return new ExecutionProviderChoice("CPU", "PyTorch is built with CUDA but sees no GPU");
+        }
+        return new ExecutionProviderChoice("CUDA", "PyTorch is built with CUDA and sees " + gpus + " GPU(s)");
     }
 
     /** PyTorch's intra-op pool is process-wide: the last model opened sets it for all. */

@@ -101,7 +101,8 @@ final class PytorchModelSession implements ModelSession {
             if (closed) {
                 throw new IllegalStateException("session is closed");
             }
-            predictor = model.newPredictor(new NoopTranslator());
+            // The model's own device: left unnamed, DJL would probe for a GPU on every predictor.
+            predictor = model.newPredictor(new NoopTranslator(), model.getNDManager().getDevice());
             created.add(predictor);
             return predictor;
         }
