@@ -6,6 +6,7 @@ import io.edgeloop.protocol.ErrorCode;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -14,10 +15,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Builds a signed {@code framework: torchscript} package from a TorchScript file. A TorchScript
@@ -60,7 +64,7 @@ public final class TorchScriptPackager {
         long size;
         String sha256;
         try (InputStream in = new DigestInputStream(Files.newInputStream(request.model()), BoundedCopy.sha256())) {
-            size = in.transferTo(java.io.OutputStream.nullOutputStream());
+            size = in.transferTo(OutputStream.nullOutputStream());
             sha256 = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (IOException e) {
             throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot read " + request.model() + ": " + e.getMessage(), e);
@@ -98,7 +102,7 @@ public final class TorchScriptPackager {
                         + "', which is not an integer");
             }
         }
-        return new TensorSpec(parts[0].trim(), parts[1].trim().toUpperCase(java.util.Locale.ROOT), shape);
+        return new TensorSpec(parts[0].trim(), parts[1].trim().toUpperCase(Locale.ROOT), shape);
     }
 
     private static void requireTorchScriptFile(Path model) throws EdgeLoopException {
@@ -122,14 +126,14 @@ public final class TorchScriptPackager {
             throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "a TorchScript package needs at least one declared "
                     + kind + " (NAME:DATATYPE:DIM,DIM,...): the file itself names none");
         }
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         for (TensorSpec spec : specs) {
             if (!names.add(spec.name())) {
                 throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, kind + " '" + spec.name() + "' is declared twice");
             }
             if (!DATATYPES.contains(spec.datatype())) {
                 throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, kind + " '" + spec.name() + "' has datatype "
-                        + spec.datatype() + "; use one of " + new java.util.TreeSet<>(DATATYPES));
+                        + spec.datatype() + "; use one of " + new TreeSet<>(DATATYPES));
             }
             for (long dim : spec.shape()) {
                 if (dim < -1 || dim == 0) {

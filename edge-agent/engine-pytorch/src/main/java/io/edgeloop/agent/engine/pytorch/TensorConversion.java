@@ -16,6 +16,7 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -32,7 +33,7 @@ final class TensorConversion {
 
     /** Refuses a declaration naming a type this engine cannot hand to PyTorch. */
     static void requireServable(ModelSignature declared) throws EdgeLoopException {
-        for (var specs : java.util.List.of(declared.inputs(), declared.outputs())) {
+        for (List<TensorSpec> specs : List.of(declared.inputs(), declared.outputs())) {
             for (TensorSpec spec : specs) {
                 if (!SERVED.contains(spec.type())) {
                     throw new EdgeLoopException(ErrorCode.MODEL_INVALID, "the manifest declares tensor '" + spec.name()
