@@ -6,7 +6,18 @@
 #   /etc/systemd/system/edgeloop-agent.service
 # Run from edge-agent/target/dist after 'mvn package' (it takes the jars from ../ and ../lib).
 # DESTDIR=/some/root installs under that root without touching the system (no user, no systemctl).
+# --with-pytorch also installs the optional PyTorch engine for torchscript packages (its jar and
+# DJL/PyTorch jars from edge-agent/engine-pytorch/target, about 115 MB); without it the installed
+# agent carries no PyTorch, and reinstalling without it removes it.
 set -eu
+
+WITH_PYTORCH=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-pytorch) WITH_PYTORCH=1 ;;
+    *) echo "install.sh: unknown option '$arg' (only --with-pytorch)" >&2; exit 2 ;;
+  esac
+done
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TARGET="$(cd "$HERE/.." && pwd)"
@@ -21,6 +32,15 @@ if [ -z "$jar" ] || [ ! -d "$TARGET/lib" ]; then
   echo "install.sh: no agent jar or lib/ beside $HERE; run 'mvn -pl edge-agent -am package' first" >&2
   exit 1
 fi
+PLUGIN="$TARGET/../engine-pytorch/target"
+plugin_jar=""
+if [ "$WITH_PYTORCH" = 1 ]; then
+  plugin_jar="$(ls "$PLUGIN"/edge-agent-engine-pytorch-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -n 1 || true)"
+  if [ -z "$plugin_jar" ] || [ ! -d "$PLUGIN/lib" ]; then
+    echo "install.sh: --with-pytorch: no engine jar or lib/ in $PLUGIN; run 'mvn -pl edge-agent/engine-pytorch -am package' first" >&2
+    exit 1
+  fi
+fi
 if [ -z "$DESTDIR" ] && [ "$(id -u)" -ne 0 ]; then
   echo "install.sh: run as root (or set DESTDIR to install into a staging root)" >&2
   exit 1
@@ -32,6 +52,11 @@ fi
 mkdir -p "$PREFIX/bin" "$PREFIX/lib" "$ETC" "$STATE" "$UNIT_DIR"
 rm -f "$PREFIX"/lib/*.jar
 cp "$jar" "$TARGET"/lib/*.jar "$PREFIX/lib/"
+if [ -n "$plugin_jar" ]; then
+  # The agent finds the engine through ServiceLoader on its lib/* classpath; nothing else to configure.
+  cp "$plugin_jar" "$PLUGIN"/lib/*.jar "$PREFIX/lib/"
+  echo "install.sh: installed the optional PyTorch engine (torchscript packages)"
+fi
 install -m 0755 "$HERE/edgeloop-agent" "$PREFIX/bin/edgeloop-agent"
 install -m 0644 "$HERE/edgeloop-agent.service" "$UNIT_DIR/edgeloop-agent.service"
 if [ ! -f "$ETC/agent.yaml" ]; then

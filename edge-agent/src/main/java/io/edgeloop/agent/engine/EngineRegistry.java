@@ -47,7 +47,8 @@ public final class EngineRegistry implements AutoCloseable {
         }
         throw new EdgeLoopException(ErrorCode.ENGINE_UNAVAILABLE, "no engine for framework '" + framework
                 + "' among " + names() + (framework.equals("torchscript")
-                ? "; add the edge-agent-engine-pytorch module to the agent's classpath" : ""));
+                ? "; add the edge-agent-engine-pytorch module to the agent's classpath (./edgeloop agent --with-pytorch,"
+                + " or install.sh --with-pytorch)" : ""));
     }
 
     @Override

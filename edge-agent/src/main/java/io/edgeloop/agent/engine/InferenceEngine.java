@@ -20,6 +20,14 @@ public interface InferenceEngine extends AutoCloseable {
     /** Opens {@code modelFile}; the session is the caller's to close. */
     ModelSession open(Path modelFile, EngineOptions options) throws EdgeLoopException;
 
+    /**
+     * Opens {@code modelFile} whose package declares the tensors in {@code declared}. Engines that
+     * read the tensors from the model file itself keep this default and ignore the declaration.
+     */
+    default ModelSession open(Path modelFile, EngineOptions options, ModelSignature declared) throws EdgeLoopException {
+        return open(modelFile, options);
+    }
+
     @Override
     void close();
 }

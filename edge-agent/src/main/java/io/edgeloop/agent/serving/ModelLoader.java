@@ -8,13 +8,19 @@ import io.edgeloop.agent.drift.DriftResult;
 import io.edgeloop.agent.engine.EngineOptions;
 import io.edgeloop.agent.engine.EngineRegistry;
 import io.edgeloop.agent.engine.ModelSession;
+import io.edgeloop.agent.engine.ModelSignature;
 import io.edgeloop.agent.store.ModelDescriptor;
 import io.edgeloop.agent.store.ModelStore;
 import io.edgeloop.protocol.EdgeLoopException;
 
+import java.nio.file.Path;
 import java.util.function.Consumer;
 
-/** Opens an installed version from the store with the engine its framework needs. */
+/**
+ * Opens an installed version from the store with the engine its framework needs, handing the
+ * engine the tensors the version's package declares (engines that cannot read them from the
+ * model file, like TorchScript's, serve those).
+ */
 public final class ModelLoader {
     private final ModelStore store;
     private final EngineRegistry engines;
@@ -39,8 +45,11 @@ public final class ModelLoader {
 
     public ServedModel load(String name, String version) throws EdgeLoopException {
         ModelDescriptor descriptor = store.descriptor(name, version);
+        Path dir = store.versionDir(name, version);
+        // ONNX files describe their own tensors; reading the manifest for them would only add a way to fail.
+        ModelSignature declared = descriptor.framework().equals("onnx") ? ModelSignature.NONE : DeclaredTensors.read(dir);
         ModelSession session = engines.forFramework(descriptor.framework())
-                .open(store.versionDir(name, version).resolve(descriptor.modelFile()), engineOptions);
+                .open(dir.resolve(descriptor.modelFile()), engineOptions, declared);
         DynamicBatcher batcher = new DynamicBatcher(session, batchOptions, name + "-" + version);
         DriftMonitor drift = descriptor.baseline() == null ? null
                 : new DriftMonitor(name, version, descriptor.baseline(), driftOptions, driftListener);

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -60,14 +61,14 @@ final class InspectCommand implements Callable<Integer> {
                     .verify(file, KeyPairFiles.loadPublic(publicKey));
             manifest = verified.manifest();
             signature = "verified, key " + verified.keyId();
-            for (Variant v : manifest.variants()) {
+            for (Variant v : onnxVariants(manifest)) {
                 census.put(v.id(), OnnxModel.fromBytes(verified.readFile(v.file()), v.file()).operatorCensus());
             }
         } else {
             UnverifiedPackage pkg = UnverifiedPackage.open(file, PackageVerifier.Options.DEFAULTS);
             manifest = pkg.manifest();
             signature = "NOT checked (claims key " + pkg.claimedKeyId().orElse("none") + "; pass --pubkey to verify)";
-            for (Variant v : manifest.variants()) {
+            for (Variant v : onnxVariants(manifest)) {
                 census.put(v.id(), operators(pkg, v));
             }
         }
@@ -83,6 +84,11 @@ final class InspectCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Only ONNX files have an operator census; a TorchScript package's variants are listed without one. */
+    private static List<Variant> onnxVariants(Manifest manifest) {
+        return manifest.framework().equals("onnx") ? manifest.variants() : List.of();
+    }
+
     private static Map<String, Integer> operators(UnverifiedPackage pkg, Variant v) throws EdgeLoopException {
         return OnnxModel.fromBytes(pkg.readFile(v.file()), v.file()).operatorCensus();
     }
@@ -96,7 +102,9 @@ final class InspectCommand implements Callable<Integer> {
         for (TensorSpec t : m.outputs()) {
             out.printf("output  %-16s %s %s%n", t.name(), t.datatype(), t.shape());
         }
-        out.printf("preprocessing: scale %s, layout %s%n", m.preprocessing().scale(), m.preprocessing().layout());
+        if (m.preprocessing() != null) {
+            out.printf("preprocessing: scale %s, layout %s%n", m.preprocessing().scale(), m.preprocessing().layout());
+        }
         out.printf("labels: %s%n", m.labels());
         if (m.metrics() != null) {
             out.printf("evaluated on %s (%d samples); recommended variant: %s%n",
@@ -110,7 +118,9 @@ final class InspectCommand implements Callable<Integer> {
                         fmt(x.f1Macro()), fmt(x.top1AgreementWithFp32()), whole(x.latencyUsP50()), whole(x.throughputPerS()),
                         x.sizeBytes());
             }
-            out.printf("        operators %s%n", census.get(v.id()));
+            if (census.containsKey(v.id())) {
+                out.printf("        operators %s%n", census.get(v.id()));
+            }
         }
         if (m.lineage() != null) {
             out.printf("lineage: run %s, dataset sha256 %s, parent %s, by %s%n", m.lineage().trainingRunId(),

@@ -13,6 +13,8 @@ import io.edgeloop.packager.pkg.ManifestJson;
 import io.edgeloop.packager.pkg.PackageBuilder;
 import io.edgeloop.packager.pkg.PackageWriter;
 import io.edgeloop.packager.pkg.Preprocessing;
+import io.edgeloop.packager.pkg.TensorSpec;
+import io.edgeloop.packager.pkg.TorchScriptPackager;
 import io.edgeloop.packager.pkg.Variant;
 import io.edgeloop.packager.pkg.VariantConstraints;
 import io.edgeloop.packager.sign.ManifestSigner;
@@ -35,10 +37,13 @@ import java.util.concurrent.Callable;
 /**
  * {@code edgeloop pack MODEL.onnx}: measures the model (and its int8 variant with
  * {@code --quantize int8}) on reference data, builds the drift baseline and writes a signed
- * {@code .elpkg}. Progress goes to stderr, the summary to stdout.
+ * {@code .elpkg}. Progress goes to stderr, the summary to stdout. {@code edgeloop pack MODEL.pt}
+ * packs a TorchScript file as it is, with the tensors given by {@code --input}/{@code --output}
+ * (see {@link TorchScriptPackager}).
  */
 @Command(name = "pack",
-        description = "Build a signed .elpkg package from an ONNX model, optionally with an int8 variant.")
+        description = "Build a signed .elpkg package from an ONNX model, optionally with an int8 variant,"
+                + " or from a TorchScript .pt file with declared --input/--output tensors.")
 final class PackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -46,7 +51,7 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    @Parameters(paramLabel = "MODEL", description = "The fp32 ONNX model.")
+    @Parameters(paramLabel = "MODEL", description = "The fp32 ONNX model, or a TorchScript file (.pt).")
     Path model;
 
     @Option(names = "--name", required = true, description = "Model name (lower-case letters, digits, '.', '_', '-').")
@@ -92,6 +97,17 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = "--parent-version", description = "Lineage: the version this one replaces.")
     String parentVersion;
 
+    @Option(names = "--input", paramLabel = "NAME:TYPE:DIMS", description = "TorchScript only, once per input in"
+            + " forward() order: e.g. features:FP32:-1,6 (-1 = any size).")
+    List<String> torchInputs = new ArrayList<>();
+
+    @Option(names = "--output", paramLabel = "NAME:TYPE:DIMS", description = "TorchScript only, once per output in order.")
+    List<String> torchOutputs = new ArrayList<>();
+
+    @Option(names = "--labels", split = ",", paramLabel = "A,B,...", description = "TorchScript only: class labels in"
+            + " output order (ONNX packages take them from --reference).")
+    List<String> labels = new ArrayList<>();
+
     @Option(names = "--json", description = "Print the summary as JSON.")
     boolean json;
 
@@ -118,6 +134,13 @@ final class PackCommand implements Callable<Integer> {
         }
         Path target = out != null ? out : Path.of(name + "-" + version + ".elpkg");
         ManifestSigner signer = new ManifestSigner(KeyPairFiles.loadPair(key));
+        if (model.getFileName().toString().endsWith(".pt")) {
+            return packTorchScript(target, signer);
+        }
+        if (!torchInputs.isEmpty() || !torchOutputs.isEmpty() || !labels.isEmpty()) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "--input, --output and --labels are for TorchScript (.pt)"
+                    + " files; an ONNX model declares its own tensors");
+        }
         OnnxModel fp32 = OnnxModel.load(model);
         List<PackageBuilder.VariantSource> variants = new ArrayList<>();
         variants.add(new PackageBuilder.VariantSource("fp32", "fp32", fp32, VariantConstraints.ANY));
@@ -144,11 +167,30 @@ final class PackCommand implements Callable<Integer> {
         return 0;
     }
 
+    private int packTorchScript(Path target, ManifestSigner signer) throws EdgeLoopException {
+        if (quantize != null) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "--quantize works on ONNX models; a TorchScript"
+                    + " package carries the .pt file as it is");
+        }
+        List<TensorSpec> inputs = new ArrayList<>();
+        for (String s : torchInputs) {
+            inputs.add(TorchScriptPackager.parseSpec(s));
+        }
+        List<TensorSpec> outputs = new ArrayList<>();
+        for (String s : torchOutputs) {
+            outputs.add(TorchScriptPackager.parseSpec(s));
+        }
+        Manifest manifest = new TorchScriptPackager(new PackageWriter()).build(new TorchScriptPackager.Request(name, version,
+                model, inputs, outputs, labels, new Lineage(trainingRun, null, parentVersion, "edgeloop pack")), signer, target);
+        printSummary(spec.commandLine().getOut(), target, manifest, signer.keyId());
+        return 0;
+    }
+
     private void printSummary(PrintWriter out, Path target, Manifest m, String keyId) {
         if (json) {
             ObjectNode node = ManifestJson.mapper().createObjectNode().put("package", target.toString())
-                    .put("name", m.name()).put("version", m.version()).put("keyId", keyId)
-                    .put("recommendedVariant", m.metrics().recommendedVariant());
+                    .put("name", m.name()).put("version", m.version()).put("framework", m.framework()).put("keyId", keyId)
+                    .put("recommendedVariant", m.metrics() == null ? m.variants().get(0).id() : m.metrics().recommendedVariant());
             ArrayNode variants = node.putArray("variants");
             for (Variant v : m.variants()) {
                 ObjectNode vn = variants.addObject().put("id", v.id()).put("file", v.file());
@@ -159,6 +201,8 @@ final class PackCommand implements Callable<Integer> {
             return;
         }
         out.printf("packed %s %s into %s (signed by key %s)%n", m.name(), m.version(), target, keyId);
-        out.print(EvaluationTable.render(m));
+        if (m.metrics() != null) {
+            out.print(EvaluationTable.render(m));
+        }
     }
 }

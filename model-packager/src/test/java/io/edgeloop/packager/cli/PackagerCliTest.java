@@ -92,4 +92,31 @@ class PackagerCliTest {
         assertEquals(PackagerMain.EXIT_REFUSED, missingKey.exit());
         assertTrue(missingKey.err().contains("nope.pub"), missingKey.err());
     }
+
+    @Test
+    void packInspectAndVerifyATorchScriptFile(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("keygen", "--name", "k", "--dir", dir.toString()).exit());
+        Path model = TestPackages.writeTorchScriptLike(dir);
+        Path pkg = dir.resolve("ts.elpkg");
+        Run pack = run("pack", model.toString(), "--name", "ts", "--version", "1.0.0", "--key", dir.resolve("k.key").toString(),
+                "--out", pkg.toString(), "--input", "features:FP32:-1,6", "--output", "probs:FP32:-1,3", "--labels", "a,b,c",
+                "--json");
+        assertEquals(0, pack.exit(), pack.err());
+        assertTrue(pack.out().contains("\"framework\":\"torchscript\""), pack.out());
+        Run inspect = run("inspect", pkg.toString(), "--pubkey", dir.resolve("k.pub").toString());
+        assertEquals(0, inspect.exit(), inspect.err());
+        assertTrue(inspect.out().contains("torchscript") && inspect.out().contains("input   features         FP32 [-1, 6]"),
+                inspect.out());
+        assertEquals(0, run("verify", pkg.toString(), "--pubkey", dir.resolve("k.pub").toString()).exit());
+
+        Run noTensors = run("pack", model.toString(), "--name", "ts", "--version", "1.0.1", "--key",
+                dir.resolve("k.key").toString(), "--out", dir.resolve("x.elpkg").toString());
+        assertEquals(PackagerMain.EXIT_REFUSED, noTensors.exit());
+        assertTrue(noTensors.err().startsWith("INVALID_ARGUMENT: a TorchScript package needs at least one declared input"),
+                noTensors.err());
+        Run quantized = run("pack", model.toString(), "--name", "ts", "--version", "1.0.1", "--key",
+                dir.resolve("k.key").toString(), "--input", "x:FP32:-1", "--output", "y:FP32:-1", "--quantize", "int8");
+        assertEquals(PackagerMain.EXIT_REFUSED, quantized.exit());
+        assertTrue(quantized.err().contains("--quantize works on ONNX models"), quantized.err());
+    }
 }
