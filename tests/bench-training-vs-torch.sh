@@ -12,13 +12,13 @@ THREADS="${3:-2}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-echo "torch reference: $MODEL, $EPOCHS epochs, batch 128, Adam 1e-3, $THREADS threads" >&2
+echo "torch reference: $MODEL, $EPOCHS epochs, batch 128, Adam 1e-3 with cosine decay, $THREADS threads" >&2
 /usr/bin/python3 "$ROOT/tests/src/main/python/train_reference.py" --model "$MODEL" --epochs "$EPOCHS" \
   --threads "$THREADS" > "$WORK/torch.json"
 
 echo "edgeloop train: same settings" >&2
 "$ROOT/edgeloop" train --dataset fashion-mnist --model "$MODEL" --epochs "$EPOCHS" --threads "$THREADS" \
-  --batch-size 128 --lr 0.001 --patience 0 --out "$WORK/edgeloop" --data-dir "$WORK/data" >&2
+  --batch-size 128 --lr 0.001 --schedule cosine --patience 0 --out "$WORK/edgeloop" --data-dir "$WORK/data" >&2
 
 /usr/bin/python3 - "$WORK/torch.json" "$WORK/edgeloop/metrics.json" "$MODEL" "$EPOCHS" "$THREADS" <<'PY'
 import json, sys

@@ -58,6 +58,7 @@ def main():
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--schedule", default="cosine", choices=["cosine", "fixed"])
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--data", default=os.path.join(os.environ.get("EDGELOOP_DATA", "/usr/share/datasets"), "fashion-mnist"))
@@ -74,6 +75,9 @@ def main():
     x_tr, x_val, x_test = (x_tr - mean) / std, (x_val - mean) / std, (x_test - mean) / std
     net = build(a.model)
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
+    steps = a.epochs * ((len(x_tr) + a.batch_size - 1) // a.batch_size)
+    # The same schedule as edgeloop train: cosine decay to 0 over every step of the run.
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps) if a.schedule == "cosine" else None
     epochs = []
     start = time.perf_counter()
     for epoch in range(1, a.epochs + 1):
@@ -87,6 +91,8 @@ def main():
             loss = nn.functional.cross_entropy(net(xs[i:i + a.batch_size]), ys[i:i + a.batch_size])
             loss.backward()
             opt.step()
+            if sched is not None:
+                sched.step()
             total += loss.item()
             batches += 1
         net.eval()

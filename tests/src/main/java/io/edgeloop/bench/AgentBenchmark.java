@@ -35,35 +35,39 @@ import java.util.concurrent.TimeUnit;
  * agent process), single-request p50/p99; 16 concurrent clients with dynamic batching
  * (inferences/s); resident memory after 100,000 requests; start-to-ready time.
  *
- * <p>Run: {@code tests/bench AgentBenchmark [--requests N] [--seconds S] [--threads T] [--models mlp,cnn]} from the
+ * <p>Run: {@code tests/bench AgentBenchmark [--requests N] [--seconds S] [--threads T] [--warmup S] [--models mlp,cnn]} from the
  * repository root after {@code mvn package}. Both sides use the same intra-op thread count.
  */
 public final class AgentBenchmark {
     static final String MODEL_NAME = "fashion";
     static final int CLIENTS = 16;
+    /** Resident memory is read again this long after the load: the agent trims its native heap every second. */
+    static final long RSS_SETTLE_MILLIS = 3000;
     /** The installed launcher's memory settings (edge-agent/src/main/dist/edgeloop-agent). */
-    static final List<String> AGENT_JVM_OPTIONS = List.of("-Xms16m", "-Xmx64m", "-XX:MaxMetaspaceSize=64m",
-            "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=32m", "-Xss512k",
+    static final List<String> AGENT_JVM_OPTIONS = List.of("-Xms16m", "-Xmx48m", "-XX:MaxMetaspaceSize=64m",
+            "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=32m", "-Xss512k", "-XX:+IgnoreUnrecognizedVMOptions",
+            "-XX:TrimNativeHeapInterval=1000",
             "-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1");
 
     public static void main(String[] args) throws Exception {
         int requests = intArg(args, "--requests", 3000);
         int seconds = intArg(args, "--seconds", 10);
         int threads = intArg(args, "--threads", 1);
+        int warmup = intArg(args, "--warmup", 10);
         Path work = Files.createTempDirectory("agent-bench");
         Dataset test = testImages();
         System.out.printf("AgentBenchmark: %d CPUs, intra-op threads %d, %d single requests per side, %d s concurrent%n",
                 Runtime.getRuntime().availableProcessors(), threads, requests, seconds);
         List<String> rows = new ArrayList<>();
-        rows.add(String.format("%-5s %10s %10s %10s %10s %10s %12s %8s %10s", "model", "raw p50us", "raw p99us",
-                "http p50us", "http p99us", "delta p50", "16 clients/s", "ready ms", "RSS MB"));
+        rows.add(String.format("%-5s %10s %10s %10s %10s %10s %12s %9s %11s %10s", "model", "raw p50us", "raw p99us",
+                "http p50us", "http p99us", "delta p50", "16 clients/s", "first ms", "restart ms", "RSS MB"));
         for (String name : stringArg(args, "--models", "mlp,cnn").split(",")) {
             OnnxModel model = name.equals("mlp") ? mlp() : cnn();
             Path file = work.resolve(name + ".onnx");
             model.save(file);
             long[] sample = name.equals("mlp") ? new long[]{1, 784} : new long[]{1, 1, 28, 28};
             double[] raw = raw(file, test, sample, requests, threads);
-            rows.add(agentSide(name, file, work, test, sample, requests, seconds, threads, raw));
+            rows.add(agentSide(name, file, work, test, sample, requests, seconds, warmup, threads, raw));
         }
         System.out.println();
         rows.forEach(System.out::println);
@@ -113,9 +117,11 @@ public final class AgentBenchmark {
         }
     }
 
-    private static String agentSide(String name, Path modelFile, Path work, Dataset test, long[] sample, int n,
-                                    int seconds, int threads, double[] raw) throws Exception {
-        Path pkg = signedPackage(name, modelFile, work, test);
+    /** A started agent process and the port it announced. */
+    private record Started(Process process, int port, long readyMs) {
+    }
+
+    private static Started startAgent(String name, Path pkg, Path work, int threads) throws Exception {
         Path root = Path.of("").toAbsolutePath();
         Path target = root.resolve("edge-agent/target");
         String cp = target.resolve("edge-agent-0.1.0-SNAPSHOT.jar") + java.io.File.pathSeparator + target.resolve("lib") + "/*";
@@ -129,32 +135,50 @@ public final class AgentBenchmark {
         cmd.addAll(List.of("-cp", cp, "io.edgeloop.agent.AgentMain", "agent", "--http-port", "0",
                 "--data-dir", work.resolve("data-" + name).toString(), "--package", pkg.toString(),
                 "--pubkey", work.resolve(name + ".pub").toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(work.resolve(name + "-agent.log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(
+                work.resolve(name + "-agent.log").toFile()));
         pb.environment().put("EDGELOOP_AGENT_ENGINE_INTRA_OP_THREADS", Integer.toString(threads));
         pb.environment().put("MALLOC_ARENA_MAX", "2");
         long t0 = System.nanoTime();
         Process p = pb.start();
-        int port = -1;
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null) {
             if (line.startsWith("edgeloop agent ready on port ")) {
-                port = Integer.parseInt(line.substring(29).trim());
-                break;
+                return new Started(p, Integer.parseInt(line.substring(29).trim()), (System.nanoTime() - t0) / 1_000_000);
             }
         }
-        long readyMs = (System.nanoTime() - t0) / 1_000_000;
-        if (port < 0) {
-            throw new IllegalStateException("agent did not start; see " + work.resolve(name + "-agent.log"));
+        throw new IllegalStateException("agent did not start; see " + work.resolve(name + "-agent.log"));
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
         }
+    }
+
+    /**
+     * First start (fresh data directory: installs the package, unpacks native libraries), then a
+     * restart on the same directory, as a device reboots; the restarted agent is warmed up with
+     * the concurrent load for {@code warmup} seconds (its JIT compiles the request path) and then
+     * measured.
+     */
+    private static String agentSide(String name, Path modelFile, Path work, Dataset test, long[] sample, int n,
+                                    int seconds, int warmup, int threads, double[] raw) throws Exception {
+        Path pkg = signedPackage(name, modelFile, work, test);
+        Started first = startAgent(name, pkg, work, threads);
+        stop(first.process());
+        Started agent = startAgent(name, pkg, work, threads);
         try {
             List<byte[]> bodies = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 bodies.add(body(test.features(), i, sample).getBytes(StandardCharsets.UTF_8));
             }
-            HttpLoad load = new HttpLoad("127.0.0.1", port, "/v2/models/" + MODEL_NAME + "/infer", bodies);
-            Histogram h = load.sequential(500, n);
-            long sent = 500L + n;
+            HttpLoad load = new HttpLoad("127.0.0.1", agent.port(), "/v2/models/" + MODEL_NAME + "/infer", bodies);
+            long sent = load.closedLoop(CLIENTS, warmup).requests();
+            Histogram h = load.sequential(100, n);
+            sent += 100L + n;
             HttpLoad.Throughput concurrent = load.closedLoop(CLIENTS, seconds);
             sent += concurrent.requests();
             if (name.equals("cnn")) {
@@ -163,16 +187,18 @@ public final class AgentBenchmark {
                     sent += load.closedLoop(CLIENTS, 5).requests();
                 }
             }
-            long rss = rss(p.pid());
-            System.out.printf("%s: %d requests sent; %d clients: p50 %d us, p99 %d us; agent log %s%n", name, sent,
-                    CLIENTS, concurrent.latency().getValueAtPercentile(50), concurrent.latency().getValueAtPercentile(99),
-                    work.resolve(name + "-agent.log"));
-            return String.format("%-5s %10.0f %10.0f %10d %10d %10.0f %12.0f %8d %10.1f", name, raw[0], raw[1],
+            long rssAtOnce = rss(agent.process().pid());
+            Thread.sleep(RSS_SETTLE_MILLIS);
+            long rss = rss(agent.process().pid());
+            System.out.printf("%s: %d requests sent; %d clients: p50 %d us, p99 %d us; RSS %.1f MB right after the load, "
+                            + "%.1f MB %d s later; agent log %s%n", name, sent, CLIENTS,
+                    concurrent.latency().getValueAtPercentile(50), concurrent.latency().getValueAtPercentile(99),
+                    rssAtOnce / 1048576.0, rss / 1048576.0, RSS_SETTLE_MILLIS / 1000, work.resolve(name + "-agent.log"));
+            return String.format("%-5s %10.0f %10.0f %10d %10d %10.0f %12.0f %9d %11d %10.1f", name, raw[0], raw[1],
                     h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(50) - raw[0],
-                    concurrent.perSecond(), readyMs, rss / 1048576.0);
+                    concurrent.perSecond(), first.readyMs(), agent.readyMs(), rss / 1048576.0);
         } finally {
-            p.destroy();
-            p.waitFor(30, TimeUnit.SECONDS);
+            stop(agent.process());
         }
     }
 

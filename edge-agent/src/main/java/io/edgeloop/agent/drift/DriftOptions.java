@@ -21,7 +21,7 @@ public record DriftOptions(int windowSize, int minSamples, double ksAlpha, doubl
     public static final double DEFAULT_KS_ALPHA = 0.01;
     public static final double DEFAULT_PSI_THRESHOLD = 0.1;
     public static final double DEFAULT_OUTPUT_PSI_THRESHOLD = 0.2;
-    public static final int DEFAULT_FEEDBACK_CAPACITY = 100_000;
+    public static final int DEFAULT_FEEDBACK_CAPACITY = 20_000;
 
     public static final DriftOptions DEFAULT = new DriftOptions(DEFAULT_WINDOW_SIZE, DEFAULT_MIN_SAMPLES,
             DEFAULT_KS_ALPHA, DEFAULT_PSI_THRESHOLD, DEFAULT_OUTPUT_PSI_THRESHOLD, DEFAULT_FEEDBACK_CAPACITY);
