@@ -106,6 +106,43 @@ class AgentHttpTest {
     }
 
     @Test
+    void binaryTensorDataInAndOutEqualsInProcessOnnxRuntime() throws Exception {
+        float[] x = new float[3 * 784];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.cos(i) * 0.5f + 0.5f;
+        }
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(x.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        data.asFloatBuffer().put(x);
+        byte[] header = ("{\"id\":\"b1\",\"inputs\":[{\"name\":\"input\",\"shape\":[3,784],\"datatype\":\"FP32\","
+                + "\"parameters\":{\"binary_data_size\":" + x.length * 4 + "}}],\"parameters\":{\"binary_data_output\":true}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = java.util.Arrays.copyOf(header, header.length + x.length * 4);
+        System.arraycopy(data.array(), 0, body, header.length, x.length * 4);
+        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port()
+                        + "/v2/models/fashion/infer")).header("Inference-Header-Content-Length", Integer.toString(header.length))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode(), new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+        int jsonLength = Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+        JsonNode out = JSON.readTree(java.util.Arrays.copyOf(r.body(), jsonLength));
+        JsonNode probs = out.get("outputs").get(0);
+        assertEquals(3 * 10 * 4, probs.get("parameters").get("binary_data_size").asInt());
+        assertEquals(null, probs.get("data"));
+        float[] got = new float[30];
+        java.nio.ByteBuffer.wrap(r.body(), jsonLength, 120).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(got);
+        try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
+             ModelSession session = engine.open(TestModels.mlp(dir.resolve("ref-binary")), EngineOptions.DEFAULT)) {
+            float[] expected = session.run(List.of(Tensor.of("input", x, 3, 784))).get(0).floats();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, got, 1e-6f);
+        }
+        byte[] shortBody = java.util.Arrays.copyOf(body, body.length - 4);
+        HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port()
+                        + "/v2/models/fashion/infer")).header("Inference-Header-Content-Length", Integer.toString(header.length))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(shortBody)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, refused.statusCode());
+        assertTrue(refused.body().contains("binary_data_size 9408 but only 9404 bytes"), refused.body());
+    }
+
+    @Test
     void badRequestsAnswer4xxWithAnErrorAndTheAgentKeepsServing() throws Exception {
         Map<String, Integer> cases = Map.of(
                 "{", 400,

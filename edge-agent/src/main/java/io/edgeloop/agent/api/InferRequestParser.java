@@ -12,7 +12,9 @@ import io.edgeloop.agent.engine.Tensor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Parses a KServe v2 infer request body with Jackson's streaming parser, straight into primitive
@@ -42,24 +44,42 @@ public final class InferRequestParser {
         return fast != null ? fast : parseWithJackson(body);
     }
 
+    /**
+     * A request of the binary tensor data extension: a JSON header of {@code jsonLength} bytes
+     * (the {@code Inference-Header-Content-Length} header), then the binary data of the inputs
+     * that declare {@code parameters.binary_data_size}, in input order.
+     */
+    public InferRequest parse(byte[] body, long jsonLength) {
+        if (jsonLength < 0 || jsonLength > body.length) {
+            throw new BadRequestException(BinaryTensorData.HEADER + " is " + jsonLength + " but the body has "
+                    + body.length + " bytes");
+        }
+        return parseWithJackson(body, (int) jsonLength, new BinaryTensorData.Section(body, (int) jsonLength));
+    }
+
     /** The full parser: any valid request, and a named error for every invalid one. */
     InferRequest parseWithJackson(byte[] body) {
-        try (JsonParser p = JSON.createParser(body)) {
+        return parseWithJackson(body, body.length, null);
+    }
+
+    private InferRequest parseWithJackson(byte[] body, int jsonLength, BinaryTensorData.Section binary) {
+        try (JsonParser p = JSON.createParser(body, 0, jsonLength)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new BadRequestException("the request body must be a JSON object");
             }
             String id = null;
             List<Tensor> inputs = null;
             List<String> outputs = List.of();
-            boolean capture = false;
+            Set<String> binaryOutputs = new HashSet<>();
+            RequestParameters parameters = new RequestParameters(false, false);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (field) {
                     case "id" -> id = string(p, value, "id");
-                    case "inputs" -> inputs = inputs(p, value);
-                    case "outputs" -> outputs = outputs(p, value);
-                    case "parameters" -> capture = parameters(p, value);
+                    case "inputs" -> inputs = inputs(p, value, binary);
+                    case "outputs" -> outputs = outputs(p, value, binaryOutputs);
+                    case "parameters" -> parameters = parameters(p, value);
                     default -> p.skipChildren();
                 }
             }
@@ -69,7 +89,10 @@ public final class InferRequestParser {
             if (inputs == null || inputs.isEmpty()) {
                 throw new BadRequestException("the request has no 'inputs'");
             }
-            return new InferRequest(id, inputs, outputs, capture);
+            if (binary != null) {
+                binary.requireConsumed();
+            }
+            return new InferRequest(id, inputs, outputs, parameters.capture(), binaryOutputs, parameters.binaryOutput());
         } catch (IOException e) {
             throw new BadRequestException("malformed JSON: " + firstLine(e.getMessage()));
         }
@@ -90,35 +113,43 @@ public final class InferRequestParser {
         return p.getText();
     }
 
-    private static boolean parameters(JsonParser p, JsonToken t) throws IOException {
+    /** The request-level parameters the agent acts on. */
+    private record RequestParameters(boolean capture, boolean binaryOutput) {
+    }
+
+    private static RequestParameters parameters(JsonParser p, JsonToken t) throws IOException {
         if (t != JsonToken.START_OBJECT) {
             throw new BadRequestException("'parameters' must be an object");
         }
         boolean capture = false;
+        boolean binaryOutput = false;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
-            if (name.equals("capture")) {
-                capture = v == JsonToken.VALUE_TRUE;
-            } else {
-                p.skipChildren();
+            switch (name) {
+                case "capture" -> capture = v == JsonToken.VALUE_TRUE;
+                case "binary_data_output" -> binaryOutput = v == JsonToken.VALUE_TRUE;
+                default -> p.skipChildren();
             }
         }
-        return capture;
+        return new RequestParameters(capture, binaryOutput);
     }
 
-    private static List<String> outputs(JsonParser p, JsonToken t) throws IOException {
+    private static List<String> outputs(JsonParser p, JsonToken t, Set<String> binary) throws IOException {
         if (t != JsonToken.START_ARRAY) {
             throw new BadRequestException("'outputs' must be an array of {\"name\": ...} objects");
         }
         List<String> names = new ArrayList<>();
         while (p.nextToken() == JsonToken.START_OBJECT) {
             String name = null;
+            boolean inBinary = false;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
                 if (field.equals("name")) {
                     name = string(p, v, "outputs[].name");
+                } else if (field.equals("parameters") && v == JsonToken.START_OBJECT) {
+                    inBinary = binaryFlag(p);
                 } else {
                     p.skipChildren();
                 }
@@ -127,6 +158,9 @@ public final class InferRequestParser {
                 throw new BadRequestException("each requested output needs a 'name'");
             }
             names.add(name);
+            if (inBinary) {
+                binary.add(name);
+            }
         }
         if (p.currentToken() != JsonToken.END_ARRAY) {
             throw new BadRequestException("'outputs' must be an array of objects");
@@ -134,7 +168,22 @@ public final class InferRequestParser {
         return names;
     }
 
-    private List<Tensor> inputs(JsonParser p, JsonToken t) throws IOException {
+    /** Reads an output's parameters object; true when it has {@code binary_data: true}. */
+    private static boolean binaryFlag(JsonParser p) throws IOException {
+        boolean binary = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            if (field.equals("binary_data")) {
+                binary = v == JsonToken.VALUE_TRUE;
+            } else {
+                p.skipChildren();
+            }
+        }
+        return binary;
+    }
+
+    private List<Tensor> inputs(JsonParser p, JsonToken t, BinaryTensorData.Section binary) throws IOException {
         if (t != JsonToken.START_ARRAY) {
             throw new BadRequestException("'inputs' must be an array of tensors");
         }
@@ -143,7 +192,7 @@ public final class InferRequestParser {
             if (tensors.size() == MAX_INPUTS) {
                 throw new BadRequestException("more than " + MAX_INPUTS + " inputs");
             }
-            tensors.add(tensor(p, tensors.size()));
+            tensors.add(tensor(p, tensors.size(), binary));
         }
         if (p.currentToken() != JsonToken.END_ARRAY) {
             throw new BadRequestException("'inputs' must be an array of tensor objects");
@@ -151,12 +200,13 @@ public final class InferRequestParser {
         return tensors;
     }
 
-    private Tensor tensor(JsonParser p, int index) throws IOException {
+    private Tensor tensor(JsonParser p, int index, BinaryTensorData.Section binary) throws IOException {
         String name = null;
         long[] shape = null;
         DataType type = null;
         Object data = null;
         TokenBuffer deferred = null;
+        long binarySize = -1;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken v = p.nextToken();
@@ -179,10 +229,24 @@ public final class InferRequestParser {
                         deferred.copyCurrentStructure(p);
                     }
                 }
+                case "parameters" -> binarySize = binaryDataSize(p, v, index);
                 default -> p.skipChildren();
             }
         }
         String where = name == null ? "inputs[" + index + "]" : "input '" + name + "'";
+        if (binarySize >= 0) {
+            if (data != null || deferred != null) {
+                throw new BadRequestException(where + " has both 'data' and parameters.binary_data_size");
+            }
+            if (binary == null) {
+                throw new BadRequestException(where + " declares parameters.binary_data_size but the request has no "
+                        + BinaryTensorData.HEADER + " header");
+            }
+            if (shape == null || type == null) {
+                throw new BadRequestException(where + " needs 'name', 'shape' and 'datatype'");
+            }
+            data = binary.take(type, (int) Tensor.elementCount(shape), binarySize, where);
+        }
         if (name == null || shape == null || type == null) {
             throw new BadRequestException(where + " needs 'name', 'shape' and 'datatype'");
         }
@@ -195,6 +259,29 @@ public final class InferRequestParser {
             }
         }
         return new Tensor(name, type, shape, data);
+    }
+
+    /** An input's parameters object: its {@code binary_data_size}, or -1 when it has none. */
+    private static long binaryDataSize(JsonParser p, JsonToken t, int index) throws IOException {
+        if (t != JsonToken.START_OBJECT) {
+            throw new BadRequestException("inputs[" + index + "].parameters must be an object");
+        }
+        long size = -1;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            if (field.equals("binary_data_size")) {
+                if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        || p.getLongValue() < 0) {
+                    throw new BadRequestException("inputs[" + index + "].parameters.binary_data_size must be a "
+                            + "non-negative integer");
+                }
+                size = p.getLongValue();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return size;
     }
 
     private long[] shape(JsonParser p, JsonToken t, int index) throws IOException {

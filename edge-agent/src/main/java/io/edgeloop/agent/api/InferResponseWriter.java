@@ -8,7 +8,9 @@ import io.edgeloop.agent.engine.Tensor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /** Writes KServe v2 inference responses with Jackson's streaming generator. */
 final class InferResponseWriter {
@@ -18,6 +20,19 @@ final class InferResponseWriter {
     }
 
     static byte[] write(String model, String version, String id, List<Tensor> outputs) {
+        return write(model, version, id, outputs, name -> false).bytes();
+    }
+
+    /** A response body: its bytes, of which the first {@code jsonLength} are the JSON header. */
+    record Encoded(byte[] bytes, int jsonLength) {
+    }
+
+    /**
+     * A response in which the outputs {@code binary} selects carry their data after the JSON
+     * (binary tensor data extension: {@code parameters.binary_data_size} instead of {@code data}).
+     */
+    static Encoded write(String model, String version, String id, List<Tensor> outputs, Predicate<String> binary) {
+        List<byte[]> tails = new ArrayList<>();
         try (ByteArrayBuilder bytes = new ByteArrayBuilder(256);
              JsonGenerator g = JSON.createGenerator(bytes)) {
             g.writeStartObject();
@@ -34,14 +49,26 @@ final class InferResponseWriter {
                     g.writeNumber(d);
                 }
                 g.writeEndArray();
-                g.writeFieldName("data");
-                data(g, t);
+                if (binary.test(t.name())) {
+                    byte[] tail = BinaryTensorData.encode(t);
+                    tails.add(tail);
+                    g.writeObjectFieldStart("parameters");
+                    g.writeNumberField("binary_data_size", tail.length);
+                    g.writeEndObject();
+                } else {
+                    g.writeFieldName("data");
+                    data(g, t);
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();
             g.flush();
-            return bytes.toByteArray();
+            int jsonLength = bytes.size();
+            for (byte[] tail : tails) {
+                bytes.write(tail);
+            }
+            return new Encoded(bytes.toByteArray(), jsonLength);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -38,7 +38,7 @@ public final class KServeApi {
         router.get("/v2/health/live").handler(ctx -> Responses.json(ctx, 200, Map.of("live", true)));
         router.get("/v2/health/ready").handler(ctx -> readiness(ctx, ready.getAsBoolean()));
         router.get("/v2").handler(ctx -> Responses.json(ctx, 200, Map.of("name", SERVER_NAME, "version", SERVER_VERSION,
-                "extensions", List.of("edgeloop_feedback", "edgeloop_drift"))));
+                "extensions", List.of("binary_tensor_data", "edgeloop_feedback", "edgeloop_drift"))));
         router.get("/v2/models/:name").handler(ctx -> metadata(ctx, null));
         router.get("/v2/models/:name/versions/:version").handler(ctx -> metadata(ctx, ctx.pathParam("version")));
         router.get("/v2/models/:name/ready").handler(ctx -> modelReady(ctx, null));
@@ -98,7 +98,9 @@ public final class KServeApi {
             String name = ctx.pathParam("name");
             ServedModel model = service.registry().get(name, version);
             Buffer body = ctx.body().buffer();
-            InferRequest request = parser.parse(body == null ? new byte[0] : body.getBytes());
+            byte[] bytes = body == null ? new byte[0] : body.getBytes();
+            String headerLength = ctx.request().getHeader(BinaryTensorData.HEADER);
+            InferRequest request = headerLength == null ? parser.parse(bytes) : parser.parse(bytes, length(headerLength));
             for (Tensor t : request.inputs()) {
                 if (t.length() == 0) {
                     throw new BadRequestException("input '" + t.name() + "' is empty");
@@ -119,10 +121,25 @@ public final class KServeApi {
                 if (!wanted.isEmpty()) {
                     outputs = outputs.stream().filter(t -> wanted.contains(t.name())).toList();
                 }
-                Responses.send(ctx, 200, InferResponseWriter.write(result.model(), result.version(), result.id(), outputs));
+                if (outputs.stream().noneMatch(t -> request.binary(t.name()))) {
+                    Responses.send(ctx, 200, InferResponseWriter.write(result.model(), result.version(), result.id(), outputs));
+                    return;
+                }
+                InferResponseWriter.Encoded encoded = InferResponseWriter.write(result.model(), result.version(),
+                        result.id(), outputs, request::binary);
+                ctx.response().putHeader(BinaryTensorData.HEADER, Integer.toString(encoded.jsonLength()));
+                Responses.send(ctx, 200, encoded.bytes(), "application/octet-stream");
             });
         } catch (EdgeLoopException | RuntimeException e) {
             Responses.fail(ctx, e);
+        }
+    }
+
+    private static long length(String header) {
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            throw new BadRequestException(BinaryTensorData.HEADER + " must be a byte count, not '" + header + "'");
         }
     }
 

@@ -34,11 +34,15 @@ final class Responses {
     }
 
     static void send(RoutingContext ctx, int status, byte[] bytes) {
+        send(ctx, status, bytes, APPLICATION_JSON);
+    }
+
+    static void send(RoutingContext ctx, int status, byte[] bytes, String contentType) {
         HttpServerResponse r = ctx.response();
         if (r.ended() || r.closed()) {
             return;
         }
-        r.setStatusCode(status).putHeader(CONTENT_TYPE, APPLICATION_JSON).end(Buffer.buffer(bytes));
+        r.setStatusCode(status).putHeader(CONTENT_TYPE, contentType).end(Buffer.buffer(bytes));
     }
 
     static void error(RoutingContext ctx, int status, String message) {

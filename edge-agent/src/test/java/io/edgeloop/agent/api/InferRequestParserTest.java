@@ -98,4 +98,53 @@ class InferRequestParserTest {
         Tensor t = parse("{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":3}]}").inputs().get(0);
         assertArrayEquals(new float[]{3}, t.floats());
     }
+
+    private static byte[] binaryBody(String json, byte[] tail) {
+        byte[] head = json.getBytes(StandardCharsets.UTF_8);
+        byte[] body = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, body, head.length, tail.length);
+        return body;
+    }
+
+    private static byte[] littleEndian(int capacity, java.util.function.Consumer<java.nio.ByteBuffer> fill) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(capacity).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        fill.accept(b);
+        return b.array();
+    }
+
+    @Test
+    void binaryTensorDataFillsInputsInOrder() {
+        byte[] tail = littleEndian(8 + 16 + 9, b -> b.putFloat(1.5f).putFloat(-2f).putLong(7).putLong(-9)
+                .putInt(5).put("hello".getBytes(StandardCharsets.UTF_8)));
+        String json = "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":8}},"
+                + "{\"name\":\"n\",\"shape\":[1,2],\"datatype\":\"INT64\",\"parameters\":{\"binary_data_size\":16}},"
+                + "{\"name\":\"s\",\"shape\":[1],\"datatype\":\"BYTES\",\"parameters\":{\"binary_data_size\":9}}],"
+                + "\"outputs\":[{\"name\":\"probs\",\"parameters\":{\"binary_data\":true}}]}";
+        byte[] body = binaryBody(json, tail);
+        InferRequest r = parser.parse(body, json.length());
+        assertArrayEquals(new float[]{1.5f, -2f}, r.inputs().get(0).floats());
+        assertArrayEquals(new long[]{7, -9}, (long[]) r.inputs().get(1).data());
+        assertArrayEquals(new String[]{"hello"}, (String[]) r.inputs().get(2).data());
+        assertTrue(r.binary("probs"));
+        assertTrue(!r.binary("other"));
+    }
+
+    @Test
+    void binaryTensorDataErrorsNameTheProblem() {
+        String one = "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":8}}]}";
+        byte[] two = littleEndian(8, b -> b.putFloat(1).putFloat(2));
+        assertEquals("input 'x' is FP32 with 2 elements, which take 8 bytes, but binary_data_size is 4",
+                assertThrows(BadRequestException.class, () -> parser.parse(binaryBody(one.replace(":8}", ":4}"), two),
+                        one.length() - 1)).getMessage());
+        assertEquals("the binary data has 4 bytes that no input's binary_data_size claims",
+                assertThrows(BadRequestException.class, () -> parser.parse(binaryBody(one, littleEndian(12, b -> { })),
+                        one.length())).getMessage());
+        assertEquals("input 'x' holds NaN, which is not a finite FP32",
+                assertThrows(BadRequestException.class, () -> parser.parse(binaryBody(one,
+                        littleEndian(8, b -> b.putFloat(Float.NaN).putFloat(0))), one.length())).getMessage());
+        assertEquals("input 'x' declares parameters.binary_data_size but the request has no Inference-Header-Content-Length header",
+                assertThrows(BadRequestException.class, () -> parse(one)).getMessage());
+        assertEquals("Inference-Header-Content-Length is 999 but the body has " + (one.length() + 8) + " bytes",
+                assertThrows(BadRequestException.class, () -> parser.parse(binaryBody(one, two), 999)).getMessage());
+    }
 }
