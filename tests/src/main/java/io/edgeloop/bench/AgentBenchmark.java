@@ -20,11 +20,14 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * agent process), single-request p50/p99; 16 concurrent clients with dynamic batching
  * (inferences/s); resident memory after 100,000 requests; start-to-ready time.
  *
- * <p>Run: {@code tests/bench AgentBenchmark [--requests N] [--seconds S] [--threads T] [--warmup S] [--models mlp,cnn]} from the
+ * <p>Run: {@code tests/bench AgentBenchmark [--requests N] [--seconds S] [--threads T] [--warmup S] [--rows R] [--binary] [--models mlp,cnn]} from the
  * repository root after {@code mvn package}. Both sides use the same intra-op thread count.
  */
 public final class AgentBenchmark {
@@ -54,20 +57,25 @@ public final class AgentBenchmark {
         int seconds = intArg(args, "--seconds", 10);
         int threads = intArg(args, "--threads", 1);
         int warmup = intArg(args, "--warmup", 10);
+        // Images per request (inferences/s = requests/s x rows) and the binary tensor data extension.
+        int batchRows = intArg(args, "--rows", 1);
+        boolean binary = List.of(args).contains("--binary");
         Path work = Files.createTempDirectory("agent-bench");
         Dataset test = testImages();
-        System.out.printf("AgentBenchmark: %d CPUs, intra-op threads %d, %d single requests per side, %d s concurrent%n",
-                Runtime.getRuntime().availableProcessors(), threads, requests, seconds);
+        System.out.printf("AgentBenchmark: %d CPUs, intra-op threads %d, %d single requests per side, %d s concurrent, "
+                        + "%d image(s) per request, %s bodies%n", Runtime.getRuntime().availableProcessors(), threads,
+                requests, seconds, batchRows, binary ? "binary tensor data" : "JSON");
         List<String> rows = new ArrayList<>();
         rows.add(String.format("%-5s %10s %10s %10s %10s %10s %12s %9s %11s %10s", "model", "raw p50us", "raw p99us",
-                "http p50us", "http p99us", "delta p50", "16 clients/s", "first ms", "restart ms", "RSS MB"));
+                "http p50us", "http p99us", "delta p50", "infer/s 16cl", "first ms", "restart ms", "RSS MB"));
         for (String name : stringArg(args, "--models", "mlp,cnn").split(",")) {
             OnnxModel model = name.equals("mlp") ? mlp() : cnn();
             Path file = work.resolve(name + ".onnx");
             model.save(file);
             long[] sample = name.equals("mlp") ? new long[]{1, 784} : new long[]{1, 1, 28, 28};
             double[] raw = raw(file, test, sample, requests, threads);
-            rows.add(agentSide(name, file, work, test, sample, requests, seconds, warmup, threads, raw));
+            rows.add(agentSide(name, file, work, test, sample, requests, seconds, warmup, threads, batchRows, binary,
+                    raw));
         }
         System.out.println();
         rows.forEach(System.out::println);
@@ -165,15 +173,16 @@ public final class AgentBenchmark {
      * measured.
      */
     private static String agentSide(String name, Path modelFile, Path work, Dataset test, long[] sample, int n,
-                                    int seconds, int warmup, int threads, double[] raw) throws Exception {
+                                    int seconds, int warmup, int threads, int rows, boolean binary, double[] raw)
+            throws Exception {
         Path pkg = signedPackage(name, modelFile, work, test);
         Started first = startAgent(name, pkg, work, threads);
         stop(first.process());
         Started agent = startAgent(name, pkg, work, threads);
         try {
-            List<byte[]> bodies = new ArrayList<>();
+            List<HttpLoad.Body> bodies = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
-                bodies.add(body(test.features(), i, sample).getBytes(StandardCharsets.UTF_8));
+                bodies.add(body(test.features(), i, sample, rows, binary));
             }
             HttpLoad load = new HttpLoad("127.0.0.1", agent.port(), "/v2/models/" + MODEL_NAME + "/infer", bodies);
             long sent = load.closedLoop(CLIENTS, warmup).requests();
@@ -196,7 +205,7 @@ public final class AgentBenchmark {
                     rssAtOnce / 1048576.0, rss / 1048576.0, RSS_SETTLE_MILLIS / 1000, work.resolve(name + "-agent.log"));
             return String.format("%-5s %10.0f %10.0f %10d %10d %10.0f %12.0f %9d %11d %10.1f", name, raw[0], raw[1],
                     h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(50) - raw[0],
-                    concurrent.perSecond(), first.readyMs(), agent.readyMs(), rss / 1048576.0);
+                    concurrent.perSecond() * rows, first.readyMs(), agent.readyMs(), rss / 1048576.0);
         } finally {
             stop(agent.process());
         }
@@ -216,16 +225,35 @@ public final class AgentBenchmark {
         return out;
     }
 
-    private static String body(float[] x, int sampleIndex, long[] shape) {
-        StringBuilder b = new StringBuilder(784 * 8).append("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[");
-        for (int i = 0; i < shape.length; i++) {
-            b.append(i == 0 ? "" : ",").append(shape[i]);
+    /**
+     * A request of {@code rows} test images from {@code first}: JSON numbers, or with {@code binary}
+     * the binary tensor data extension (little-endian floats after a JSON header).
+     */
+    private static HttpLoad.Body body(float[] x, int first, long[] sample, int rows, boolean binary) {
+        int n = x.length / 784;
+        StringBuilder b = new StringBuilder(784 * 8 * rows).append("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[");
+        b.append(rows);
+        for (int i = 1; i < sample.length; i++) {
+            b.append(',').append(sample[i]);
+        }
+        if (binary) {
+            ByteBuffer data = ByteBuffer.allocate(rows * 784 * 4).order(ByteOrder.LITTLE_ENDIAN);
+            for (int r = 0; r < rows; r++) {
+                data.asFloatBuffer().position(r * 784).put(x, ((first + r) % n) * 784, 784);
+            }
+            byte[] head = b.append("],\"parameters\":{\"binary_data_size\":").append(data.capacity()).append("}}]}")
+                    .toString().getBytes(StandardCharsets.UTF_8);
+            byte[] body = Arrays.copyOf(head, head.length + data.capacity());
+            System.arraycopy(data.array(), 0, body, head.length, data.capacity());
+            return new HttpLoad.Body(body, head.length);
         }
         b.append("],\"data\":[");
-        for (int i = 0; i < 784; i++) {
-            b.append(i == 0 ? "" : ",").append(x[sampleIndex * 784 + i]);
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < 784; i++) {
+                b.append(r == 0 && i == 0 ? "" : ",").append(x[((first + r) % n) * 784 + i]);
+            }
         }
-        return b.append("]}]}").toString();
+        return new HttpLoad.Body(b.append("]}]}").toString().getBytes(StandardCharsets.UTF_8), -1);
     }
 
     static long rss(long pid) throws Exception {

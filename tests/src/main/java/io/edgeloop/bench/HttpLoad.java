@@ -29,12 +29,19 @@ final class HttpLoad {
     private final InetSocketAddress address;
     private final List<byte[]> requests = new ArrayList<>();
 
+    /** A request body; {@code jsonLength} >= 0 marks a binary tensor data body whose JSON header is that long. */
+    record Body(byte[] bytes, int jsonLength) {
+    }
+
     /** Pre-encodes one POST of each body to {@code path}. */
-    HttpLoad(String host, int port, String path, List<byte[]> bodies) {
+    HttpLoad(String host, int port, String path, List<Body> bodies) {
         this.address = new InetSocketAddress(host, port);
-        for (byte[] body : bodies) {
+        for (Body b : bodies) {
+            byte[] body = b.bytes();
+            String type = b.jsonLength() < 0 ? "application/json"
+                    : "application/octet-stream\r\nInference-Header-Content-Length: " + b.jsonLength();
             byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    + "\r\nContent-Type: " + type + "\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII);
             byte[] request = new byte[head.length + body.length];
             System.arraycopy(head, 0, request, 0, head.length);

@@ -24,6 +24,10 @@ public final class AgentMetrics {
                 .description("inferences (rows) computed").register(metrics);
         FunctionCounter.builder("edgeloop.errors", health, HealthMonitor::errorsTotal)
                 .description("inference requests that failed in the engine").register(metrics);
+        FunctionCounter.builder("edgeloop.engine.calls", registry, ModelRegistry::engineCalls)
+                .description("engine calls of the active versions; inferences / calls = mean dynamic batch").register(metrics);
+        FunctionCounter.builder("edgeloop.engine.rows", registry, ModelRegistry::rowsRun)
+                .description("rows the active versions' engines ran").register(metrics);
         Gauge.builder("edgeloop.inflight", registry, ModelRegistry::inFlight)
                 .description("requests queued or running").register(metrics);
         Gauge.builder("edgeloop.process.resident", ProcessStats::residentBytes).baseUnit("bytes")

@@ -14,6 +14,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Groups concurrent inference requests into one engine call. A worker takes the first waiting
@@ -36,8 +37,12 @@ public final class DynamicBatcher implements AutoCloseable {
     private final BlockingQueue<Request> queue;
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicInteger running = new AtomicInteger();
+    private final LongAdder engineCalls = new LongAdder();
+    private final LongAdder rowsRun = new LongAdder();
     private final boolean batchable;
     private volatile boolean closed;
+    /** Whether the worker's last batch saw concurrency; while it does, nothing runs inline. */
+    private volatile boolean concurrentLoad;
 
     public DynamicBatcher(ModelSession session, BatchOptions options, String name) {
         this.session = session;
@@ -72,7 +77,7 @@ public final class DynamicBatcher implements AutoCloseable {
             return result;
         }
         long rows = inputs.isEmpty() ? 1 : inputs.get(0).rows();
-        if (options.inlineWhenIdle() && queue.isEmpty() && running.compareAndSet(0, 1)) {
+        if (options.inlineWhenIdle() && !concurrentLoad && queue.isEmpty() && running.compareAndSet(0, 1)) {
             try {
                 // Re-checked after claiming: close() sets closed and then waits for running == 0.
                 if (closed) {
@@ -99,6 +104,16 @@ public final class DynamicBatcher implements AutoCloseable {
     /** The failure of a request that reached a version being unloaded; the caller may retry on the new one. */
     public static EdgeLoopException unloaded() {
         return new EdgeLoopException(ErrorCode.MODEL_NOT_FOUND, UNLOADED);
+    }
+
+    /** Engine calls made so far; with {@link #rowsRun()} it gives the mean batch size. */
+    public long engineCalls() {
+        return engineCalls.sum();
+    }
+
+    /** Rows (samples) the engine has run so far. */
+    public long rowsRun() {
+        return rowsRun.sum();
     }
 
     /** Requests queued or running now. */
@@ -139,6 +154,9 @@ public final class DynamicBatcher implements AutoCloseable {
                     }
                 }
                 concurrent = batch.size() > 1 || carry != null || !queue.isEmpty();
+                // Under concurrent load every request goes through the queue: an inline run would
+                // take the engine for one row while the worker could have run several at once.
+                concurrentLoad = concurrent;
                 running.addAndGet(batch.size());
                 try {
                     run(batch, rows);
@@ -168,6 +186,8 @@ public final class DynamicBatcher implements AutoCloseable {
                 sizes[i] = batch.get(i).rows;
             }
             parts = Batch.split(session.run(Batch.concat(inputs, rows)), sizes, rows);
+            engineCalls.increment();
+            rowsRun.add(rows);
         } catch (EdgeLoopException | RuntimeException e) {
             // One bad request must not fail its neighbours: retry each on its own.
             parts = null;
@@ -183,7 +203,10 @@ public final class DynamicBatcher implements AutoCloseable {
 
     private void runAlone(Request request) {
         try {
-            request.result.complete(session.run(request.inputs));
+            List<Tensor> outputs = session.run(request.inputs);
+            engineCalls.increment();
+            rowsRun.add(request.rows);
+            request.result.complete(outputs);
         } catch (EdgeLoopException | RuntimeException e) {
             request.result.completeExceptionally(e);
         }

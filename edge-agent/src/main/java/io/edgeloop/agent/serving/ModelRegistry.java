@@ -134,6 +134,16 @@ public final class ModelRegistry implements AutoCloseable {
         return out;
     }
 
+    /** Engine calls of the active versions (counting restarts when a version is replaced). */
+    public long engineCalls() {
+        return slots.values().stream().mapToLong(s -> s.active.batcher().engineCalls()).sum();
+    }
+
+    /** Rows run by the active versions' engines; rows / calls is the mean dynamic batch size. */
+    public long rowsRun() {
+        return slots.values().stream().mapToLong(s -> s.active.batcher().rowsRun()).sum();
+    }
+
     public int inFlight() {
         return slots.values().stream().mapToInt(s -> s.active.inFlight()).sum();
     }

@@ -51,6 +51,10 @@ public final class ServedModel implements AutoCloseable {
         return batcher.submit(inputs);
     }
 
+    public DynamicBatcher batcher() {
+        return batcher;
+    }
+
     public int inFlight() {
         return batcher.inFlight();
     }
