@@ -118,12 +118,12 @@ class InferRequestFastPathTest {
         // 1 + 2^-24 is exactly halfway between the floats 1 and 1 + 2^-23.
         double midpoint = 1 + Math.pow(2, -24);
         try {
-            InferRequestFastPath.toFloat(midpoint);
+            JsonBytes.toFloat(midpoint);
             fail("a float midpoint must fall back");
         } catch (RuntimeException expected) {
             // the fast path gives up; the parser then uses Jackson
         }
-        assertEquals(1.5f, (float) InferRequestFastPath.toFloat(1.5));
+        assertEquals(1.5f, (float) JsonBytes.toFloat(1.5));
     }
 
     private static void assertSame(InferRequest expected, InferRequest actual, String json) {
