@@ -47,7 +47,7 @@ public final class AgentBenchmark {
     /** Resident memory is read again this long after the load: the agent trims its native heap every second. */
     static final long RSS_SETTLE_MILLIS = 3000;
     /** The installed launcher's memory settings (edge-agent/src/main/dist/edgeloop-agent). */
-    static final List<String> AGENT_JVM_OPTIONS = List.of("-Xms16m", "-Xmx48m", "-XX:MaxMetaspaceSize=64m",
+    static final List<String> AGENT_JVM_OPTIONS = List.of("-Xms16m", "-Xmx48m", "-Xmn8m", "-XX:MaxMetaspaceSize=64m",
             "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=32m", "-Xss512k", "-XX:+IgnoreUnrecognizedVMOptions",
             "-XX:TrimNativeHeapInterval=1000",
             "-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1");
