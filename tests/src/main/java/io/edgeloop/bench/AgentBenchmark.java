@@ -129,12 +129,13 @@ public final class AgentBenchmark {
     private record Started(Process process, int port, long readyMs) {
     }
 
-    private static Started startAgent(String name, Path pkg, Path work, int threads) throws Exception {
+    private static Started startAgent(String name, Path pkg, Path work, int threads, String cdsOption) throws Exception {
         Path root = Path.of("").toAbsolutePath();
         Path target = root.resolve("edge-agent/target");
         String cp = target.resolve("edge-agent-0.1.0-SNAPSHOT.jar") + java.io.File.pathSeparator + target.resolve("lib") + "/*";
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(AGENT_JVM_OPTIONS);
+        cmd.add(cdsOption);
         // Extra agent JVM options, e.g. a flight recording: EDGELOOP_BENCH_AGENT_OPTS="-XX:StartFlightRecording=..."
         String extra = System.getenv("EDGELOOP_BENCH_AGENT_OPTS");
         if (extra != null && !extra.isBlank()) {
@@ -167,8 +168,8 @@ public final class AgentBenchmark {
     }
 
     /**
-     * First start (fresh data directory: installs the package, unpacks native libraries), then a
-     * restart on the same directory, as a device reboots; the restarted agent is warmed up with
+     * First start (fresh data directory: installs the package, unpacks native libraries, no class
+     * archive yet), then a restart on the same directory with the class archive, as a device reboots; the restarted agent is warmed up with
      * the concurrent load for {@code warmup} seconds (its JIT compiles the request path) and then
      * measured.
      */
@@ -176,9 +177,11 @@ public final class AgentBenchmark {
                                     int seconds, int warmup, int threads, int rows, boolean binary, double[] raw)
             throws Exception {
         Path pkg = signedPackage(name, modelFile, work, test);
-        Started first = startAgent(name, pkg, work, threads);
+        // As the launchers do: the first run archives the classes it loaded when it stops, later starts map them.
+        Path archive = work.resolve(name + "-agent.jsa");
+        Started first = startAgent(name, pkg, work, threads, "-XX:ArchiveClassesAtExit=" + archive);
         stop(first.process());
-        Started agent = startAgent(name, pkg, work, threads);
+        Started agent = startAgent(name, pkg, work, threads, "-XX:SharedArchiveFile=" + archive);
         try {
             List<HttpLoad.Body> bodies = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
