@@ -143,6 +143,17 @@ class AgentHttpTest {
     }
 
     @Test
+    void aJsonBodySentAsAFormIsStillReadAsJson() throws Exception {
+        // What curl -d sends when no content type is given.
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port()
+                        + "/v2/models/fashion/infer")).header("content-type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,784],"
+                        + "\"datatype\":\"FP32\",\"data\":" + zeros(784) + "}]}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("probs", JSON.readTree(r.body()).get("outputs").get(0).get("name").asText());
+    }
+
+    @Test
     void badRequestsAnswer4xxWithAnErrorAndTheAgentKeepsServing() throws Exception {
         Map<String, Integer> cases = Map.of(
                 "{", 400,

@@ -32,6 +32,15 @@ public final class HttpApiServer implements AutoCloseable {
                          PrometheusMeterRegistry metrics) throws InterruptedException, ExecutionException, TimeoutException {
         this.vertx = vertx;
         Router router = Router.router(vertx);
+        // curl -d sends application/x-www-form-urlencoded, and the body handler would then decode
+        // the JSON as a form and refuse it; KServe bodies are JSON or binary tensor data, never forms.
+        router.post("/v2/*").handler(ctx -> {
+            String type = ctx.request().getHeader(Responses.CONTENT_TYPE);
+            if (type != null && type.startsWith("application/x-www-form-urlencoded")) {
+                ctx.request().headers().set(Responses.CONTENT_TYPE, Responses.APPLICATION_JSON);
+            }
+            ctx.next();
+        });
         // Inference bodies are small and limited; package uploads get their own, larger limit.
         router.route(AdminApi.PACKAGES_PATH).handler(BodyHandler.create(false).setBodyLimit(MAX_PACKAGE_BYTES)
                 .setHandleFileUploads(false));
@@ -47,7 +56,8 @@ public final class HttpApiServer implements AutoCloseable {
                 + " is not allowed on " + ctx.request().path()));
         router.errorHandler(413, ctx -> Responses.error(ctx, 413, "the request body is larger than "
                 + options.bodyLimitBytes() + " bytes"));
-        router.errorHandler(400, ctx -> Responses.error(ctx, 400, "bad request"));
+        router.errorHandler(400, ctx -> Responses.error(ctx, 400, ctx.failure() == null ? "bad request"
+                : "bad request: " + ctx.failure().getMessage()));
         router.errorHandler(500, ctx -> Responses.fail(ctx, ctx.failure() == null
                 ? new IllegalStateException("unknown failure") : ctx.failure()));
         HttpServerOptions serverOptions = new HttpServerOptions().setHost(options.host()).setPort(options.port())
