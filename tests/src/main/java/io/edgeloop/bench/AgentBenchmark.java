@@ -4,22 +4,13 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.edgeloop.packager.data.Dataset;
-import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.onnx.GraphBuilder;
 import io.edgeloop.packager.onnx.OnnxModel;
-import io.edgeloop.packager.pkg.Lineage;
-import io.edgeloop.packager.pkg.PackageBuilder;
-import io.edgeloop.packager.pkg.PackageWriter;
-import io.edgeloop.packager.pkg.Preprocessing;
-import io.edgeloop.packager.pkg.VariantConstraints;
 import io.edgeloop.packager.sign.KeyPairFiles;
-import io.edgeloop.packager.sign.ManifestSigner;
 import org.HdrHistogram.Histogram;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -61,7 +52,7 @@ public final class AgentBenchmark {
         int batchRows = intArg(args, "--rows", 1);
         boolean binary = List.of(args).contains("--binary");
         Path work = Files.createTempDirectory("agent-bench");
-        Dataset test = testImages();
+        Dataset test = FashionFixtures.testSet().head(100);
         System.out.printf("AgentBenchmark: %d CPUs, intra-op threads %d, %d single requests per side, %d s concurrent, "
                         + "%d image(s) per request, %s bodies%n", Runtime.getRuntime().availableProcessors(), threads,
                 requests, seconds, batchRows, binary ? "binary tensor data" : "JSON");
@@ -129,7 +120,8 @@ public final class AgentBenchmark {
     private record Started(Process process, int port, long readyMs) {
     }
 
-    private static Started startAgent(String name, Path pkg, Path work, int threads, String cdsOption) throws Exception {
+    private static Started startAgent(String name, Path pkg, Path publicKey, Path work, int threads, String cdsOption)
+            throws Exception {
         Path root = Path.of("").toAbsolutePath();
         Path target = root.resolve("edge-agent/target");
         String cp = target.resolve("edge-agent-0.1.0-SNAPSHOT.jar") + java.io.File.pathSeparator + target.resolve("lib") + "/*";
@@ -143,7 +135,7 @@ public final class AgentBenchmark {
         }
         cmd.addAll(List.of("-cp", cp, "io.edgeloop.agent.AgentMain", "agent", "--http-port", "0",
                 "--data-dir", work.resolve("data-" + name).toString(), "--package", pkg.toString(),
-                "--pubkey", work.resolve(name + ".pub").toString()));
+                "--pubkey", publicKey.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(
                 work.resolve(name + "-agent.log").toFile()));
         pb.environment().put("EDGELOOP_AGENT_ENGINE_INTRA_OP_THREADS", Integer.toString(threads));
@@ -176,12 +168,13 @@ public final class AgentBenchmark {
     private static String agentSide(String name, Path modelFile, Path work, Dataset test, long[] sample, int n,
                                     int seconds, int warmup, int threads, int rows, boolean binary, double[] raw)
             throws Exception {
-        Path pkg = signedPackage(name, modelFile, work, test);
+        KeyPairFiles.Paths keys = FashionFixtures.keys(work.resolve(name + "-keys"));
+        Path pkg = FashionFixtures.signedPackage(work.resolve(name), OnnxModel.load(modelFile), MODEL_NAME, "1.0.0", keys);
         // As the launchers do: the first run archives the classes it loaded when it stops, later starts map them.
         Path archive = work.resolve(name + "-agent.jsa");
-        Started first = startAgent(name, pkg, work, threads, "-XX:ArchiveClassesAtExit=" + archive);
+        Started first = startAgent(name, pkg, keys.publicKey(), work, threads, "-XX:ArchiveClassesAtExit=" + archive);
         stop(first.process());
-        Started agent = startAgent(name, pkg, work, threads, "-XX:SharedArchiveFile=" + archive);
+        Started agent = startAgent(name, pkg, keys.publicKey(), work, threads, "-XX:SharedArchiveFile=" + archive);
         try {
             List<HttpLoad.Body> bodies = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
@@ -212,20 +205,6 @@ public final class AgentBenchmark {
         } finally {
             stop(agent.process());
         }
-    }
-
-    /** A signed fp32 package of {@code modelFile} with a drift baseline, as the packager ships it. */
-    private static Path signedPackage(String name, Path modelFile, Path work, Dataset test) throws Exception {
-        KeyPairFiles.Paths keyFiles = KeyPairFiles.generate(work, name);
-        OnnxModel model = OnnxModel.load(modelFile);
-        Path out = work.resolve(name + ".elpkg");
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        new PackageBuilder(PackageBuilder.Options.DEFAULTS, new PackageWriter(), quiet).build(
-                new PackageBuilder.Request(MODEL_NAME, "1.0.0",
-                        List.of(new PackageBuilder.VariantSource("fp32", "fp32", model, VariantConstraints.ANY)),
-                        test, Preprocessing.unitScaleFor(model), new Lineage(null, null, null, "agent benchmark")),
-                new ManifestSigner(KeyPairFiles.loadPair(keyFiles.privateKey())), out);
-        return out;
     }
 
     /**
@@ -268,19 +247,6 @@ public final class AgentBenchmark {
         return -1;
     }
 
-    static Dataset testImages() throws Exception {
-        DatasetLoader loader = DatasetLoader.fromEnvironment();
-        if (loader.fashionMnistAvailable()) {
-            return loader.fashionMnist("test").head(100);
-        }
-        SplittableRandom r = new SplittableRandom(1);
-        float[] x = new float[100 * 784];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextDouble();
-        }
-        return new Dataset("random", x, new long[]{1, 28, 28}, new float[100], DatasetLoader.FASHION_MNIST_CLASSES, List.of());
-    }
-
     /** Fashion-MNIST-shaped MLP 784-256-128-10 (the reference architecture), seeded weights. */
     static OnnxModel mlp() {
         SplittableRandom r = new SplittableRandom(1);
@@ -288,7 +254,7 @@ public final class AgentBenchmark {
         String h = g.input("input", -1, 784);
         int[] sizes = {784, 256, 128, 10};
         for (int l = 0; l < 3; l++) {
-            h = g.gemm(h, g.weight("w" + l, random(r, sizes[l + 1] * sizes[l], 0.05), sizes[l + 1], sizes[l]),
+            h = g.gemm(h, g.weight("w" + l, FashionFixtures.uniform(r, sizes[l + 1] * sizes[l], 0.05), sizes[l + 1], sizes[l]),
                     g.weight("b" + l, new float[sizes[l + 1]], sizes[l + 1]), true);
             h = l < 2 ? g.relu(h) : g.softmax(h, 1);
         }
@@ -301,23 +267,15 @@ public final class AgentBenchmark {
         SplittableRandom r = new SplittableRandom(2);
         GraphBuilder g = new GraphBuilder("cnn", 13);
         String x = g.input("input", -1, 1, 28, 28);
-        String a = g.maxPool(g.relu(g.conv(x, g.weight("c1", random(r, 32 * 9, 0.3), 32, 1, 3, 3),
+        String a = g.maxPool(g.relu(g.conv(x, g.weight("c1", FashionFixtures.uniform(r, 32 * 9, 0.3), 32, 1, 3, 3),
                 g.weight("c1b", new float[32], 32), 3, 1, 1)), 2, 2);
-        String b = g.maxPool(g.relu(g.conv(a, g.weight("c2", random(r, 64 * 32 * 9, 0.1), 64, 32, 3, 3),
+        String b = g.maxPool(g.relu(g.conv(a, g.weight("c2", FashionFixtures.uniform(r, 64 * 32 * 9, 0.1), 64, 32, 3, 3),
                 g.weight("c2b", new float[64], 64), 3, 1, 1)), 2, 2);
-        String f = g.relu(g.gemm(g.flatten(b, 1), g.weight("f1", random(r, 128 * 3136, 0.03), 128, 3136),
+        String f = g.relu(g.gemm(g.flatten(b, 1), g.weight("f1", FashionFixtures.uniform(r, 128 * 3136, 0.03), 128, 3136),
                 g.weight("f1b", new float[128], 128), true));
-        String out = g.softmax(g.gemm(f, g.weight("f2", random(r, 10 * 128, 0.1), 10, 128),
+        String out = g.softmax(g.gemm(f, g.weight("f2", FashionFixtures.uniform(r, 10 * 128, 0.1), 10, 128),
                 g.weight("f2b", new float[10], 10), true), 1);
         g.output(out, "probabilities", -1, 10);
         return g.toModel();
-    }
-
-    private static float[] random(SplittableRandom r, int n, double scale) {
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
-        }
-        return out;
     }
 }

@@ -1,5 +1,6 @@
 package io.edgeloop.it;
 
+import io.edgeloop.bench.FashionFixtures;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.agent.buffer.AgentDb;
 import io.edgeloop.agent.buffer.BufferOptions;
@@ -47,10 +48,10 @@ class AgentFaultIT {
 
     @BeforeAll
     static void packages() throws Exception {
-        keys = AgentFixtures.keys(dir.resolve("keys"));
-        v1 = AgentFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(1), "fashion", "1.0.0", keys);
-        v2 = AgentFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(2), "fashion", "1.1.0", keys);
-        images = AgentFixtures.fashionTest().head(64).features();
+        keys = FashionFixtures.keys(dir.resolve("keys"));
+        v1 = FashionFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(1), "fashion", "1.0.0", keys);
+        v2 = FashionFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(2), "fashion", "1.1.0", keys);
+        images = FashionFixtures.testSet().head(64).features();
     }
 
     private static AgentProcess start(Path data, boolean withPackage, Map<String, String> env) throws Exception {

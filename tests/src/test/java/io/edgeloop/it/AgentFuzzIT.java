@@ -1,5 +1,6 @@
 package io.edgeloop.it;
 
+import io.edgeloop.bench.FashionFixtures;
 import io.edgeloop.packager.sign.KeyPairFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,9 +40,9 @@ class AgentFuzzIT {
 
     @Test
     void malformedRequestsAllAnswer4xxAndTheAgentKeepsServing() throws Exception {
-        KeyPairFiles.Paths keys = AgentFixtures.keys(dir.resolve("keys"));
-        Path pkg = AgentFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(2), "fashion", "1.0.0", keys);
-        float[] x = AgentFixtures.fashionTest().head(4).features();
+        KeyPairFiles.Paths keys = FashionFixtures.keys(dir.resolve("keys"));
+        Path pkg = FashionFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(2), "fashion", "1.0.0", keys);
+        float[] x = FashionFixtures.testSet().head(4).features();
         String valid = AgentProcess.inferBody(null, x, 0, 1, 784);
         try (AgentProcess agent = AgentProcess.start(dir.resolve("data"), List.of("--package", pkg.toString(),
                 "--pubkey", keys.publicKey().toString()), Map.of("EDGELOOP_AGENT_HTTP_BODY_LIMIT_BYTES", "1048576"),

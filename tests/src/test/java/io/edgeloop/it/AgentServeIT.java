@@ -1,5 +1,6 @@
 package io.edgeloop.it;
 
+import io.edgeloop.bench.FashionFixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.packager.data.Dataset;
@@ -41,9 +42,9 @@ class AgentServeIT {
 
     @BeforeAll
     static void start() throws Exception {
-        keys = AgentFixtures.keys(dir.resolve("keys"));
-        pkg = AgentFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(1), "fashion", "1.0.0", keys);
-        test = AgentFixtures.fashionTest();
+        keys = FashionFixtures.keys(dir.resolve("keys"));
+        pkg = FashionFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(1), "fashion", "1.0.0", keys);
+        test = FashionFixtures.testSet();
         agent = AgentProcess.start(dir.resolve("data"), List.of("--package", pkg.toString(), "--pubkey",
                 keys.publicKey().toString()), Map.of(), List.of("-Xmx128m"));
         System.out.printf("agent ready in %d ms (from process start)%n", agent.startMillis());
