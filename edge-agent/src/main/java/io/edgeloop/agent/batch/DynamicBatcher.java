@@ -65,10 +65,11 @@ public final class DynamicBatcher implements AutoCloseable {
 
     /**
      * Runs or queues one request; the future completes with its outputs or an
-     * {@link EdgeLoopException}. When nothing else is queued or running, the request runs at once
-     * on the calling thread: a lone client then pays no hand-off to a worker and back, which on a
-     * busy small device costs more than the inference itself. Any request arriving meanwhile
-     * goes to the queue and is batched as usual.
+     * {@link EdgeLoopException}. When nothing else is queued or running and the worker's last
+     * batch saw no concurrency, the request runs at once on the calling thread: a lone client then
+     * pays no hand-off to a worker and back, which on a busy small device costs more than the
+     * inference itself. Any request arriving meanwhile, and every request under concurrent load,
+     * goes to the queue and is batched.
      */
     public CompletableFuture<List<Tensor>> submit(List<Tensor> inputs) {
         CompletableFuture<List<Tensor>> result = new CompletableFuture<>();
