@@ -52,6 +52,24 @@ public enum ErrorCode {
     HARDWARE_PROBE_FAILED("The hardware could not be read (/proc/cpuinfo, /proc/meminfo); check the probe root and permissions."),
     NO_DEVICE_PROFILE("No device profile suits this hardware; add a generic profile for its architecture to the catalog."),
 
+    // Server API, access and package repository
+    AUTHENTICATION_REQUIRED("No valid bearer token was sent; pass --token or set EDGELOOP_TOKEN (the first admin token is in DATA_DIR/admin.token)."),
+    DEVICE_ALREADY_EXISTS("A device with that id is already registered; pick another id or revoke the old device."),
+    DEVICE_NOT_FOUND("No device with that id is registered; list devices with 'edgeloop fleet devices list'."),
+    DEVICE_REVOKED("The device was revoked; register it again under a new id to bring it back."),
+    DOWNLOAD_TOKEN_EXPIRED("The download token has expired; ask the server for a new job document or download token."),
+    DOWNLOAD_TOKEN_INVALID("The download token is not valid for this device and package; use the token the server issued for both."),
+    ENROL_TOKEN_EXPIRED("The enrolment token has expired; issue a new one with 'edgeloop fleet devices enrol'."),
+    ENROL_TOKEN_INVALID("The enrolment token is unknown, already used or for another device; issue a new one."),
+    NOT_FOUND("Nothing is served at that path; see GET /openapi.yaml for the API."),
+    PACKAGE_ALREADY_EXISTS("A package with that name and version is already stored; bump the version and upload again."),
+    PACKAGE_IN_USE("A rollout or device still refers to the package; finish or cancel it before deleting."),
+    PACKAGE_NOT_FOUND("No package with that name and version (or digest) is stored; list packages with 'edgeloop fleet packages list'."),
+    PACKAGE_TOO_LARGE("The upload is larger than the server's --max-package-bytes; shrink the package or raise the limit."),
+    PERMISSION_DENIED("The token's role does not allow this; use a token with a higher role (viewer < operator < admin)."),
+    RANGE_NOT_SATISFIABLE("The requested byte range lies outside the package; restart the download from offset 0."),
+    TOKEN_NOT_FOUND("No API token with that id exists; list tokens with 'edgeloop fleet tokens list'."),
+
     INTERNAL("An unexpected error; see the log and report it.");
 
     private final String advice;
