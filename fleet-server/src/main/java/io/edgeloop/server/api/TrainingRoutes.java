@@ -15,7 +15,6 @@ import io.edgeloop.server.training.TrainingPipeline;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,8 +51,8 @@ public final class TrainingRoutes implements AutoCloseable {
         this.runsDir = runsDir;
     }
 
+    /** Mounts the routes; a body handler must already run on {@code /api/v1/*}. */
     public void mount(Vertx vertx, Router router) {
-        router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
         router.post("/api/v1/training-runs").handler(ctx -> blocking(vertx, ctx, () -> startRun(ctx)));
         router.get("/api/v1/training-runs").handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 200, runs.list())));
         router.get("/api/v1/training-runs/compare").handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 200,
