@@ -2,7 +2,8 @@ package io.edgeloop.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeloop.server.db.Database;
+import io.edgeloop.server.FleetServer;
+import io.edgeloop.server.FleetServerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,9 +39,8 @@ class TrainingRoutesTest {
         }
         Files.writeString(csv, rows);
         String dataset = "csv:" + csv + "?label=label";
-        try (Database db = Database.inMemory("routes");
-             ServerCommand.Running server = ServerCommand.start(db, dir, 0, 0.005)) {
-            String base = "http://localhost:" + server.port() + "/api/v1";
+        try (FleetServer server = FleetServer.start(FleetServerOptions.embedded(dir, 0, 0), FleetServer.Plugins.defaults())) {
+            String base = "http://localhost:" + server.httpPort() + "/api/v1";
 
             HttpResponse<String> bad = post(base + "/training-runs", "{\"dataset\":\"x\",\"model\":\"transformer\"}");
             assertEquals(400, bad.statusCode(), bad.body());
