@@ -19,7 +19,7 @@ import java.util.HexFormat;
 /**
  * {@code POST /api/v1/packages}: the raw body streamed to a file in the store's incoming folder
  * (with back-pressure, hashing as it goes; never whole in the heap), cut off with 413 once it
- * passes the size limit, then verified and stored off the event loop. The route pauses the
+ * passes the size limit (the rest is drained, not stored), then verified and stored off the event loop. The route pauses the
  * request before authenticating, so no byte is read before the caller is known.
  */
 final class PackageUpload {
@@ -37,7 +37,8 @@ final class PackageUpload {
         HttpServerRequest req = ctx.request();
         Actor actor = ApiRouter.actor(ctx);
         String declared = req.getHeader("Content-Length");
-        if (declared != null && parse(declared) > maxBytes) {
+        if (declared != null && parse(declared) > maxBytes && "100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+            // The client waits for 100 before sending: refuse without receiving a byte.
             tooLarge(ctx, parse(declared));
             return;
         }
@@ -63,16 +64,18 @@ final class PackageUpload {
         boolean[] refused = {false};
         req.handler(chunk -> {
             if (refused[0]) {
+                received[0] += chunk.length();
                 return;
             }
             received[0] += chunk.length();
             if (received[0] > maxBytes) {
+                // Past the limit the rest is read and dropped (no disk, no heap), so the client
+                // gets its 413 instead of a reset connection in the middle of sending.
                 refused[0] = true;
                 file.close().onComplete(v -> vertx.executeBlocking(() -> {
                     PackageStore.discard(upload);
                     return null;
                 }, false));
-                tooLarge(ctx, received[0]);
                 return;
             }
             digest.update(chunk.getBytes());
@@ -88,6 +91,7 @@ final class PackageUpload {
         });
         req.endHandler(v -> {
             if (refused[0]) {
+                tooLarge(ctx, received[0]);
                 return;
             }
             String sha = HexFormat.of().formatHex(digest.digest());
@@ -105,12 +109,8 @@ final class PackageUpload {
     }
 
     private void tooLarge(RoutingContext ctx, long size) {
-        EdgeLoopException e = new EdgeLoopException(ErrorCode.PACKAGE_TOO_LARGE, "the upload has " + size
-                + " bytes or more, over the limit of " + maxBytes);
-        // The rest of the body is not read: answer, then drop the connection.
-        ctx.response().setStatusCode(413).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
-                .end(HttpReplies.JSON.valueToTree(HttpReplies.body(e.code(), e.describe())).toString())
-                .onComplete(v -> ctx.request().connection().close());
+        HttpReplies.error(ctx, new EdgeLoopException(ErrorCode.PACKAGE_TOO_LARGE, "the upload has " + size
+                + " bytes or more, over the limit of " + maxBytes));
     }
 
     private static long parse(String length) {
