@@ -11,6 +11,7 @@ import io.edgeloop.server.audit.AuditLog;
 import io.edgeloop.server.audit.AuditRoutes;
 import io.edgeloop.server.auth.AdminTokenFile;
 import io.edgeloop.server.auth.ApiTokens;
+import io.edgeloop.server.auth.Role;
 import io.edgeloop.server.auth.TokenRoutes;
 import io.edgeloop.server.db.Database;
 import io.edgeloop.server.devices.DeviceCredentials;
@@ -149,7 +150,7 @@ public final class FleetServer implements AutoCloseable {
         new AuditRoutes(audit).mount(api);
         new DeviceRoutes(devices, enrolment).mount(api);
         packageRoutes.mount(api);
-        training.mount(vertx, router);
+        training.mount(vertx, router, api.authenticate(Role.VIEWER), api.authenticate(Role.OPERATOR));
         jsonErrors(router);
         HttpServer http = vertx.createHttpServer().requestHandler(router).listen(o.httpPort())
                 .toCompletionStage().toCompletableFuture().get();

@@ -26,6 +26,7 @@ class TrainingRoutesTest {
 
     @TempDir
     Path dir;
+    private String token;
 
     @Test
     void trainsRegistersAndPromotesOverHttp() throws Exception {
@@ -41,6 +42,7 @@ class TrainingRoutesTest {
         String dataset = "csv:" + csv + "?label=label";
         try (FleetServer server = FleetServer.start(FleetServerOptions.embedded(dir, 0, 0), FleetServer.Plugins.defaults())) {
             String base = "http://localhost:" + server.httpPort() + "/api/v1";
+            token = Files.readString(dir.resolve("admin.token")).strip();
 
             HttpResponse<String> bad = post(base + "/training-runs", "{\"dataset\":\"x\",\"model\":\"transformer\"}");
             assertEquals(400, bad.statusCode(), bad.body());
@@ -82,11 +84,12 @@ class TrainingRoutesTest {
     }
 
     private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String url, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
