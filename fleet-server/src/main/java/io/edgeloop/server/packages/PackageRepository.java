@@ -2,8 +2,8 @@ package io.edgeloop.server.packages;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeloop.packager.pkg.Manifest;
-import io.edgeloop.packager.pkg.VerifiedPackage;
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.server.audit.AuditLog;

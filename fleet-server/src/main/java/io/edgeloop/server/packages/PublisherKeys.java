@@ -1,9 +1,9 @@
 package io.edgeloop.server.packages;
 
-import io.edgeloop.packager.pkg.PackageException;
-import io.edgeloop.packager.pkg.PackageVerifier;
-import io.edgeloop.packager.pkg.VerifiedPackage;
-import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.packageformat.PackageException;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.VerifiedPackage;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 

@@ -1,7 +1,7 @@
 package io.edgeloop.server.packages;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.server.FleetServer;
 import io.edgeloop.server.FleetServerOptions;
 import io.edgeloop.server.auth.AdminTokenFile;
