@@ -4,7 +4,8 @@ package io.edgeloop.protocol;
  * The error vocabulary shared by agent, server and tools. Values travel in job execution updates
  * ({@code statusDetails.errorCode}) and in CLI and REST error answers, so a user sees the same
  * code wherever a failure surfaces. Each code carries the sentence that tells a user what to do
- * next.
+ * next, and its {@link ErrorCategory}, which gives the HTTP status ({@link ErrorResponse} turns a
+ * failure into status and body). Callers decide on the code, never on message text.
  */
 public enum ErrorCode {
     // Wire and input
@@ -63,5 +64,55 @@ public enum ErrorCode {
     /** A sentence saying what went wrong and what to do next. */
     public String advice() {
         return advice;
+    }
+
+    /**
+     * What kind of failure this is. The switch has no default on purpose: a new code does not
+     * compile until it is given a category here.
+     */
+    public ErrorCategory category() {
+        return switch (this) {
+            case MALFORMED_MESSAGE, INVALID_DEVICE_ID, INVALID_ARGUMENT, DATASET_UNAVAILABLE, DATASET_INVALID,
+                 PACKAGE_UNREADABLE, PACKAGE_SIGNATURE_MISSING, PACKAGE_SIGNATURE_INVALID, PACKAGE_KEY_MISMATCH,
+                 PACKAGE_HASH_MISMATCH, PACKAGE_UNSAFE_PATH, PACKAGE_DUPLICATE_ENTRY, PACKAGE_ENTRY_TOO_LARGE,
+                 PACKAGE_UNKNOWN_ENTRY, PACKAGE_MISSING_ENTRY, PACKAGE_FORMAT_UNSUPPORTED, PACKAGE_MANIFEST_INVALID,
+                 PACKAGE_NO_COMPATIBLE_VARIANT, MODEL_INVALID, INFERENCE_INPUT_INVALID,
+                 PROFILE_CATALOG_INVALID -> ErrorCategory.BAD_INPUT;
+            case MODEL_NOT_FOUND, NO_DEVICE_PROFILE -> ErrorCategory.NOT_FOUND;
+            case ENGINE_UNAVAILABLE, INSTALL_FAILED, VALIDATION_FAILED, ACTIVATION_FAILED, HEALTH_GATE_FAILED,
+                 EVALUATION_GATE_FAILED -> ErrorCategory.CONFLICT;
+            case DOWNLOAD_FAILED, JOB_TIMED_OUT -> ErrorCategory.UNAVAILABLE;
+            case INFERENCE_FAILED, QUANTIZATION_FAILED, STORAGE_FAILED, HARDWARE_PROBE_FAILED,
+                 INTERNAL -> ErrorCategory.INTERNAL;
+        };
+    }
+
+    /**
+     * The HTTP status of this code: its category's, except where HTTP has a more precise one in
+     * the same class (a dataset that is named but cannot be read: 422).
+     */
+    public int httpStatus() {
+        return switch (this) {
+            case DATASET_UNAVAILABLE -> 422;
+            default -> category().httpStatus();
+        };
+    }
+
+    /** True when the same request may succeed later (the category is {@link ErrorCategory#UNAVAILABLE}). */
+    public boolean retryable() {
+        return category().retryable();
+    }
+
+    /**
+     * The sentence a user reads for one occurrence: {@code message}, then this code's advice
+     * ("the queue is full (64 requests). The agent is busy; retry after a short wait.").
+     */
+    public String sentence(String message) {
+        String m = message == null ? "" : message.strip();
+        if (m.isEmpty()) {
+            return advice;
+        }
+        boolean ended = m.endsWith(".") || m.endsWith("!") || m.endsWith("?");
+        return m + (ended ? " " : ". ") + advice;
     }
 }
