@@ -65,6 +65,13 @@ class ErrorResponseTest {
         assertEquals(ErrorCategory.UNAVAILABLE, ErrorCode.DOWNLOAD_FAILED.category());
         assertTrue(ErrorCode.DOWNLOAD_FAILED.retryable());
         assertFalse(ErrorCode.PACKAGE_HASH_MISMATCH.retryable());
+        assertEquals(503, ErrorCode.OVERLOADED.httpStatus());
+        assertTrue(ErrorCode.MODEL_UNLOADING.retryable());
+        assertEquals(409, ErrorCode.PACKAGE_KEY_MISSING.httpStatus());
+        assertEquals(ErrorCategory.CONFLICT, ErrorCode.PORT_IN_USE.category());
+        assertEquals(404, ErrorCode.NOT_FOUND.httpStatus());
+        assertEquals(413, ErrorCode.REQUEST_TOO_LARGE.httpStatus());
+        assertEquals(405, ErrorCode.METHOD_NOT_ALLOWED.httpStatus());
     }
 
     @Test
