@@ -242,6 +242,19 @@ class AgentHttpTest {
         }
     }
 
+    @Test
+    void aSecondAgentOnTheSamePortIsRefusedWithPortInUseNamingThePort() throws Exception {
+        AgentConfig c = new AgentConfigLoader().load(null, Map.of(
+                "EDGELOOP_AGENT_DATA_DIR", dir.resolve("data-second").toString(),
+                "EDGELOOP_AGENT_HTTP_PORT", Integer.toString(agent.port())));
+        io.edgeloop.protocol.EdgeLoopException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.edgeloop.protocol.EdgeLoopException.class, () -> Agent.start(
+                        AgentOptions.from(c, DeviceProfileResolver.resolve("generic-x86_64")), Optional.empty(), List.of()));
+        assertEquals(io.edgeloop.protocol.ErrorCode.PORT_IN_USE, e.code(), e.describe());
+        assertTrue(e.getMessage().contains("port " + agent.port()), e.getMessage());
+        assertEquals(200, get("/v2/health/live").statusCode(), "the first agent keeps serving");
+    }
+
     static String zeros(int n) {
         return "[" + "0,".repeat(n - 1) + "0]";
     }
