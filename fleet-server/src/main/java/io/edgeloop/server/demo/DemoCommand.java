@@ -19,13 +19,13 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code edgeloop demo}: runs every stage of the loop that exists, in order, on embedded defaults,
- * and says which stages of DESIGN.md's loop are still to come.
+ * and says which stages of the loop (README.md, "Architecture") are still to come.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole loop on embedded defaults and print what each stage measured.")
 public final class DemoCommand implements Callable<Integer> {
 
-    /** Stages of DESIGN.md's loop not built yet; each later issue moves its entry into stages(). */
+    /** Stages of the loop (README.md, "Architecture") not built yet; each later issue moves its entry into stages(). */
     static final List<String> COMING = List.of(
             "roll out over MQTT with health gates; retrain on drift");
 
