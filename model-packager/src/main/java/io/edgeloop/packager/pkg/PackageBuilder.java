@@ -1,8 +1,18 @@
 package io.edgeloop.packager.pkg;
 
+import io.edgeloop.packageformat.FileEntry;
+import io.edgeloop.packageformat.Lineage;
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.MetricsSummary;
+import io.edgeloop.packageformat.PackageWriter;
+import io.edgeloop.packageformat.Preprocessing;
+import io.edgeloop.packageformat.TensorSpec;
+import io.edgeloop.packageformat.Variant;
+import io.edgeloop.packageformat.VariantConstraints;
+import io.edgeloop.packageformat.VariantMetrics;
 import io.edgeloop.packager.baseline.BaselineBuilder;
-import io.edgeloop.packager.baseline.DriftBaseline;
-import io.edgeloop.packager.baseline.InputSummary;
+import io.edgeloop.packageformat.baseline.DriftBaseline;
+import io.edgeloop.packageformat.baseline.InputSummary;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.data.DatasetDigest;
 import io.edgeloop.packager.onnx.InputShapes;
@@ -10,7 +20,7 @@ import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
 import io.edgeloop.packager.onnx.TensorInfo;
-import io.edgeloop.packager.sign.ManifestSigner;
+import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 
