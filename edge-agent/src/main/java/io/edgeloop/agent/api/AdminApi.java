@@ -73,7 +73,8 @@ public final class AdminApi {
         try {
             DriftMonitor monitor = registry.get(ctx.pathParam("name"), null).drift();
             if (monitor == null) {
-                Responses.error(ctx, ErrorCode.DRIFT_BASELINE_MISSING, "model '" + ctx.pathParam("name") + "' has no drift baseline");
+                Responses.error(ctx, ErrorCode.DRIFT_BASELINE_MISSING, "model '" + ctx.pathParam("name")
+                        + "' has no drift baseline");
                 return;
             }
             if ("true".equals(ctx.request().getParam("flush"))) {

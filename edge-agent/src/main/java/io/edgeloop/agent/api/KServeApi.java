@@ -164,7 +164,8 @@ public final class KServeApi {
             }
             boolean matched = service.feedback(ctx.pathParam("name"), fb.id(), fb.label());
             if (!matched) {
-                Responses.error(ctx, ErrorCode.PREDICTION_NOT_FOUND, "no recent prediction with id '" + fb.id() + "' (or the model has no drift baseline)");
+                Responses.error(ctx, ErrorCode.PREDICTION_NOT_FOUND, "no recent prediction with id '" + fb.id()
+                        + "' (or the model has no drift baseline)");
                 return;
             }
             Responses.json(ctx, 200, Map.of("matched", true));
