@@ -3,8 +3,9 @@ package io.edgeloop.server;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
+import io.edgeloop.protocol.ErrorResponse;
 import io.edgeloop.server.api.ApiRouter;
-import io.edgeloop.server.api.HttpReplies;
+import io.edgeloop.server.api.HttpErrors;
 import io.edgeloop.server.api.OpenApiDocument;
 import io.edgeloop.server.api.TrainingRoutes;
 import io.edgeloop.server.audit.AuditLog;
@@ -38,6 +39,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,6 +47,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The fleet server's composition: builds its components in dependency order (database, audit,
@@ -151,22 +154,21 @@ public final class FleetServer implements AutoCloseable {
         new DeviceRoutes(devices, enrolment).mount(api);
         packageRoutes.mount(api);
         training.mount(vertx, router, api.authenticate(Role.VIEWER), api.authenticate(Role.OPERATOR));
-        jsonErrors(router);
-        HttpServer http = vertx.createHttpServer().requestHandler(router).listen(o.httpPort())
-                .toCompletionStage().toCompletableFuture().get();
+        HttpErrors.mount(router);
+        HttpServer http = listen(vertx, router, o.httpPort());
         return new FleetServer(started, db, tokens, credentials, router, http.actualPort(), mqttPort, adminToken);
     }
 
-    private static void jsonErrors(Router router) {
-        router.errorHandler(404, ctx -> HttpReplies.error(ctx, new EdgeLoopException(ErrorCode.NOT_FOUND,
-                "nothing is served at " + ctx.request().method() + " " + ctx.request().path())));
-        router.errorHandler(405, ctx -> HttpReplies.json(ctx, 405, HttpReplies.body(ErrorCode.NOT_FOUND,
-                new EdgeLoopException(ErrorCode.NOT_FOUND, ctx.request().method() + " is not allowed on "
-                        + ctx.request().path()).describe())));
-        router.errorHandler(413, ctx -> HttpReplies.error(ctx, new EdgeLoopException(ErrorCode.INVALID_ARGUMENT,
-                "the request body is over the 1 MiB limit of JSON requests")));
-        router.errorHandler(500, ctx -> HttpReplies.failure(ctx, ctx.failure() == null
-                ? new IllegalStateException("request failed") : ctx.failure()));
+    private static HttpServer listen(Vertx vertx, Router router, int port) throws Exception {
+        try {
+            return vertx.createHttpServer().requestHandler(router).listen(port).toCompletionStage().toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            if (ErrorResponse.unwrap(e) instanceof BindException) {
+                throw new EdgeLoopException(ErrorCode.PORT_IN_USE, "cannot listen on port " + port
+                        + ": it is in use (pass --http-port N, or 0 for any free port)", e.getCause());
+            }
+            throw e;
+        }
     }
 
     public int httpPort() {

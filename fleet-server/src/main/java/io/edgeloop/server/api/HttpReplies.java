@@ -8,10 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
-/** JSON answers of the fleet API: values, and errors as {@code {"error": sentence, "code": CODE}}. */
+/** JSON answers of the fleet API: values, and errors through {@link HttpErrors} ({@code {"error", "code"}}). */
 public final class HttpReplies {
     private static final Logger LOG = LoggerFactory.getLogger(HttpReplies.class);
     public static final ObjectMapper JSON = new ObjectMapper();
@@ -39,24 +37,12 @@ public final class HttpReplies {
     }
 
     public static void error(RoutingContext ctx, EdgeLoopException e) {
-        json(ctx, ErrorStatus.of(e.code()), body(e.code(), e.describe()));
+        HttpErrors.fail(ctx, e);
     }
 
-    /** Any failure: an {@link EdgeLoopException} with its code, anything else as INTERNAL (logged). */
+    /** Any failure: a coded one with its code and status, anything else as INTERNAL (logged). */
     public static void failure(RoutingContext ctx, Throwable t) {
-        if (t instanceof EdgeLoopException e) {
-            error(ctx, e);
-        } else {
-            LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), t);
-            json(ctx, 500, body(ErrorCode.INTERNAL, ErrorCode.INTERNAL + ": " + t + ". " + ErrorCode.INTERNAL.advice()));
-        }
-    }
-
-    public static Map<String, String> body(ErrorCode code, String sentence) {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", sentence);
-        body.put("code", code.name());
-        return body;
+        HttpErrors.fail(ctx, t);
     }
 
     /** The request's JSON object body; an empty object when there is none. */

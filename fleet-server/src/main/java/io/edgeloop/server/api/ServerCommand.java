@@ -1,5 +1,6 @@
 package io.edgeloop.server.api;
 
+import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.server.BrokerStarter;
 import io.edgeloop.server.FleetServer;
 import io.edgeloop.server.FleetServerOptions;
@@ -75,6 +76,9 @@ public final class ServerCommand implements Callable<Integer> {
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();
+        } catch (EdgeLoopException e) {
+            System.err.println("edgeloop server: " + e.describe());
+            return 2;
         }
         return 0;
     }
