@@ -69,6 +69,10 @@ public final class ApiRouter {
                     return;
                 }
                 Optional<Actor> actor = result.result();
+                if (actor.isEmpty() || !actor.get().role().includes(role)) {
+                    // A paused upload's body is read and dropped, so the client gets the answer.
+                    ctx.request().resume();
+                }
                 if (actor.isEmpty()) {
                     ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"edgeloop\"");
                     HttpReplies.error(ctx, new EdgeLoopException(ErrorCode.AUTHENTICATION_REQUIRED, presented == null

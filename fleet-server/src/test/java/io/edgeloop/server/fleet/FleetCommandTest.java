@@ -131,6 +131,9 @@ class FleetCommandTest {
         Run denied = fleet("devices", "enrol", "x", "--config", config.toString());
         assertEquals(1, denied.exit());
         assertTrue(denied.err().startsWith("PERMISSION_DENIED: "), denied.err());
+        Run deniedUpload = fleet("packages", "upload", pkg.toString(), "--config", config.toString());
+        assertEquals(1, deniedUpload.exit());
+        assertTrue(deniedUpload.err().startsWith("PERMISSION_DENIED: "), deniedUpload.err());
 
         assertEquals(0, admin("tokens", "revoke", id).exit());
         Run revoked = fleet("devices", "list", "--config", config.toString());

@@ -149,8 +149,8 @@ class PackageRepositoryApiTest {
 
         rollouts.clear();
         assertEquals(200, api.delete("/api/v1/packages/classifier/1.1.0", admin).status());
-        assertTrue(Files.notExists(server.database() == null ? null
-                : dir.resolve("packages/sha256/" + sha.substring(0, 2) + "/" + sha + ".elpkg")));
+        assertTrue(Files.notExists(dir.resolve("packages/sha256/" + sha.substring(0, 2) + "/" + sha + ".elpkg")),
+                "the deleted package's file is gone");
         assertEquals(1, api.get("/api/v1/packages", admin).json().size());
     }
 
