@@ -1,10 +1,10 @@
 package io.edgeloop.packageformat;
 
+import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.packager.fixtures.TestPackages;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
-import io.edgeloop.packageformat.sign.KeyPairFiles;
-import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.protocol.ErrorCode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

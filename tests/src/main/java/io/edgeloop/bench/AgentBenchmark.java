@@ -3,10 +3,10 @@ package io.edgeloop.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.onnx.GraphBuilder;
 import io.edgeloop.packager.onnx.OnnxModel;
-import io.edgeloop.packageformat.sign.KeyPairFiles;
 import org.HdrHistogram.Histogram;
 
 import java.io.BufferedReader;

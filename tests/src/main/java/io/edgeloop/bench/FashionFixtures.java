@@ -1,15 +1,15 @@
 package io.edgeloop.bench;
 
-import io.edgeloop.packager.data.Dataset;
-import io.edgeloop.packager.data.DatasetLoader;
-import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packageformat.Lineage;
-import io.edgeloop.packager.pkg.PackageBuilder;
 import io.edgeloop.packageformat.PackageWriter;
 import io.edgeloop.packageformat.Preprocessing;
 import io.edgeloop.packageformat.VariantConstraints;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packageformat.sign.ManifestSigner;
+import io.edgeloop.packager.data.Dataset;
+import io.edgeloop.packager.data.DatasetLoader;
+import io.edgeloop.packager.onnx.OnnxModel;
+import io.edgeloop.packager.pkg.PackageBuilder;
 
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -1,12 +1,12 @@
 package io.edgeloop.it;
 
-import io.edgeloop.bench.FashionFixtures;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.agent.buffer.AgentDb;
 import io.edgeloop.agent.buffer.BufferOptions;
 import io.edgeloop.agent.buffer.CaptureBuffer;
 import io.edgeloop.agent.buffer.CaptureRecord;
 import io.edgeloop.agent.buffer.SyncPolicy;
+import io.edgeloop.bench.FashionFixtures;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

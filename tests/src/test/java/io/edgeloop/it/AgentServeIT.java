@@ -1,15 +1,15 @@
 package io.edgeloop.it;
 
-import io.edgeloop.bench.FashionFixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.bench.FashionFixtures;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.VerifiedPackage;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
-import io.edgeloop.packageformat.PackageVerifier;
-import io.edgeloop.packageformat.VerifiedPackage;
-import io.edgeloop.packageformat.sign.KeyPairFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

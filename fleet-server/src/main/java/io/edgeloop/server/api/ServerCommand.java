@@ -2,13 +2,12 @@ package io.edgeloop.server.api;
 
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.server.db.Database;
+import io.edgeloop.server.evaluation.OnnxHoldoutEvaluator;
 import io.edgeloop.server.registry.EvaluationGate;
 import io.edgeloop.server.registry.ModelRegistry;
 import io.edgeloop.server.registry.ModelVersionRepository;
-import io.edgeloop.server.registry.OnnxHoldoutEvaluator;
 import io.edgeloop.server.tracking.RunRepository;
 import io.edgeloop.server.training.CodeVersion;
-import io.edgeloop.server.training.TrainCommand;
 import io.edgeloop.server.training.TrainingPipeline;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -33,7 +32,7 @@ public final class ServerCommand implements Callable<Integer> {
     int port = DEFAULT_PORT;
 
     @Option(names = "--data-dir", description = "Database and run artifacts folder (default: ${DEFAULT-VALUE}).")
-    Path dataDir = TrainCommand.DEFAULT_DATA_DIR;
+    Path dataDir = Database.DEFAULT_DATA_DIR;
 
     @Option(names = "--gate-tolerance", description = "Accuracy a candidate may lose against production (default: 0.005).")
     double gateTolerance = EvaluationGate.Options.DEFAULT_TOLERANCE;

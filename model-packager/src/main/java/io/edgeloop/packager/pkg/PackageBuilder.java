@@ -11,16 +11,16 @@ import io.edgeloop.packageformat.TensorSpec;
 import io.edgeloop.packageformat.Variant;
 import io.edgeloop.packageformat.VariantConstraints;
 import io.edgeloop.packageformat.VariantMetrics;
-import io.edgeloop.packager.baseline.BaselineBuilder;
 import io.edgeloop.packageformat.baseline.DriftBaseline;
 import io.edgeloop.packageformat.baseline.InputSummary;
+import io.edgeloop.packageformat.sign.ManifestSigner;
+import io.edgeloop.packager.baseline.BaselineBuilder;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.onnx.InputShapes;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
 import io.edgeloop.packager.onnx.TensorInfo;
-import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 

@@ -13,14 +13,14 @@ import io.edgeloop.packageformat.VariantConstraints;
 import io.edgeloop.packageformat.VariantMetrics;
 import io.edgeloop.packageformat.VariantSelector;
 import io.edgeloop.packageformat.VerifiedPackage;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.fixtures.TestModels;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
 import io.edgeloop.packager.quantize.CalibrationOptions;
-import io.edgeloop.packageformat.sign.KeyPairFiles;
-import io.edgeloop.packageformat.sign.ManifestSigner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
