@@ -7,6 +7,8 @@ import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.onnx.GraphBuilder;
 import io.edgeloop.packager.onnx.OnnxModel;
+import io.edgeloop.protocol.process.AgentCommandLine;
+import io.edgeloop.protocol.process.AgentReadyLine;
 import org.HdrHistogram.Histogram;
 
 import java.io.BufferedReader;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -37,11 +40,6 @@ public final class AgentBenchmark {
     static final int CLIENTS = 16;
     /** Resident memory is read again this long after the load: the agent trims its native heap every second. */
     static final long RSS_SETTLE_MILLIS = 3000;
-    /** The installed launcher's memory settings (edge-agent/src/main/dist/edgeloop-agent). */
-    static final List<String> AGENT_JVM_OPTIONS = List.of("-Xms16m", "-Xmx48m", "-Xmn8m", "-XX:MaxMetaspaceSize=64m",
-            "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=32m", "-Xss512k", "-XX:+IgnoreUnrecognizedVMOptions",
-            "-XX:TrimNativeHeapInterval=1000",
-            "-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1");
 
     public static void main(String[] args) throws Exception {
         int requests = intArg(args, "--requests", 3000);
@@ -123,30 +121,31 @@ public final class AgentBenchmark {
     private static Started startAgent(String name, Path pkg, Path publicKey, Path work, int threads, String cdsOption)
             throws Exception {
         Path root = Path.of("").toAbsolutePath();
-        Path target = root.resolve("edge-agent/target");
-        String cp = target.resolve("edge-agent-0.1.0-SNAPSHOT.jar") + java.io.File.pathSeparator + target.resolve("lib") + "/*";
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(AGENT_JVM_OPTIONS);
-        cmd.add(cdsOption);
+        // The launchers' JVM options and environment (edge-agent/src/main/dist/jvm.options).
+        List<String> jvmOptions = new ArrayList<>(AgentCommandLine.parseJvmOptions(
+                Files.readAllLines(root.resolve(AgentCommandLine.JVM_OPTIONS_FILE))));
+        jvmOptions.add(cdsOption);
         // Extra agent JVM options, e.g. a flight recording: EDGELOOP_BENCH_AGENT_OPTS="-XX:StartFlightRecording=..."
         String extra = System.getenv("EDGELOOP_BENCH_AGENT_OPTS");
         if (extra != null && !extra.isBlank()) {
-            cmd.addAll(List.of(extra.trim().split("\\s+")));
+            jvmOptions.addAll(List.of(extra.trim().split("\\s+")));
         }
-        cmd.addAll(List.of("-cp", cp, "io.edgeloop.agent.AgentMain", "agent", "--http-port", "0",
-                "--data-dir", work.resolve("data-" + name).toString(), "--package", pkg.toString(),
-                "--pubkey", publicKey.toString()));
+        List<String> cmd = AgentCommandLine.command(Path.of(System.getProperty("java.home"), "bin", "java"), jvmOptions,
+                AgentCommandLine.classpath(root), List.of("--http-port", "0",
+                        "--data-dir", work.resolve("data-" + name).toString(), "--package", pkg.toString(),
+                        "--pubkey", publicKey.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(
                 work.resolve(name + "-agent.log").toFile()));
         pb.environment().put("EDGELOOP_AGENT_ENGINE_INTRA_OP_THREADS", Integer.toString(threads));
-        pb.environment().put("MALLOC_ARENA_MAX", "2");
+        pb.environment().putAll(AgentCommandLine.ENVIRONMENT);
         long t0 = System.nanoTime();
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null) {
-            if (line.startsWith("edgeloop agent ready on port ")) {
-                return new Started(p, Integer.parseInt(line.substring(29).trim()), (System.nanoTime() - t0) / 1_000_000);
+            OptionalInt port = AgentReadyLine.parse(line);
+            if (port.isPresent()) {
+                return new Started(p, port.getAsInt(), (System.nanoTime() - t0) / 1_000_000);
             }
         }
         throw new IllegalStateException("agent did not start; see " + work.resolve(name + "-agent.log"));
