@@ -3,6 +3,9 @@ package io.edgeloop.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestModels;
+import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.onnx.GraphBuilder;
@@ -50,7 +53,7 @@ public final class AgentBenchmark {
         int batchRows = intArg(args, "--rows", 1);
         boolean binary = List.of(args).contains("--binary");
         Path work = Files.createTempDirectory("agent-bench");
-        Dataset test = FashionFixtures.testSet().head(100);
+        Dataset test = TestImages.testSet().head(100);
         System.out.printf("AgentBenchmark: %d CPUs, intra-op threads %d, %d single requests per side, %d s concurrent, "
                         + "%d image(s) per request, %s bodies%n", Runtime.getRuntime().availableProcessors(), threads,
                 requests, seconds, batchRows, binary ? "binary tensor data" : "JSON");
@@ -167,8 +170,8 @@ public final class AgentBenchmark {
     private static String agentSide(String name, Path modelFile, Path work, Dataset test, long[] sample, int n,
                                     int seconds, int warmup, int threads, int rows, boolean binary, double[] raw)
             throws Exception {
-        KeyPairFiles.Paths keys = FashionFixtures.keys(work.resolve(name + "-keys"));
-        Path pkg = FashionFixtures.signedPackage(work.resolve(name), OnnxModel.load(modelFile), MODEL_NAME, "1.0.0", keys);
+        KeyPairFiles.Paths keys = TestPackages.publisherKeys(work.resolve(name + "-keys"));
+        Path pkg = TestPackages.signedPackage(work.resolve(name), OnnxModel.load(modelFile), MODEL_NAME, "1.0.0", keys);
         // As the launchers do: the first run archives the classes it loaded when it stops, later starts map them.
         Path archive = work.resolve(name + "-agent.jsa");
         Started first = startAgent(name, pkg, keys.publicKey(), work, threads, "-XX:ArchiveClassesAtExit=" + archive);
@@ -253,7 +256,7 @@ public final class AgentBenchmark {
         String h = g.input("input", -1, 784);
         int[] sizes = {784, 256, 128, 10};
         for (int l = 0; l < 3; l++) {
-            h = g.gemm(h, g.weight("w" + l, FashionFixtures.uniform(r, sizes[l + 1] * sizes[l], 0.05), sizes[l + 1], sizes[l]),
+            h = g.gemm(h, g.weight("w" + l, TestModels.uniform(r, sizes[l + 1] * sizes[l], 0.05), sizes[l + 1], sizes[l]),
                     g.weight("b" + l, new float[sizes[l + 1]], sizes[l + 1]), true);
             h = l < 2 ? g.relu(h) : g.softmax(h, 1);
         }
@@ -266,13 +269,13 @@ public final class AgentBenchmark {
         SplittableRandom r = new SplittableRandom(2);
         GraphBuilder g = new GraphBuilder("cnn", 13);
         String x = g.input("input", -1, 1, 28, 28);
-        String a = g.maxPool(g.relu(g.conv(x, g.weight("c1", FashionFixtures.uniform(r, 32 * 9, 0.3), 32, 1, 3, 3),
+        String a = g.maxPool(g.relu(g.conv(x, g.weight("c1", TestModels.uniform(r, 32 * 9, 0.3), 32, 1, 3, 3),
                 g.weight("c1b", new float[32], 32), 3, 1, 1)), 2, 2);
-        String b = g.maxPool(g.relu(g.conv(a, g.weight("c2", FashionFixtures.uniform(r, 64 * 32 * 9, 0.1), 64, 32, 3, 3),
+        String b = g.maxPool(g.relu(g.conv(a, g.weight("c2", TestModels.uniform(r, 64 * 32 * 9, 0.1), 64, 32, 3, 3),
                 g.weight("c2b", new float[64], 64), 3, 1, 1)), 2, 2);
-        String f = g.relu(g.gemm(g.flatten(b, 1), g.weight("f1", FashionFixtures.uniform(r, 128 * 3136, 0.03), 128, 3136),
+        String f = g.relu(g.gemm(g.flatten(b, 1), g.weight("f1", TestModels.uniform(r, 128 * 3136, 0.03), 128, 3136),
                 g.weight("f1b", new float[128], 128), true));
-        String out = g.softmax(g.gemm(f, g.weight("f2", FashionFixtures.uniform(r, 10 * 128, 0.1), 10, 128),
+        String out = g.softmax(g.gemm(f, g.weight("f2", TestModels.uniform(r, 10 * 128, 0.1), 10, 128),
                 g.weight("f2b", new float[10], 10), true), 1);
         g.output(out, "probabilities", -1, 10);
         return g.toModel();

@@ -1,5 +1,6 @@
 package io.edgeloop.packager.pkg;
 
+import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.Lineage;
 import io.edgeloop.packageformat.Manifest;
 import io.edgeloop.packageformat.PackageVerifier;
@@ -9,7 +10,6 @@ import io.edgeloop.packageformat.Variant;
 import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packageformat.sign.ManifestSigner;
-import io.edgeloop.packager.fixtures.TestPackages;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import org.junit.jupiter.api.Test;
