@@ -18,6 +18,7 @@ import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.packager.data.Dataset;
+import io.edgeloop.packager.data.DatasetDigest;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
@@ -100,7 +101,8 @@ class PackageBuilderTest {
         assertTrue(metrics.latencyUsP50() > 0 && metrics.throughputPerS() > 0);
         assertEquals(300, m.baseline().samples());
         assertEquals(metrics.accuracy(), m.baseline().outputs().accuracy(), 1e-9);
-        assertEquals(64, m.lineage().datasetSha256().length());
+        assertEquals(DatasetDigest.sha256(reference), m.lineage().datasetSha256(),
+                "one dataset digest: the one runs and gate decisions record");
         assertEquals("fp32", m.metrics().recommendedVariant());
         assertTrue(log.toString().contains("pack: wrote"), log.toString());
         try (var staged = Files.list(out.getParent())) {
