@@ -10,8 +10,8 @@ import io.edgeloop.agent.engine.EngineOptions;
 import io.edgeloop.agent.engine.ModelSession;
 import io.edgeloop.agent.engine.OnnxRuntimeEngine;
 import io.edgeloop.agent.engine.Tensor;
-import io.edgeloop.agent.fixtures.TestModels;
 import io.edgeloop.agent.store.OnnxFileInstaller;
+import io.edgeloop.fixtures.TestModelFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class AgentHttpTest {
                 "EDGELOOP_AGENT_HTTP_PORT", "0",
                 "EDGELOOP_AGENT_HTTP_BODY_LIMIT_BYTES", "200000",
                 "EDGELOOP_AGENT_BUFFER_CAPTURE_SAMPLE_RATE", "1.0"));
-        agent = Agent.start(AgentOptions.from(c, DeviceProfileResolver.resolve("generic-x86_64")), Optional.of(TestModels.mlp(dir)),
+        agent = Agent.start(AgentOptions.from(c, DeviceProfileResolver.resolve("generic-x86_64")), Optional.of(TestModelFiles.softmaxMlp(dir)),
                 List.of(store -> new OnnxFileInstaller(store, "fashion", "1")));
     }
 
@@ -96,7 +96,7 @@ class AgentHttpTest {
         JsonNode probs = out.get("outputs").get(0);
         assertEquals("probs", probs.get("name").asText());
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
-             ModelSession session = engine.open(TestModels.mlp(dir.resolve("ref")), EngineOptions.DEFAULT)) {
+             ModelSession session = engine.open(TestModelFiles.softmaxMlp(dir.resolve("ref")), EngineOptions.DEFAULT)) {
             float[] expected = session.run(List.of(Tensor.of("input", x, 2, 784))).get(0).floats();
             for (int i = 0; i < expected.length; i++) {
                 assertEquals(expected[i], probs.get("data").get(i).floatValue(), 1e-6f);
@@ -130,7 +130,7 @@ class AgentHttpTest {
         float[] got = new float[30];
         java.nio.ByteBuffer.wrap(r.body(), jsonLength, 120).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(got);
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
-             ModelSession session = engine.open(TestModels.mlp(dir.resolve("ref-binary")), EngineOptions.DEFAULT)) {
+             ModelSession session = engine.open(TestModelFiles.softmaxMlp(dir.resolve("ref-binary")), EngineOptions.DEFAULT)) {
             float[] expected = session.run(List.of(Tensor.of("input", x, 3, 784))).get(0).floats();
             org.junit.jupiter.api.Assertions.assertArrayEquals(expected, got, 1e-6f);
         }
@@ -186,7 +186,7 @@ class AgentHttpTest {
 
     @Test
     void aShadowCandidateSeesTheSameRequestsAndIsCompared() throws Exception {
-        new OnnxFileInstaller(agent.store(), "fashion", "2").install(TestModels.mlp(dir.resolve("v2")));
+        new OnnxFileInstaller(agent.store(), "fashion", "2").install(TestModelFiles.softmaxMlp(dir.resolve("v2")));
         assertEquals(200, post("/v2/agent/models/fashion/versions/2/shadow", "").statusCode());
         String body = "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,784],\"datatype\":\"FP32\",\"data\":" + zeros(784) + "}]}";
         for (int i = 0; i < 20; i++) {

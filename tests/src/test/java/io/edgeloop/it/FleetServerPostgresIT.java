@@ -2,7 +2,7 @@ package io.edgeloop.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeloop.bench.FashionFixtures;
+import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.server.FleetServer;
 import io.edgeloop.server.FleetServerOptions;
@@ -63,8 +63,8 @@ class FleetServerPostgresIT {
 
     @Test
     void migratesAndServesTheRestFlowsOnPostgres() throws Exception {
-        KeyPairFiles.Paths keys = FashionFixtures.keys(dir.resolve("keys"));
-        Path pkg = FashionFixtures.signedPackage(dir.resolve("pkgs"), AgentFixtures.mlp(7), "pg-model", "1.0.0", keys);
+        KeyPairFiles.Paths keys = TestPackages.publisherKeys(dir.resolve("keys"));
+        Path pkg = TestPackages.mlpPackage(dir.resolve("pkgs"), "pg-model", "1.0.0", KeyPairFiles.loadPair(keys.privateKey()));
         FleetServerOptions options = FleetServerOptions.embedded(dir.resolve("server"), 0, 0)
                 .withDatabase(postgres.jdbcUrl(), PostgresServer.USER, "").withTrustedKeys(List.of(keys.publicKey()));
         String admin;

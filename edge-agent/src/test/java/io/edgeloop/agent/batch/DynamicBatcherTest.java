@@ -5,7 +5,7 @@ import io.edgeloop.agent.engine.ModelSession;
 import io.edgeloop.agent.engine.OnnxRuntimeEngine;
 import io.edgeloop.agent.engine.Tensor;
 import io.edgeloop.agent.engine.TensorSpec;
-import io.edgeloop.agent.fixtures.TestModels;
+import io.edgeloop.fixtures.TestModelFiles;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.protocol.ErrorResponse;
@@ -79,7 +79,7 @@ class DynamicBatcherTest {
     @Test
     void concurrentRequestsShareEngineCallsAndGetTheirOwnRows() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine()) {
-            CountingSession session = new CountingSession(engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT));
+            CountingSession session = new CountingSession(engine.open(TestModelFiles.softmaxMlp(dir), EngineOptions.DEFAULT));
             BatchOptions options = new BatchOptions(32, Duration.ofMillis(20), 1000, 1, false);
             try (DynamicBatcher batcher = new DynamicBatcher(session, options, "t")) {
                 assertTrue(batcher.batchable());
@@ -108,7 +108,7 @@ class DynamicBatcherTest {
     @Test
     void oneBadRequestDoesNotFailItsBatch() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
-             ModelSession session = engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT);
+             ModelSession session = engine.open(TestModelFiles.softmaxMlp(dir), EngineOptions.DEFAULT);
              DynamicBatcher batcher = new DynamicBatcher(session, new BatchOptions(8, Duration.ofMillis(20), 100, 1, false), "t")) {
             CompletableFuture<List<Tensor>> good = batcher.submit(List.of(Tensor.of("input", sample(1, 1), 1, 784)));
             CompletableFuture<List<Tensor>> bad = batcher.submit(List.of(Tensor.of("wrong", sample(1, 1), 1, 784)));
@@ -123,7 +123,7 @@ class DynamicBatcherTest {
     @Test
     void aLoneRequestRunsOnTheCallersThread() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
-             ModelSession session = engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT);
+             ModelSession session = engine.open(TestModelFiles.softmaxMlp(dir), EngineOptions.DEFAULT);
              DynamicBatcher batcher = new DynamicBatcher(session, BatchOptions.DEFAULT, "t")) {
             CompletableFuture<List<Tensor>> f = batcher.submit(List.of(Tensor.of("input", sample(3, 1), 1, 784)));
             assertTrue(f.isDone(), "ran inline, so the future is complete when submit returns");
@@ -135,7 +135,7 @@ class DynamicBatcherTest {
     @Test
     void closedBatcherRefusesNewRequests() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
-             ModelSession session = engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT)) {
+             ModelSession session = engine.open(TestModelFiles.softmaxMlp(dir), EngineOptions.DEFAULT)) {
             DynamicBatcher batcher = new DynamicBatcher(session, BatchOptions.DEFAULT, "t");
             batcher.close();
             ExecutionException e = assertThrows(ExecutionException.class, () -> batcher.submit(
@@ -151,7 +151,7 @@ class DynamicBatcherTest {
     void aFullQueueRefusesWithOverloadedWhichAnswers503() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
-             ModelSession real = engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT)) {
+             ModelSession real = engine.open(TestModelFiles.softmaxMlp(dir), EngineOptions.DEFAULT)) {
             ModelSession blocked = new CountingSession(real) {
                 @Override
                 public List<Tensor> run(List<Tensor> inputs) throws EdgeLoopException {

@@ -1,6 +1,6 @@
 package io.edgeloop.agent.store;
 
-import io.edgeloop.agent.fixtures.TestPackages;
+import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.KnownProfiles;
 import io.edgeloop.packageformat.PackageVerifier;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
@@ -66,11 +66,11 @@ class PackageInstallerTest {
                 () -> installer(store, KeyPairFiles.generate().getPublic()).install(good));
         assertTrue(List.of(ErrorCode.PACKAGE_KEY_MISMATCH, ErrorCode.PACKAGE_SIGNATURE_INVALID).contains(wrongKey.code()),
                 wrongKey.describe());
-        Path altered = TestPackages.tamper(good, "model.onnx", b -> {
+        Path altered = TestPackages.withEntryChanged(good, dir.resolve("altered.elpkg"), "model.onnx", b -> {
             byte[] c = b.clone();
             c[c.length - 1] ^= 1;
             return c;
-        }, dir.resolve("altered.elpkg"));
+        });
         EdgeLoopException hash = assertThrows(EdgeLoopException.class,
                 () -> installer(store, keys.getPublic()).install(altered));
         assertEquals(ErrorCode.PACKAGE_HASH_MISMATCH, hash.code(), hash.describe());

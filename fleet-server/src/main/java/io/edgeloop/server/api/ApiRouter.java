@@ -2,9 +2,9 @@ package io.edgeloop.server.api;
 
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
-import io.edgeloop.server.auth.Actor;
+import io.edgeloop.server.access.Actor;
 import io.edgeloop.server.auth.ApiTokens;
-import io.edgeloop.server.auth.Role;
+import io.edgeloop.server.access.Role;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -69,7 +69,7 @@ public final class ApiRouter {
                     return;
                 }
                 Optional<Actor> actor = result.result();
-                if (actor.isEmpty() || !actor.get().role().includes(role)) {
+                if ((actor.isEmpty() || !actor.get().role().includes(role)) && !ctx.request().isEnded()) {
                     // A paused upload's body is read and dropped, so the client gets the answer.
                     ctx.request().resume();
                 }

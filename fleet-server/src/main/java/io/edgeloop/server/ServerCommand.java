@@ -1,11 +1,8 @@
-package io.edgeloop.server.api;
+package io.edgeloop.server;
 
 import io.edgeloop.protocol.EdgeLoopException;
-import io.edgeloop.server.BrokerStarter;
-import io.edgeloop.server.FleetServer;
-import io.edgeloop.server.FleetServerOptions;
 import io.edgeloop.server.registry.EvaluationGate;
-import io.edgeloop.server.training.TrainCommand;
+import io.edgeloop.server.db.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,7 +33,7 @@ public final class ServerCommand implements Callable<Integer> {
     String advertisedMqttUrl;
 
     @Option(names = "--data-dir", description = "Database, packages and admin token folder (default: ${DEFAULT-VALUE}).")
-    Path dataDir = TrainCommand.DEFAULT_DATA_DIR;
+    Path dataDir = Database.DEFAULT_DATA_DIR;
 
     @Option(names = "--db-url", description = "JDBC URL, e.g. jdbc:postgresql://host/edgeloop (default: H2 in --data-dir; env EDGELOOP_DB_URL).")
     String dbUrl = System.getenv("EDGELOOP_DB_URL");
