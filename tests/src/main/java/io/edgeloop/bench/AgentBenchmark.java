@@ -3,6 +3,8 @@ package io.edgeloop.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.edgeloop.agent.config.AgentConfigFile;
+import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.onnx.GraphBuilder;
 import io.edgeloop.packager.onnx.OnnxModel;
@@ -133,12 +135,13 @@ public final class AgentBenchmark {
         if (extra != null && !extra.isBlank()) {
             cmd.addAll(List.of(extra.trim().split("\\s+")));
         }
-        cmd.addAll(List.of("-cp", cp, "io.edgeloop.agent.AgentMain", "agent", "--http-port", "0",
-                "--data-dir", work.resolve("data-" + name).toString(), "--package", pkg.toString(),
-                "--pubkey", publicKey.toString()));
+        AgentOptions options = AgentOptions.DEFAULT.withDataDir(work.resolve("data-" + name)).withPublicKey(publicKey)
+                .withHttp(http -> http.withHost("127.0.0.1").withPort(0)).withEngine(e -> e.withIntraOpThreads(threads));
+        Path config = Files.writeString(work.resolve(name + "-agent.yaml"), AgentConfigFile.write(options));
+        cmd.addAll(List.of("-cp", cp, "io.edgeloop.agent.AgentMain", "agent", "--config", config.toString(),
+                "--package", pkg.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(
                 work.resolve(name + "-agent.log").toFile()));
-        pb.environment().put("EDGELOOP_AGENT_ENGINE_INTRA_OP_THREADS", Integer.toString(threads));
         pb.environment().put("MALLOC_ARENA_MAX", "2");
         long t0 = System.nanoTime();
         Process p = pb.start();

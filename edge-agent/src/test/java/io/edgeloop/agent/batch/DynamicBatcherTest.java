@@ -78,7 +78,7 @@ class DynamicBatcherTest {
     void concurrentRequestsShareEngineCallsAndGetTheirOwnRows() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine()) {
             CountingSession session = new CountingSession(engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT));
-            BatchOptions options = new BatchOptions(32, Duration.ofMillis(20), 1000, 1, false);
+            BatchOptions options = new BatchOptions(32, 20_000, 1000, 1, false);
             try (DynamicBatcher batcher = new DynamicBatcher(session, options, "t")) {
                 assertTrue(batcher.batchable());
                 int n = 200;
@@ -107,7 +107,7 @@ class DynamicBatcherTest {
     void oneBadRequestDoesNotFailItsBatch() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
              ModelSession session = engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT);
-             DynamicBatcher batcher = new DynamicBatcher(session, new BatchOptions(8, Duration.ofMillis(20), 100, 1, false), "t")) {
+             DynamicBatcher batcher = new DynamicBatcher(session, new BatchOptions(8, 20_000, 100, 1, false), "t")) {
             CompletableFuture<List<Tensor>> good = batcher.submit(List.of(Tensor.of("input", sample(1, 1), 1, 784)));
             CompletableFuture<List<Tensor>> bad = batcher.submit(List.of(Tensor.of("wrong", sample(1, 1), 1, 784)));
             CompletableFuture<List<Tensor>> good2 = batcher.submit(List.of(Tensor.of("input", sample(2, 1), 1, 784)));

@@ -3,9 +3,7 @@ package io.edgeloop.server.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.agent.Agent;
-import io.edgeloop.agent.config.AgentConfigLoader;
 import io.edgeloop.agent.config.AgentOptions;
-import io.edgeloop.agent.config.DeviceProfileResolver;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.data.DatasetLoader;
 import org.HdrHistogram.Histogram;
@@ -17,8 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -52,14 +48,11 @@ public final class ServeStage implements DemoStage {
         Path publicKey = context.get(PackageStage.PUBLIC_KEY);
         PrintStream out = context.out();
         Path dataDir = context.workDir().resolve("agent");
-        AgentOptions options = AgentOptions.from(new AgentConfigLoader().load(null, Map.of(
-                "EDGELOOP_AGENT_DATA_DIR", dataDir.toString(),
-                "EDGELOOP_AGENT_PUBLIC_KEY", publicKey.toString(),
-                "EDGELOOP_AGENT_HTTP_HOST", "127.0.0.1",
-                "EDGELOOP_AGENT_HTTP_PORT", "0",
-                "EDGELOOP_AGENT_DRIFT_WINDOW_SIZE", Integer.toString(STREAM))), DeviceProfileResolver.resolve(null));
+        AgentOptions options = AgentOptions.DEFAULT.withDataDir(dataDir).withPublicKey(publicKey)
+                .withHttp(http -> http.withHost("127.0.0.1").withPort(0))
+                .withDrift(drift -> drift.withWindowSize(STREAM));
         long t0 = System.nanoTime();
-        try (Agent agent = Agent.start(options, Optional.of(pkg), Agent.standardInstallers(options, null, null))) {
+        try (Agent agent = Agent.builder(options).install(pkg).start()) {
             String base = "http://127.0.0.1:" + agent.port();
             String model = agent.registry().names().get(0);
             out.printf("      agent: %s %s ready on %s in %d ms (data in %s)%n", model,
