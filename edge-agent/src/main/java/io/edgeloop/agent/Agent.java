@@ -100,7 +100,7 @@ public final class Agent implements AutoCloseable {
                 registry.loadActive();
             } finally {
                 if (httpStart != null) {
-                    server = opened(httpStart.await());
+                    server = opened(httpStart.await(options.http().port()));
                 }
             }
             this.http = server;

@@ -6,12 +6,14 @@ import io.edgeloop.agent.api.HttpApiServer;
 import io.edgeloop.agent.api.KServeApi;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
+import io.edgeloop.protocol.ErrorResponse;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.BindException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -56,19 +58,26 @@ final class HttpStart {
     }
 
     /** The listening server; a server that comes up after a timeout here is closed then. */
-    HttpApiServer await() throws EdgeLoopException {
+    HttpApiServer await(int port) throws EdgeLoopException {
         try {
             return listening.get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             listening.thenAccept(HttpApiServer::close);
             throw new EdgeLoopException(ErrorCode.INTERNAL, "interrupted while starting the HTTP server", e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (TimeoutException e) {
             listening.thenAccept(HttpApiServer::close);
-            Throwable cause = e.getCause() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause()
-                    : e.getCause() != null ? e.getCause() : e;
-            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "the HTTP server could not start (is the port in use?): "
-                    + cause, cause);
+            throw new EdgeLoopException(ErrorCode.INTERNAL, "the HTTP server did not start within 60 s", e);
+        } catch (ExecutionException e) {
+            Throwable cause = ErrorResponse.unwrap(e);
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t instanceof BindException bind) {
+                    throw new EdgeLoopException(ErrorCode.PORT_IN_USE, "cannot listen on HTTP port " + port
+                            + ": it is in use" + (bind instanceof HttpApiServer.PortClaimedException ? " by another agent"
+                            + " in this process" : "") + " (pass --http-port N, or 0 for any free port)", cause);
+                }
+            }
+            throw new EdgeLoopException(ErrorCode.INTERNAL, "the HTTP server could not start: " + cause, cause);
         }
     }
 }

@@ -3,11 +3,11 @@ package io.edgeloop.agent;
 import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.agent.store.ModelInstaller;
 import io.edgeloop.agent.store.ModelStore;
-import io.edgeloop.packager.pkg.KnownProfiles;
-import io.edgeloop.packager.pkg.PackageVerifier;
-import io.edgeloop.packager.sign.KeyPairFiles;
 import io.edgeloop.agent.store.OnnxFileInstaller;
 import io.edgeloop.agent.store.PackageInstaller;
+import io.edgeloop.packageformat.KnownProfiles;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.profiles.catalog.DeviceProfile;
 
 import java.util.List;

@@ -200,6 +200,53 @@ class AgentHttpTest {
         assertEquals(Map.of(), agent.registry().shadowVersions());
     }
 
+    @Test
+    void everyErrorAnswersErrorAndCodeWithTheCodesStatus() throws Exception {
+        String tooBig = "x".repeat(300_000);
+        Map<HttpResponse<String>, Object[]> cases = new java.util.LinkedHashMap<>();
+        cases.put(post("/v2/models/fashion/infer", "{"), new Object[]{400, "INFERENCE_INPUT_INVALID"});
+        cases.put(post("/v2/models/fashion/infer", tooBig), new Object[]{413, "REQUEST_TOO_LARGE"});
+        cases.put(post("/v2/models/unknown/infer", "{}"), new Object[]{404, "MODEL_NOT_FOUND"});
+        cases.put(get("/v2/nothing/here"), new Object[]{404, "NOT_FOUND"});
+        cases.put(post("/v2/health/live", "{}"), new Object[]{405, "METHOD_NOT_ALLOWED"});
+        cases.put(post("/v2/models/fashion/feedback", "{\"id\":\"never-seen\",\"label\":1}"),
+                new Object[]{404, "PREDICTION_NOT_FOUND"});
+        cases.put(post("/v2/models/fashion/feedback", "[]"), new Object[]{400, "INVALID_ARGUMENT"});
+        for (Map.Entry<HttpResponse<String>, Object[]> c : cases.entrySet()) {
+            HttpResponse<String> r = c.getKey();
+            assertEquals(c.getValue()[0], r.statusCode(), r.body());
+            JsonNode body = JSON.readTree(r.body());
+            assertEquals(c.getValue()[1], body.path("code").asText(), r.body());
+            assertTrue(body.path("error").asText().length() > 10, r.body());
+            assertEquals(2, body.size(), "only error and code: " + r.body());
+        }
+    }
+
+    @Test
+    void anUnknownPathAnswers404WhateverTheContentType() throws Exception {
+        for (String type : List.of("application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                "application/json", "application/octet-stream")) {
+            for (String path : List.of("/nothing", "/v2/nothing/here", "/v2/models/fashion/nothing")) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port()
+                        + path)).header("content-type", type).POST(HttpRequest.BodyPublishers.ofString("{\"a\": %zz}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(404, r.statusCode(), type + " " + path + ": " + r.body());
+                assertEquals("NOT_FOUND", JSON.readTree(r.body()).path("code").asText(), r.body());
+            }
+        }
+    }
+
+    @Test
+    void aSecondAgentOnTheSamePortIsRefusedWithPortInUseNamingThePort() throws Exception {
+        AgentOptions second = AgentOptions.DEFAULT.withDataDir(dir.resolve("data-second")).withProfile("generic-x86_64")
+                .withHttp(http -> http.withHost("127.0.0.1").withPort(agent.port()));
+        io.edgeloop.protocol.EdgeLoopException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.edgeloop.protocol.EdgeLoopException.class, () -> Agent.builder(second).installers(List.of()).start());
+        assertEquals(io.edgeloop.protocol.ErrorCode.PORT_IN_USE, e.code(), e.describe());
+        assertTrue(e.getMessage().contains("port " + agent.port()), e.getMessage());
+        assertEquals(200, get("/v2/health/live").statusCode(), "the first agent keeps serving");
+    }
+
     static String zeros(int n) {
         return "[" + "0,".repeat(n - 1) + "0]";
     }

@@ -3,7 +3,7 @@ package io.edgeloop.agent;
 import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.agent.fixtures.OpenResources;
 import io.edgeloop.agent.fixtures.TestPackages;
-import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.vertx.core.Vertx;
@@ -90,7 +90,8 @@ class EmbeddedAgentTest {
             // Vert.x would share the port between the two and hand the second agent's requests to the first.
             EdgeLoopException e = assertThrows(EdgeLoopException.class, () -> Agent.builder(options("second")
                     .withHttp(http -> http.withPort(port))).vertx(vertx).start());
-            assertTrue(e.getMessage().contains("already served by another agent"), e.getMessage());
+            assertEquals(ErrorCode.PORT_IN_USE, e.code(), e.describe());
+            assertTrue(e.getMessage().contains("port " + port + ": it is in use by another agent"), e.getMessage());
             assertEquals(deployed, vertx.deploymentIDs().size());
             assertEquals(200, get(port, "/v2/health/live"));
             try (Agent third = Agent.builder(options("third")).vertx(vertx).start()) {

@@ -7,7 +7,7 @@ import io.edgeloop.agent.fixtures.OpenResources;
 import io.edgeloop.agent.fixtures.TestModels;
 import io.edgeloop.agent.fixtures.TestPackages;
 import io.edgeloop.agent.serving.InferenceResult;
-import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.profiles.catalog.DeviceProfile;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

@@ -1,5 +1,7 @@
 package io.edgeloop.agent.api;
 
+import io.edgeloop.protocol.CodedFailure;
+import io.edgeloop.protocol.ErrorCode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -10,6 +12,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.ArrayList;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.HashSet;
@@ -43,10 +47,12 @@ public final class HttpApiServer implements AutoCloseable {
         this.vertx = vertx;
         Router router = Router.router(vertx);
         // curl -d sends application/x-www-form-urlencoded, and the body handler would then decode
-        // the JSON as a form and refuse it; KServe bodies are JSON or binary tensor data, never forms.
-        router.post("/v2/*").handler(ctx -> {
+        // the JSON as a form and refuse it (or, on a path that does not exist, answer 400 for the
+        // form instead of 404 for the path). No agent endpoint takes a form: bodies are JSON, binary
+        // tensor data or a package, so every form is read as the bytes it carries.
+        router.route().handler(ctx -> {
             String type = ctx.request().getHeader(Responses.CONTENT_TYPE);
-            if (type != null && type.startsWith("application/x-www-form-urlencoded")) {
+            if (type != null && isForm(type)) {
                 ctx.request().headers().set(Responses.CONTENT_TYPE, Responses.APPLICATION_JSON);
             }
             ctx.next();
@@ -60,14 +66,20 @@ public final class HttpApiServer implements AutoCloseable {
         admin.mount(router);
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader(Responses.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-        router.errorHandler(404, ctx -> Responses.error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
-                + ctx.request().path()));
-        router.errorHandler(405, ctx -> Responses.error(ctx, 405, "method " + ctx.request().method()
-                + " is not allowed on " + ctx.request().path()));
-        router.errorHandler(413, ctx -> Responses.error(ctx, 413, "the request body is larger than "
+        router.errorHandler(404, ctx -> Responses.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint: "
+                + ctx.request().method() + " " + ctx.request().path()));
+        router.errorHandler(405, ctx -> Responses.error(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method "
+                + ctx.request().method() + " is not allowed on " + ctx.request().path()));
+        router.errorHandler(413, ctx -> Responses.error(ctx, ErrorCode.REQUEST_TOO_LARGE, "the request body is larger than "
                 + options.bodyLimitBytes() + " bytes"));
-        router.errorHandler(400, ctx -> Responses.error(ctx, 400, ctx.failure() == null ? "bad request"
-                : "bad request: " + ctx.failure().getMessage()));
+        router.errorHandler(400, ctx -> {
+            if (ctx.failure() instanceof CodedFailure) {
+                Responses.fail(ctx, ctx.failure());
+            } else {
+                Responses.error(ctx, ErrorCode.INVALID_ARGUMENT, ctx.failure() == null ? "bad request"
+                        : "bad request: " + ctx.failure().getMessage());
+            }
+        });
         router.errorHandler(500, ctx -> Responses.fail(ctx, ctx.failure() == null
                 ? new IllegalStateException("unknown failure") : ctx.failure()));
         HttpServerOptions serverOptions = new HttpServerOptions().setHost(options.host()).setPort(options.port())
@@ -105,7 +117,7 @@ public final class HttpApiServer implements AutoCloseable {
                     }
                 }
                 return candidate;
-            } catch (ExecutionException | IllegalStateException e) {
+            } catch (ExecutionException | RuntimeException e) {
                 if (wanted != 0 || attempt == 5) {
                     throw e;
                 }
@@ -126,9 +138,16 @@ public final class HttpApiServer implements AutoCloseable {
     private void claim(int port) {
         synchronized (CLAIMS) {
             if (!CLAIMS.computeIfAbsent(vertx, v -> new HashSet<>()).add(port)) {
-                throw new IllegalStateException("port " + port + " is already served by another agent on this Vert.x");
+                throw new UncheckedIOException(new PortClaimedException(port));
             }
             claimed = port;
+        }
+    }
+
+    /** A port this server's Vert.x already serves for another agent (Vert.x itself would share it). */
+    public static final class PortClaimedException extends BindException {
+        PortClaimedException(int port) {
+            super("port " + port + " is already served by another agent on this Vert.x");
         }
     }
 
@@ -140,6 +159,11 @@ public final class HttpApiServer implements AutoCloseable {
             }
             claimed = 0;
         }
+    }
+
+    private static boolean isForm(String contentType) {
+        String type = contentType.toLowerCase(java.util.Locale.ROOT);
+        return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/");
     }
 
     private static <T> T await(Future<T> future) throws InterruptedException, ExecutionException, TimeoutException {

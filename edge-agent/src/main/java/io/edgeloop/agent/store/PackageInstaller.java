@@ -1,11 +1,11 @@
 package io.edgeloop.agent.store;
 
-import io.edgeloop.packager.pkg.Manifest;
-import io.edgeloop.packager.pkg.PackageVerifier;
-import io.edgeloop.packager.pkg.ProfileTraits;
-import io.edgeloop.packager.pkg.Variant;
-import io.edgeloop.packager.pkg.VariantSelector;
-import io.edgeloop.packager.pkg.VerifiedPackage;
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.ProfileTraits;
+import io.edgeloop.packageformat.Variant;
+import io.edgeloop.packageformat.VariantSelector;
+import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import org.slf4j.Logger;
@@ -58,8 +58,7 @@ public final class PackageInstaller implements ModelInstaller {
     public ModelDescriptor install(Path file) throws EdgeLoopException {
         PublicKey key = publisherKey.load();
         if (key == null) {
-            throw new EdgeLoopException(ErrorCode.PACKAGE_KEY_MISMATCH, "no publisher public key is configured;"
-                    + " pass --pubkey or set publicKey in agent.yaml");
+            throw new EdgeLoopException(ErrorCode.PACKAGE_KEY_MISSING, "cannot verify " + file.getFileName());
         }
         VerifiedPackage pkg = verifier.verify(file, key);
         Manifest manifest = pkg.manifest();

@@ -8,14 +8,15 @@ import io.edgeloop.agent.engine.TensorSpec;
 import io.edgeloop.agent.fixtures.TestModels;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
+import io.edgeloop.protocol.ErrorResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +32,7 @@ class DynamicBatcherTest {
     Path dir;
 
     /** Counts engine calls on a real session. */
-    static final class CountingSession implements ModelSession {
+    static class CountingSession implements ModelSession {
         final ModelSession delegate;
         final AtomicInteger calls = new AtomicInteger();
 
@@ -139,6 +140,46 @@ class DynamicBatcherTest {
             ExecutionException e = assertThrows(ExecutionException.class, () -> batcher.submit(
                     List.of(Tensor.of("input", sample(1, 1), 1, 784))).get(1, TimeUnit.SECONDS));
             assertInstanceOf(EdgeLoopException.class, e.getCause());
+            assertEquals(ErrorCode.MODEL_UNLOADING, ((EdgeLoopException) e.getCause()).code(),
+                    "callers retry on the code, not on the message");
+            assertEquals(503, ErrorResponse.of(e).status());
+        }
+    }
+
+    @Test
+    void aFullQueueRefusesWithOverloadedWhichAnswers503() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
+             ModelSession real = engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT)) {
+            ModelSession blocked = new CountingSession(real) {
+                @Override
+                public List<Tensor> run(List<Tensor> inputs) throws EdgeLoopException {
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return super.run(inputs);
+                }
+            };
+            BatchOptions tiny = new BatchOptions(1, 0, 1, 1, false);
+            try (DynamicBatcher batcher = new DynamicBatcher(blocked, tiny, "t")) {
+                List<CompletableFuture<List<Tensor>>> futures = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    futures.add(batcher.submit(List.of(Tensor.of("input", sample(i, 1), 1, 784))));
+                }
+                List<ErrorCode> refusals = new ArrayList<>();
+                for (CompletableFuture<List<Tensor>> f : futures) {
+                    if (f.isCompletedExceptionally()) {
+                        ExecutionException e = assertThrows(ExecutionException.class, f::get);
+                        refusals.add(((EdgeLoopException) e.getCause()).code());
+                        assertEquals(503, ErrorResponse.of(e).status());
+                    }
+                }
+                release.countDown();
+                assertTrue(refusals.size() >= 6, "a queue of one refuses most of 8 requests: " + refusals);
+                assertEquals(List.of(ErrorCode.OVERLOADED), refusals.stream().distinct().toList());
+            }
         }
     }
 }

@@ -1,9 +1,9 @@
 package io.edgeloop.agent.store;
 
 import io.edgeloop.agent.fixtures.TestPackages;
-import io.edgeloop.packager.pkg.KnownProfiles;
-import io.edgeloop.packager.pkg.PackageVerifier;
-import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.packageformat.KnownProfiles;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +17,7 @@ import java.security.PublicKey;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,7 +75,16 @@ class PackageInstallerTest {
                 () -> installer(store, keys.getPublic()).install(altered));
         assertEquals(ErrorCode.PACKAGE_HASH_MISMATCH, hash.code(), hash.describe());
         assertEquals(List.of(), store.versions("fashion"));
-        assertEquals(ErrorCode.PACKAGE_KEY_MISMATCH, assertThrows(EdgeLoopException.class,
-                () -> installer(store, null).install(good)).code());
+    }
+
+    @Test
+    void withoutAPublisherKeyThePackageIsRefusedAsKeyMissingWithAdviceToConfigureOne() throws Exception {
+        ModelStore store = new ModelStore(dir.resolve("nokey"), new StoreOptions(2));
+        EdgeLoopException missing = assertThrows(EdgeLoopException.class, () -> installer(store, null).install(good));
+        assertEquals(ErrorCode.PACKAGE_KEY_MISSING, missing.code(), missing.describe());
+        assertTrue(missing.describe().contains("--pubkey FILE") && missing.describe().contains("publicKey in agent.yaml"),
+                missing.describe());
+        assertFalse(missing.describe().contains("different key"), missing.describe());
+        assertEquals(List.of(), store.versions("fashion"));
     }
 }

@@ -1,6 +1,9 @@
 package io.edgeloop.server.api;
 
 import io.edgeloop.packager.data.DatasetLoader;
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
+import io.edgeloop.protocol.ErrorResponse;
 import io.edgeloop.server.db.Database;
 import io.edgeloop.server.registry.EvaluationGate;
 import io.edgeloop.server.registry.ModelRegistry;
@@ -16,10 +19,12 @@ import io.vertx.ext.web.Router;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 
 /**
  * {@code edgeloop server}: the fleet server's HTTP API. For now it serves training, tracking and
@@ -27,7 +32,8 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the fleet server's REST API.")
 public final class ServerCommand implements Callable<Integer> {
-    public static final int DEFAULT_PORT = 8080;
+    /** The server's HTTP port; the agent's is 8080, so both run on one machine with their defaults. */
+    public static final int DEFAULT_PORT = 8090;
 
     @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port = DEFAULT_PORT;
@@ -47,6 +53,9 @@ public final class ServerCommand implements Callable<Integer> {
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();
+        } catch (EdgeLoopException e) {
+            System.err.println("edgeloop server: " + e.describe());
+            return 2;
         }
         return 0;
     }
@@ -75,8 +84,20 @@ public final class ServerCommand implements Callable<Integer> {
         Vertx vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         routes.mount(vertx, router);
-        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port)
-                .toCompletionStage().toCompletableFuture().get();
+        HttpErrors.mount(router);
+        HttpServer server;
+        try {
+            server = vertx.createHttpServer().requestHandler(router).listen(port)
+                    .toCompletionStage().toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            routes.close();
+            vertx.close();
+            if (ErrorResponse.unwrap(e) instanceof BindException) {
+                throw new EdgeLoopException(ErrorCode.PORT_IN_USE, "cannot listen on port " + port
+                        + ": it is in use (pass --port N, or 0 for any free port)", e.getCause());
+            }
+            throw e;
+        }
         return new Running(vertx, server, routes);
     }
 }

@@ -1,13 +1,27 @@
 package io.edgeloop.packager.pkg;
 
+import io.edgeloop.packageformat.FileEntry;
+import io.edgeloop.packageformat.KnownProfiles;
+import io.edgeloop.packageformat.Lineage;
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.ManifestJson;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.PackageWriter;
+import io.edgeloop.packageformat.Preprocessing;
+import io.edgeloop.packageformat.TensorSpec;
+import io.edgeloop.packageformat.VariantConstraints;
+import io.edgeloop.packageformat.VariantMetrics;
+import io.edgeloop.packageformat.VariantSelector;
+import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.packager.data.Dataset;
+import io.edgeloop.packager.data.DatasetDigest;
 import io.edgeloop.packager.fixtures.TestModels;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
 import io.edgeloop.packager.quantize.CalibrationOptions;
-import io.edgeloop.packager.sign.KeyPairFiles;
-import io.edgeloop.packager.sign.ManifestSigner;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.ManifestSigner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,7 +100,8 @@ class PackageBuilderTest {
         assertTrue(metrics.latencyUsP50() > 0 && metrics.throughputPerS() > 0);
         assertEquals(300, m.baseline().samples());
         assertEquals(metrics.accuracy(), m.baseline().outputs().accuracy(), 1e-9);
-        assertEquals(64, m.lineage().datasetSha256().length());
+        assertEquals(DatasetDigest.sha256(reference), m.lineage().datasetSha256(),
+                "one dataset digest: the one runs and gate decisions record");
         assertEquals("fp32", m.metrics().recommendedVariant());
         assertTrue(log.toString().contains("pack: wrote"), log.toString());
         try (var staged = Files.list(out.getParent())) {

@@ -5,6 +5,7 @@ import io.edgeloop.packager.fixtures.TestModels;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
+import io.edgeloop.profiles.probe.LocalCpu;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class QuantizationPlannerTest {
         Dataset calibration = TestModels.train().select(QuantizersTest.range(40_000, 40_256), "cal");
         Dataset validation = TestModels.test().head(500);
         QuantizationPlanner planner = new QuantizationPlanner(PlannerOptions.DEFAULT.quick(), PlanSelector.measureAll(),
-                new PlanApplier(CpuFeatures.needsReducedRange()), System.err);
+                new PlanApplier(LocalCpu.get().features().needsReducedInt8Range()), System.err);
         QuantizationPlanner.Result result = planner.plan("cnn", cnn, calibration, validation);
         QuantizationReport report = result.report();
 
