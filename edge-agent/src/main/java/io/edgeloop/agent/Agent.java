@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 
@@ -40,7 +41,7 @@ import java.util.function.LongFunction;
  * reverse, also when a start fails half-way. Start one with {@link #builder(AgentOptions)}.
  * {@link #close()} drains in-flight requests first (readiness goes false, new requests answer
  * 503, queued ones finish) up to the drain timeout. A Vert.x instance handed in by the caller
- * stays open; one the agent created for its HTTP server is closed with it.
+ * stays open, and so does a scheduler handed in; what the agent created for itself is closed with it.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -60,7 +61,7 @@ public final class Agent implements AutoCloseable {
     private volatile boolean ready;
 
     /** {@code options} validated and resolved for {@code device}. */
-    Agent(AgentOptions options, DeviceProfile device, String deviceId, Vertx sharedVertx, Optional<Path> artifact,
+    Agent(AgentOptions options, DeviceProfile device, String deviceId, AgentBuilder.Shared shared, Optional<Path> artifact,
           List<InstallerFactory> installers) throws Exception {
         this.options = options;
         this.deviceId = deviceId;
@@ -82,7 +83,7 @@ public final class Agent implements AutoCloseable {
             // is the longer of the two, not their sum.
             HttpStart httpStart = null;
             if (options.http().enabled()) {
-                Vertx vertx = sharedVertx;
+                Vertx vertx = shared.vertx();
                 if (vertx == null) {
                     Vertx own = HttpStart.newVertx();
                     opened.push(() -> HttpStart.close(own));
@@ -107,14 +108,20 @@ public final class Agent implements AutoCloseable {
             if (registry.names().isEmpty()) {
                 LOG.warn("no model is installed yet; serving health endpoints only until one is activated");
             }
-            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "agent-housekeeping-" + deviceId);
-                t.setDaemon(true);
-                return t;
-            });
-            opened.push(housekeeping::shutdownNow);
-            housekeeping.scheduleWithFixedDelay(this::reportHealth, 60, 60, TimeUnit.SECONDS);
-            housekeeping.scheduleWithFixedDelay(this::sweepCaptures, 10, 600, TimeUnit.SECONDS);
+            ScheduledExecutorService housekeeping = shared.scheduler();
+            if (housekeeping == null) {
+                ScheduledExecutorService own = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "agent-housekeeping-" + deviceId);
+                    t.setDaemon(true);
+                    return t;
+                });
+                opened.push(own::shutdownNow);
+                housekeeping = own;
+            }
+            List<ScheduledFuture<?>> periodic = List.of(
+                    housekeeping.scheduleWithFixedDelay(this::reportHealth, 60, 60, TimeUnit.SECONDS),
+                    housekeeping.scheduleWithFixedDelay(this::sweepCaptures, 10, 600, TimeUnit.SECONDS));
+            opened.push(() -> periodic.forEach(task -> task.cancel(false)));
             ready = true;
         } catch (Exception | Error e) {
             closeOpened(e);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Starts an {@link Agent}: the options, plus what a caller may share between many agents in one
@@ -19,11 +20,12 @@ import java.util.Optional;
  *
  * <pre>{@code
  * Vertx vertx = Vertx.vertx();                       // the caller's, closed by the caller
+ * ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();   // likewise
  * for (int i = 0; i < 200; i++) {
  *     agents.add(Agent.builder(AgentOptions.DEFAULT.withDataDir(root.resolve("a" + i))
  *                     .withDeviceId("sim-" + i).withPublicKey(publisherKey)
  *                     .withHttp(http -> http.withEnabled(false)))
- *             .vertx(vertx).install(pkg).start());
+ *             .vertx(vertx).scheduler(scheduler).install(pkg).start());
  * }
  * }</pre>
  */
@@ -31,8 +33,13 @@ public final class AgentBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(AgentBuilder.class);
     static final String FALLBACK_DEVICE_ID = "edgeloop-agent";
 
+    /** What the caller may share between agents; null means the agent's own. */
+    record Shared(Vertx vertx, ScheduledExecutorService scheduler) {
+    }
+
     private final AgentOptions options;
     private Vertx vertx;
+    private ScheduledExecutorService scheduler;
     private DeviceProfile profile;
     private Path artifact;
     private List<InstallerFactory> installers = InstallerFactory.standard(null, null);
@@ -44,6 +51,16 @@ public final class AgentBuilder {
     /** Runs the HTTP server on {@code shared}, which the caller owns: the agent never closes it. */
     public AgentBuilder vertx(Vertx shared) {
         this.vertx = shared;
+        return this;
+    }
+
+    /**
+     * Runs the agent's periodic work (health reports, capture retention) on {@code shared}, which
+     * the caller owns: the agent cancels its tasks on close and never shuts it down. Without one an
+     * agent has a housekeeping thread of its own.
+     */
+    public AgentBuilder scheduler(ScheduledExecutorService shared) {
+        this.scheduler = shared;
         return this;
     }
 
@@ -78,7 +95,8 @@ public final class AgentBuilder {
         DeviceProfile device = profile != null ? profile : DeviceProfileResolver.resolve(options.profile());
         AgentOptions resolved = options.resolvedFor(device);
         String deviceId = resolved.deviceId().isEmpty() ? hostDeviceId() : resolved.deviceId();
-        Agent agent = new Agent(resolved, device, deviceId, vertx, Optional.ofNullable(artifact), installers);
+        Agent agent = new Agent(resolved, device, deviceId, new Shared(vertx, scheduler), Optional.ofNullable(artifact),
+                installers);
         LOG.info("agent {} ready {} in {} ms, serving {}", deviceId,
                 agent.hasHttp() ? "on port " + agent.port() : "without HTTP", (System.nanoTime() - t0) / 1_000_000,
                 agent.registry().activeVersions());

@@ -26,13 +26,16 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Fifty agents in one JVM on one shared Vert.x, as the fleet simulator runs them: each with its
+ * Fifty agents in one JVM on one shared Vert.x and scheduler, as the fleet simulator runs them: each with its
  * own data directory, RocksDB and model store, serving its own install of one signed package.
  * The first half have no HTTP server (Java API only), the second half listen on ephemeral ports.
  * Prints heap and resident memory per agent; after closing them all, no file under their data
@@ -55,6 +58,7 @@ class ManyAgentsTest {
         java.util.Arrays.fill(image, 0.25f);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
             // Warm-up: one agent started and closed, so classes, native libraries and the JIT's
             // first code count in the baseline, not in the first agent's share.
@@ -67,7 +71,7 @@ class ManyAgentsTest {
             long t0 = System.nanoTime();
             try {
                 for (int i = 0; i < AGENTS; i++) {
-                    agents.add(Agent.builder(options(keys, "agent-" + i, i >= AGENTS / 2)).vertx(vertx)
+                    agents.add(Agent.builder(options(keys, "agent-" + i, i >= AGENTS / 2)).vertx(vertx).scheduler(scheduler)
                             .deviceProfile(profile).install(pkg).start());
                     if (i == AGENTS / 2 - 1) {
                         before = before.thenPrintDelta("without HTTP", AGENTS / 2, Memory.now());
@@ -107,6 +111,7 @@ class ManyAgentsTest {
             assertEquals(List.of(), OpenResources.mappedUnder(dir), "files still mapped after close");
             assertEquals(List.of(), OpenResources.agentThreads(), "agent threads left after close");
             assertTrue(vertx.deploymentIDs().isEmpty(), "HTTP listeners left deployed: " + vertx.deploymentIDs());
+            assertFalse(scheduler.isShutdown(), "the caller's scheduler stays the caller's");
 
             // The RocksDB locks are free and the stores intact: every agent starts again where it was.
             List<Agent> again = new ArrayList<>();
@@ -123,6 +128,7 @@ class ManyAgentsTest {
                 again.forEach(Agent::close);
             }
         } finally {
+            scheduler.shutdownNow();
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
