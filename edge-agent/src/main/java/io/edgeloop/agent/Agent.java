@@ -93,16 +93,28 @@ public final class Agent implements AutoCloseable {
                         new AdminApi(vertx, registry, health, installer::installUpload),
                         AgentMetrics.create(health, registry, capture));
             }
-            HttpApiServer server = null;
+            Exception loadFailure = null;
             try {
                 if (artifact.isPresent()) {
                     installer.installAsActive(artifact.get(), store);
                 }
                 registry.loadActive();
-            } finally {
-                if (httpStart != null) {
+            } catch (Exception e) {
+                loadFailure = e;
+            }
+            HttpApiServer server = null;
+            if (httpStart != null) {
+                try {
                     server = opened(httpStart.await(options.http().port()));
+                } catch (EdgeLoopException e) {
+                    if (loadFailure == null) {
+                        throw e;
+                    }
+                    loadFailure.addSuppressed(e);
                 }
+            }
+            if (loadFailure != null) {
+                throw loadFailure;
             }
             this.http = server;
             if (registry.names().isEmpty()) {
