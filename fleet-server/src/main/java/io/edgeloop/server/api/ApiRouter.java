@@ -69,9 +69,12 @@ public final class ApiRouter {
                     return;
                 }
                 Optional<Actor> actor = result.result();
-                if ((actor.isEmpty() || !actor.get().role().includes(role)) && !ctx.request().isEnded()) {
-                    // A paused upload's body is read and dropped, so the client gets the answer.
-                    ctx.request().resume();
+                if (actor.isEmpty() || !actor.get().role().includes(role)) {
+                    // A paused upload's body is read and dropped, so the client gets the answer; a
+                    // request already read to its end (a GET) cannot be resumed and needs nothing.
+                    if (!ctx.request().isEnded()) {
+                        ctx.request().resume();
+                    }
                 }
                 if (actor.isEmpty()) {
                     ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"edgeloop\"");
