@@ -216,10 +216,8 @@ public final class Agent implements AutoCloseable {
     }
 
     private void onDrift(DriftResult result) {
-        LOG.info("drift window {} of {} {}: {}", result.windowIndex(), result.model(), result.version(),
-                result.drifted() ? "DRIFT " + result.reasons() : "no drift");
-        enqueue("drift", seq -> TelemetryMessages.drift(deviceId, seq, result, variantOf(result.model(), result.version()),
-                options.drift().ksAlpha()));
+        LOG.info("drift window {} of {} {}: {}", result.windowIndex(), result.model(), result.version(), result.summary());
+        enqueue("drift", seq -> TelemetryMessages.drift(deviceId, seq, result, variantOf(result.model(), result.version())));
     }
 
     private void reportHealth() {

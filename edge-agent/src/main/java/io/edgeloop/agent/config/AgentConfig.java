@@ -34,9 +34,8 @@ public record AgentConfig(String dataDir, String publicKey, String deviceId, Str
                          long captureMaxAgeHours) {
     }
 
-    /** Drift windows and thresholds. */
-    public record Drift(int windowSize, int minSamples, double ksAlpha, double psiThreshold, double outputPsiThreshold,
-                        int feedbackCapacity) {
+    /** Drift windows, the family-wise false-alarm level and the accuracy estimate's range. */
+    public record Drift(int windowSize, int minSamples, double alpha, double estimateShiftLimit, int feedbackCapacity) {
     }
 
     /** Graceful shutdown. */
@@ -61,9 +60,8 @@ public record AgentConfig(String dataDir, String publicKey, String deviceId, Str
                         io.edgeloop.agent.buffer.BufferOptions.DEFAULT_CAPTURE_MAX_AGE.toHours()),
                 new Drift(io.edgeloop.agent.drift.DriftOptions.DEFAULT_WINDOW_SIZE,
                         io.edgeloop.agent.drift.DriftOptions.DEFAULT_MIN_SAMPLES,
-                        io.edgeloop.agent.drift.DriftOptions.DEFAULT_KS_ALPHA,
-                        io.edgeloop.agent.drift.DriftOptions.DEFAULT_PSI_THRESHOLD,
-                        io.edgeloop.agent.drift.DriftOptions.DEFAULT_OUTPUT_PSI_THRESHOLD,
+                        io.edgeloop.agent.drift.DriftOptions.DEFAULT_ALPHA,
+                        io.edgeloop.agent.drift.DriftOptions.DEFAULT_ESTIMATE_SHIFT_LIMIT,
                         io.edgeloop.agent.drift.DriftOptions.DEFAULT_FEEDBACK_CAPACITY),
                 new Shutdown(AgentOptions.DEFAULT_DRAIN_TIMEOUT.toMillis()));
     }

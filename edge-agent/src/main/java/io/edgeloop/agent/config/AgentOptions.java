@@ -54,8 +54,8 @@ public record AgentOptions(Path dataDir, Path publicKey, String deviceId, Device
                 new BufferOptions(dataDir.resolve("db"), sync, Duration.ofMillis(c.buffer().syncIntervalMillis()),
                         c.buffer().captureSampleRate(), quota,
                         Duration.ofHours(c.buffer().captureMaxAgeHours())),
-                new DriftOptions(c.drift().windowSize(), c.drift().minSamples(), c.drift().ksAlpha(),
-                        c.drift().psiThreshold(), c.drift().outputPsiThreshold(), c.drift().feedbackCapacity()),
+                new DriftOptions(c.drift().windowSize(), c.drift().minSamples(), c.drift().alpha(),
+                        c.drift().estimateShiftLimit(), c.drift().feedbackCapacity()),
                 Duration.ofMillis(c.shutdown().drainTimeoutMillis()));
     }
 }

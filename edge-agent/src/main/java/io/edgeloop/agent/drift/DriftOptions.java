@@ -4,37 +4,38 @@ package io.edgeloop.agent.drift;
  * When the drift monitor compares live traffic with the package baseline, and what counts as
  * drift.
  *
- * @param windowSize         samples per window; a report covers one full window
- * @param minSamples         fewest samples for an interim report on a partial window
- * @param ksAlpha            family-wise significance of the per-feature KS tests; each feature is
- *                           tested at {@code ksAlpha / features} (Bonferroni)
- * @param psiThreshold       a feature drifts when its KS test is significant and its PSI is at
- *                           least this (significant and large: big windows make tiny shifts
- *                           significant)
- * @param outputPsiThreshold the predicted-class distribution drifts when its PSI is at least this
- * @param feedbackCapacity   recent predictions remembered for ground-truth feedback by request id
+ * @param windowSize          samples per window; a report covers one full window
+ * @param minSamples          fewest samples for an interim report on a partial window
+ * @param alpha               family-wise false-alarm probability per window: every signal's test
+ *                            (each input feature, the output margin, the predicted classes) runs
+ *                            at {@code alpha / tests} (Bonferroni), so a clean window is reported
+ *                            drifted with probability at most {@code alpha}, whatever its size
+ * @param estimateShiftLimit  the accuracy estimate is flagged out of range when an input signal's
+ *                            KS distance to the baseline exceeds this (the estimator was calibrated
+ *                            on data like the reference; geometric shifts this large leave the model
+ *                            confidently wrong, which no confidence-based estimate can see)
+ * @param feedbackCapacity    recent predictions remembered for ground-truth feedback by request id
  */
-public record DriftOptions(int windowSize, int minSamples, double ksAlpha, double psiThreshold,
-                           double outputPsiThreshold, int feedbackCapacity) {
+public record DriftOptions(int windowSize, int minSamples, double alpha, double estimateShiftLimit,
+                           int feedbackCapacity) {
     public static final int DEFAULT_WINDOW_SIZE = 1000;
-    public static final int DEFAULT_MIN_SAMPLES = 100;
-    public static final double DEFAULT_KS_ALPHA = 0.01;
-    public static final double DEFAULT_PSI_THRESHOLD = 0.1;
-    public static final double DEFAULT_OUTPUT_PSI_THRESHOLD = 0.2;
+    public static final int DEFAULT_MIN_SAMPLES = 50;
+    public static final double DEFAULT_ALPHA = 0.005;
+    public static final double DEFAULT_ESTIMATE_SHIFT_LIMIT = 0.3;
     public static final int DEFAULT_FEEDBACK_CAPACITY = 20_000;
 
     public static final DriftOptions DEFAULT = new DriftOptions(DEFAULT_WINDOW_SIZE, DEFAULT_MIN_SAMPLES,
-            DEFAULT_KS_ALPHA, DEFAULT_PSI_THRESHOLD, DEFAULT_OUTPUT_PSI_THRESHOLD, DEFAULT_FEEDBACK_CAPACITY);
+            DEFAULT_ALPHA, DEFAULT_ESTIMATE_SHIFT_LIMIT, DEFAULT_FEEDBACK_CAPACITY);
 
     public DriftOptions {
         if (windowSize < 2 || minSamples < 2 || minSamples > windowSize) {
             throw new IllegalArgumentException("need 2 <= minSamples <= windowSize, not " + minSamples + " and " + windowSize);
         }
-        if (!(ksAlpha > 0 && ksAlpha < 1)) {
-            throw new IllegalArgumentException("ksAlpha must be in (0, 1), not " + ksAlpha);
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new IllegalArgumentException("alpha must be in (0, 1), not " + alpha);
         }
-        if (!(psiThreshold >= 0) || !(outputPsiThreshold >= 0) || feedbackCapacity < 0) {
-            throw new IllegalArgumentException("thresholds and feedbackCapacity must not be negative");
+        if (!(estimateShiftLimit > 0 && estimateShiftLimit <= 1) || feedbackCapacity < 0) {
+            throw new IllegalArgumentException("estimateShiftLimit must be in (0, 1] and feedbackCapacity not negative");
         }
     }
 }

@@ -1,0 +1,37 @@
+package io.edgeloop.packager.baseline;
+
+/**
+ * The label-free accuracy estimator a package carries: Average Thresholded Confidence (Garg et
+ * al., ICLR 2022) on temperature-scaled negative entropy. At packaging time the temperature is
+ * fitted by likelihood on the labelled reference data and the threshold is set so that the
+ * share of reference samples scoring above it equals the reference accuracy; on the device the
+ * estimate for a window is the share of its samples scoring above the same threshold.
+ *
+ * @param method      {@value #METHOD}
+ * @param temperature the fitted softmax temperature ({@code > 0})
+ * @param threshold   the ATC threshold on {@link #score}
+ * @param accuracy    the reference accuracy the threshold reproduces
+ * @param samples     labelled reference samples it was fitted on
+ */
+public record AccuracyCalibration(String method, double temperature, double threshold, double accuracy, int samples) {
+    public static final String METHOD = "atc-negative-entropy";
+
+    public AccuracyCalibration {
+        if (!(temperature > 0)) {
+            throw new IllegalArgumentException("temperature must be positive, not " + temperature);
+        }
+    }
+
+    /**
+     * The temperature-scaled negative entropy of one sample, from its log-probabilities (see
+     * {@link OutputScores#logProbabilities}); the higher, the more confident.
+     */
+    public double score(double[] logProbabilities) {
+        return OutputScores.negativeEntropy(logProbabilities, temperature);
+    }
+
+    /** Whether a sample with this score counts as (expected) correct. */
+    public boolean counts(double score) {
+        return score > threshold;
+    }
+}
