@@ -10,8 +10,8 @@ package io.edgeloop.agent.drift;
  *                            (each input feature, the output margin, the predicted classes) runs
  *                            at {@code alpha / tests} (Bonferroni), so a clean window is reported
  *                            drifted with probability at most {@code alpha}, whatever its size
- * @param estimateShiftLimit  the accuracy estimate is flagged out of range when an input signal's
- *                            KS distance to the baseline exceeds this (the estimator was calibrated
+ * @param estimateShiftLimit  the accuracy estimate is flagged out of range when an input signal
+ *                            drifted and its KS distance to the baseline exceeds this (the estimator was calibrated
  *                            on data like the reference; geometric shifts this large leave the model
  *                            confidently wrong, which no confidence-based estimate can see)
  * @param feedbackCapacity    recent predictions remembered for ground-truth feedback by request id

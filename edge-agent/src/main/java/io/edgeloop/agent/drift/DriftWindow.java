@@ -86,7 +86,9 @@ public final class DriftWindow {
         double largestInputShift = 0;
         for (int f = 0; f < features.length; f++) {
             FeatureDrift d = signal(baseline.inputs().get(f), "input", features[f], threshold, reasons);
-            largestInputShift = Math.max(largestInputShift, d.ksStatistic());
+            if (d.drifted()) {
+                largestInputShift = Math.max(largestInputShift, d.ksStatistic());
+            }
             signals.add(d);
         }
         if (marginBaseline != null) {

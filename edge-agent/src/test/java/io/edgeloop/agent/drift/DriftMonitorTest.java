@@ -67,7 +67,7 @@ class DriftMonitorTest {
         assertEquals(0.01 / 10, ok.outputThreshold(), 1e-12);
         assertEquals(baseline.outputs().accuracy(), ok.estimatedAccuracy(), 0.05);
         assertTrue(ok.estimateLow() < ok.estimatedAccuracy() && ok.estimatedAccuracy() < ok.estimateHigh());
-        assertEquals("atc-negative-entropy", ok.estimateMethod());
+        assertEquals("atc-max-confidence", ok.estimateMethod());
         assertFalse(ok.estimateOutOfRange());
         assertTrue(ok.summary().startsWith("No drift in 500 samples"), ok.summary());
         assertEquals(3, ok.classes().size());

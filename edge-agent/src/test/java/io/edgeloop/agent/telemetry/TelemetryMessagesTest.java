@@ -24,7 +24,7 @@ class TelemetryMessagesTest {
         DriftResult r = new DriftResult("fashion", "1.0.0", 3, 1_000, 2_000, 500,
                 List.of(new FeatureDrift("mean", "input", 0.5, 0.2, 0.4, 0.3, 1e-9, 0.0025, true)),
                 new double[]{0.5, 0.5}, List.of(new ClassCount("a", 400, 250), new ClassCount("b", 100, 250)),
-                0.3, 180, 1e-6, 0.0025, true, 0.6, 0.9, 0.55, 0.51, 0.59, "atc-negative-entropy", false, 0.85,
+                0.3, 180, 1e-6, 0.0025, true, 0.6, 0.9, 0.55, 0.51, 0.59, "atc-max-confidence", false, 0.85,
                 40, 0.7, -0.15, 0.01, 4, true, List.of("input mean: ...", "predicted classes: chi-square ..."),
                 "Drift in 500 samples: mean up (0.5 vs 0.2), class mix ('a' predicted 400 times vs 250.0 expected).");
         // The reason strings decide nothing: the output's own flag does.

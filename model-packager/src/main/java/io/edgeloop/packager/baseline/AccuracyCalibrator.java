@@ -29,7 +29,7 @@ final class AccuracyCalibrator {
         double accuracy = (double) correct / n;
         double[] scores = new double[n];
         for (int i = 0; i < n; i++) {
-            scores[i] = OutputScores.negativeEntropy(logProbabilities.get(i), temperature);
+            scores[i] = AccuracyCalibration.score(AccuracyCalibration.METHOD, logProbabilities.get(i), temperature);
         }
         Arrays.sort(scores);
         // The threshold leaves exactly `correct` reference samples strictly above it (ties aside).

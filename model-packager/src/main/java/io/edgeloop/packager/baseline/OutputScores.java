@@ -54,6 +54,19 @@ public final class OutputScores {
         return weighted / sum - Math.log(sum);
     }
 
+    /** The largest of softmax(z / temperature). */
+    public static double maxProbability(double[] z, double temperature) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : z) {
+            max = Math.max(max, v / temperature);
+        }
+        double sum = 0;
+        for (double v : z) {
+            sum += Math.exp(v / temperature - max);
+        }
+        return 1 / sum;
+    }
+
     /** ln sum exp(z / T) - z[label] / T: the negative log-likelihood of the label at temperature T. */
     static double nll(double[] z, int label, double temperature) {
         double max = Double.NEGATIVE_INFINITY;
