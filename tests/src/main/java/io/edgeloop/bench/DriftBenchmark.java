@@ -2,18 +2,18 @@ package io.edgeloop.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeloop.packager.baseline.DriftBaseline;
-import io.edgeloop.packager.baseline.InputSummary;
+import io.edgeloop.packageformat.baseline.DriftBaseline;
+import io.edgeloop.packageformat.baseline.InputSummary;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.onnx.OnnxModel;
-import io.edgeloop.packager.pkg.Lineage;
-import io.edgeloop.packager.pkg.Manifest;
+import io.edgeloop.packageformat.Lineage;
+import io.edgeloop.packageformat.Manifest;
 import io.edgeloop.packager.pkg.PackageBuilder;
-import io.edgeloop.packager.pkg.PackageWriter;
-import io.edgeloop.packager.pkg.Preprocessing;
-import io.edgeloop.packager.pkg.VariantConstraints;
-import io.edgeloop.packager.sign.KeyPairFiles;
-import io.edgeloop.packager.sign.ManifestSigner;
+import io.edgeloop.packageformat.PackageWriter;
+import io.edgeloop.packageformat.Preprocessing;
+import io.edgeloop.packageformat.VariantConstraints;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.ManifestSigner;
 import org.apache.commons.statistics.inference.ChiSquareTest;
 import org.apache.commons.statistics.inference.KolmogorovSmirnovTest;
 

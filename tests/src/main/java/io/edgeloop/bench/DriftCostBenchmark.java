@@ -4,8 +4,8 @@ import io.edgeloop.agent.drift.DriftMonitor;
 import io.edgeloop.agent.drift.DriftOptions;
 import io.edgeloop.agent.drift.DriftResult;
 import io.edgeloop.packager.baseline.BaselineBuilder;
-import io.edgeloop.packager.baseline.DriftBaseline;
-import io.edgeloop.packager.baseline.InputSummary;
+import io.edgeloop.packageformat.baseline.DriftBaseline;
+import io.edgeloop.packageformat.baseline.InputSummary;
 import io.edgeloop.packager.data.Dataset;
 
 import java.util.ArrayList;

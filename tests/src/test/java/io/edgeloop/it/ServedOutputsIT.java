@@ -7,7 +7,7 @@ import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
-import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,9 +1,9 @@
 package io.edgeloop.agent.drift;
 
-import io.edgeloop.packager.baseline.AccuracyCalibration;
-import io.edgeloop.packager.baseline.DriftBaseline;
-import io.edgeloop.packager.baseline.InputSummary;
-import io.edgeloop.packager.baseline.OutputScores;
+import io.edgeloop.packageformat.baseline.AccuracyCalibration;
+import io.edgeloop.packageformat.baseline.DriftBaseline;
+import io.edgeloop.packageformat.baseline.InputSummary;
+import io.edgeloop.packageformat.baseline.OutputScores;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.edgeloop.agent.serving;
 
 import io.edgeloop.agent.engine.DataType;
 import io.edgeloop.agent.engine.Tensor;
-import io.edgeloop.packager.baseline.OutputBaseline;
+import io.edgeloop.packageformat.baseline.OutputBaseline;
 
 import java.util.List;
 

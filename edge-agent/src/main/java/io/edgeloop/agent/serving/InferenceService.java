@@ -6,7 +6,7 @@ import io.edgeloop.agent.drift.DriftMonitor;
 import io.edgeloop.agent.engine.DataType;
 import io.edgeloop.agent.engine.Tensor;
 import io.edgeloop.agent.health.HealthMonitor;
-import io.edgeloop.packager.baseline.OutputBaseline;
+import io.edgeloop.packageformat.baseline.OutputBaseline;
 import io.edgeloop.protocol.EdgeLoopException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,7 @@
 package io.edgeloop.packager.baseline;
 
+import io.edgeloop.packageformat.baseline.AccuracyCalibration;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -42,7 +44,7 @@ final class AccuracyCalibrator {
     private static double meanNll(List<double[]> z, int[] labels, double temperature) {
         double sum = 0;
         for (int i = 0; i < labels.length; i++) {
-            sum += OutputScores.nll(z.get(i), labels[i], temperature);
+            sum += nll(z.get(i), labels[i], temperature);
         }
         return sum / labels.length;
     }
@@ -72,5 +74,18 @@ final class AccuracyCalibrator {
             }
         }
         return (a + b) / 2;
+    }
+
+    /** ln sum exp(z / T) - z[label] / T: the negative log-likelihood of the label at temperature T. */
+    private static double nll(double[] z, int label, double temperature) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : z) {
+            max = Math.max(max, v / temperature);
+        }
+        double sum = 0;
+        for (double v : z) {
+            sum += Math.exp(v / temperature - max);
+        }
+        return max + Math.log(sum) - z[label] / temperature;
     }
 }

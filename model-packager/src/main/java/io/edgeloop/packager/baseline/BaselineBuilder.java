@@ -1,5 +1,11 @@
 package io.edgeloop.packager.baseline;
 
+import io.edgeloop.packageformat.baseline.AccuracyCalibration;
+import io.edgeloop.packageformat.baseline.DriftBaseline;
+import io.edgeloop.packageformat.baseline.FeatureBaseline;
+import io.edgeloop.packageformat.baseline.InputSummary;
+import io.edgeloop.packageformat.baseline.OutputBaseline;
+import io.edgeloop.packageformat.baseline.OutputScores;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
