@@ -6,10 +6,11 @@ package io.edgeloop.agent.drift;
  *
  * @param windowSize          samples per window; a report covers one full window
  * @param minSamples          fewest samples for an interim report on a partial window
- * @param alpha               family-wise false-alarm probability per window: every signal's test
- *                            (each input feature, the output margin, the predicted classes) runs
- *                            at {@code alpha / tests} (Bonferroni), so a clean window is reported
- *                            drifted with probability at most {@code alpha}, whatever its size
+ * @param alpha               family-wise false-alarm probability per window, split between the
+ *                            signals' tests by weighted Bonferroni (half to the predicted classes,
+ *                            the rest equally to the input features and the output margin), so a
+ *                            clean window is reported drifted with probability at most
+ *                            {@code alpha}, whatever its size
  * @param estimateShiftLimit  the accuracy estimate is flagged out of range when an input signal
  *                            drifted and its KS distance to the baseline exceeds this (the estimator was calibrated
  *                            on data like the reference; geometric shifts this large leave the model

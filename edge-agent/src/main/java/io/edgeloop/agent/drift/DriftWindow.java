@@ -11,12 +11,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The samples of one window, and their comparison with the baseline. Every signal (each input
- * feature and the output margin by two-sample KS, the predicted classes by a homogeneity test)
- * is tested at {@code alpha / tests}, so the window's family-wise false-alarm rate is at most
- * {@code alpha} (Bonferroni holds under any dependence between the signals). Not thread-safe.
+ * The samples of one window, and their comparison with the baseline. The signals are the input
+ * features and the output margin (two-sample KS each) and the predicted classes (a homogeneity
+ * test). The family-wise level {@code alpha} is split between them by weighted Bonferroni: the
+ * class test gets {@link #CLASS_SHARE} of it (a class-mix shift has no other witness), the KS tests
+ * share the rest equally. The per-test levels sum to {@code alpha}, so the window's false-alarm
+ * rate is at most {@code alpha} under any dependence between the signals. Not thread-safe.
  */
 public final class DriftWindow {
+    /** Share of the family-wise level given to the predicted-class test. */
+    static final double CLASS_SHARE = 0.5;
+
     private final DriftBaseline baseline;
     private final DriftOptions options;
     private final double[][] features;
@@ -79,8 +84,10 @@ public final class DriftWindow {
         OutputBaseline outputs = baseline.outputs();
         FeatureBaseline marginBaseline = outputs.margin();
         boolean testClasses = predicted.length >= 2;
-        int tests = features.length + (marginBaseline != null ? 1 : 0) + (testClasses ? 1 : 0);
-        double threshold = options.alpha() / Math.max(1, tests);
+        int continuous = features.length + (marginBaseline != null ? 1 : 0);
+        int tests = continuous + (testClasses ? 1 : 0);
+        double classThreshold = testClasses ? (continuous == 0 ? options.alpha() : options.alpha() * CLASS_SHARE) : 0;
+        double threshold = (options.alpha() - classThreshold) / Math.max(1, continuous);
         List<FeatureDrift> signals = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         double largestInputShift = 0;
@@ -101,7 +108,7 @@ public final class DriftWindow {
         }
         DriftStatistics.Test classTest = testClasses ? DriftStatistics.classHomogeneity(reference, predicted)
                 : new DriftStatistics.Test(0, 1);
-        boolean outputDrifted = classTest.pValue() < threshold;
+        boolean outputDrifted = classTest.pValue() < classThreshold;
         List<ClassCount> classes = new ArrayList<>();
         double[] fractions = new double[predicted.length];
         int mostOver = 0;
@@ -119,7 +126,7 @@ public final class DriftWindow {
         double outputPsi = DriftStatistics.psi(outputs.classFractions(), predicted);
         if (outputDrifted) {
             reasons.add(String.format(Locale.ROOT, "predicted classes: chi-square %.1f, p=%.2g < %.2g; most over"
-                            + " expected: '%s' %d vs %.1f (PSI %.3f)", classTest.statistic(), classTest.pValue(), threshold,
+                            + " expected: '%s' %d vs %.1f (PSI %.3f)", classTest.statistic(), classTest.pValue(), classThreshold,
                     outputs.classes().get(mostOver), predicted[mostOver], classes.get(mostOver).expected(), outputPsi));
         }
 
@@ -146,7 +153,7 @@ public final class DriftWindow {
         String summary = summary(signals, drifted, outputDrifted, outputs.classes().get(mostOver), predicted[mostOver],
                 classes.get(mostOver).expected(), estimate, low, high, outputs.accuracy(), outOfRange, tests);
         return new DriftResult(model, version, index, startMillis, System.currentTimeMillis(), count, signals, fractions,
-                classes, outputPsi, classTest.statistic(), classTest.pValue(), threshold, outputDrifted, meanConfidence,
+                classes, outputPsi, classTest.statistic(), classTest.pValue(), classThreshold, outputDrifted, meanConfidence,
                 outputs.meanConfidence(), estimate, low, high, method, outOfRange, outputs.accuracy(), labelled, live,
                 error, options.alpha(), tests, drifted, reasons, summary);
     }

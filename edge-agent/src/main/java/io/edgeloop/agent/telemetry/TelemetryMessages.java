@@ -43,8 +43,9 @@ public final class TelemetryMessages {
                 r.estimateOutOfRange());
         LiveAccuracy live = r.labelled() > 0 ? new LiveAccuracy(clamp(r.liveAccuracy()), r.labelled(),
                 Double.isFinite(r.estimateError()) ? Math.max(-1, Math.min(1, r.estimateError())) : null) : null;
-        double perTest = r.outputThreshold() > 0 && r.outputThreshold() < 1 ? r.outputThreshold()
-                : r.alpha() / Math.max(1, r.tests());
+        // The feature tests' level; the class test's own is in the output (weighted Bonferroni).
+        double perTest = !r.features().isEmpty() ? r.features().get(0).threshold()
+                : r.outputThreshold() > 0 && r.outputThreshold() < 1 ? r.outputThreshold() : r.alpha();
         return new DriftReport(deviceId, Instant.ofEpochMilli(r.endMillis()), seq, new ModelRef(r.model(), r.version(), variant),
                 Instant.ofEpochMilli(r.startMillis()), Instant.ofEpochMilli(r.endMillis()), r.samples(), features,
                 new OutputDrift(Math.max(0, r.outputPsi()), clamp(r.outputChiSquareP()), r.outputDrifted(),

@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * The agent's drift statistics for one window of one model version, on {@code telemetry/drift}.
- * Each signal (input features, output margin, predicted classes) is tested at {@code alpha} (the
- * family-wise level divided by the number of tests, Bonferroni), so {@code drifted} is a false
- * alarm with probability at most {@code familyAlpha} on a clean window, whatever its size.
+ * Each signal (input features, output margin, predicted classes) is tested at its own level, the
+ * levels summing to {@code familyAlpha} (weighted Bonferroni), so {@code drifted} is a false alarm
+ * with probability at most {@code familyAlpha} on a clean window, whatever its size.
  *
  * @param deviceId the reporting device
  * @param ts creation time
@@ -23,7 +23,8 @@ import java.util.List;
  *     for an empty window
  * @param liveAccuracy accuracy against arrived labels, or {@code null} when none arrived
  * @param drifted whether the window as a whole drifted
- * @param alpha the per-test significance level after Bonferroni correction, in (0, 1)
+ * @param alpha the per-test significance level of the feature tests after Bonferroni correction,
+ *     in (0, 1); each feature and the output also carry the {@code threshold} they were tested at
  * @param familyAlpha the family-wise level {@code alpha} was derived from, or {@code null} from
  *     older agents
  * @param estimate the accuracy estimate with its interval and range flag, or {@code null}
