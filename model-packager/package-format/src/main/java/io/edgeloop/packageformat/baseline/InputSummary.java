@@ -90,18 +90,22 @@ public final class InputSummary {
         return out;
     }
 
-    /** All of {@link #KNOWN_IMAGE_FEATURES}, in that order, in one pass. */
+    /**
+     * All of {@link #KNOWN_IMAGE_FEATURES}, in that order, in one pass: per row, float sums of
+     * v, v^2, v*x and v*x^2 (the y moments follow from the row sums), neighbour differences and
+     * the interior Laplacian without per-pixel branches. It runs on every served image, so it is
+     * kept to a few arithmetic operations per pixel.
+     */
     private static double[] imageFeatures(float[] values, int offset, int width) {
         int side = (int) Math.round(Math.sqrt(width));
         int cols = side * side == width ? side : width;
         int rows = width / cols;
         double sum = 0;
         double sumSq = 0;
-        double max = Double.NEGATIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
         int ink = 0;
         double gradient = 0;
         double laplacian = 0;
-        int interior = 0;
         double mx = 0;
         double my = 0;
         double mxx = 0;
@@ -109,30 +113,50 @@ public final class InputSummary {
         double mxy = 0;
         for (int y = 0; y < rows; y++) {
             int row = offset + y * cols;
+            float rowSum = 0;
+            float rowSq = 0;
+            float rowX = 0;
+            float rowXX = 0;
+            float rowGradient = 0;
+            float rowLaplacian = 0;
+            float left = values[row];
             for (int x = 0; x < cols; x++) {
                 float v = values[row + x];
-                sum += v;
-                sumSq += (double) v * v;
-                if (v > max) {
-                    max = v;
-                }
-                if (v > INK_THRESHOLD) {
-                    ink++;
-                }
-                float left = x > 0 ? values[row + x - 1] : v;
-                float up = y > 0 ? values[row + x - cols] : v;
-                gradient += Math.abs(v - left) + Math.abs(v - up);
-                if (x > 0 && y > 0 && x < cols - 1 && y < rows - 1) {
-                    laplacian += Math.abs(4 * v - left - up - values[row + x + 1] - values[row + x + cols]);
-                    interior++;
-                }
-                mx += v * x;
-                my += v * y;
-                mxx += (double) v * x * x;
-                myy += (double) v * y * y;
-                mxy += (double) v * x * y;
+                float fx = x;
+                rowSum += v;
+                rowSq += v * v;
+                rowX += v * fx;
+                rowXX += v * fx * fx;
+                max = Math.max(max, v);
+                ink += v > INK_THRESHOLD ? 1 : 0;
+                rowGradient += Math.abs(v - left);
+                left = v;
             }
+            if (y > 0) {
+                int up = row - cols;
+                for (int x = 0; x < cols; x++) {
+                    rowGradient += Math.abs(values[row + x] - values[up + x]);
+                }
+                if (y < rows - 1) {
+                    int down = row + cols;
+                    for (int x = 1; x < cols - 1; x++) {
+                        int i = row + x;
+                        rowLaplacian += Math.abs(4 * values[i] - values[i - 1] - values[i + 1] - values[up + x]
+                                - values[down + x]);
+                    }
+                }
+            }
+            sum += rowSum;
+            sumSq += rowSq;
+            gradient += rowGradient;
+            laplacian += rowLaplacian;
+            mx += rowX;
+            mxx += rowXX;
+            my += (double) y * rowSum;
+            myy += (double) y * y * rowSum;
+            mxy += (double) y * rowX;
         }
+        int interior = Math.max(0, rows - 2) * Math.max(0, cols - 2);
         double mean = sum / width;
         double variance = Math.max(0, sumSq / width - mean * mean);
         double cx = 0;
