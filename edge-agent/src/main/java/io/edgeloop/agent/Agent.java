@@ -27,6 +27,7 @@ import io.edgeloop.packageformat.ProfileTraits;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
+import io.edgeloop.protocol.ErrorResponse;
 import io.edgeloop.protocol.codec.MessageCodec;
 import io.edgeloop.protocol.message.Message;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -35,6 +36,7 @@ import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.BindException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -42,9 +44,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A running agent: every component constructed explicitly, in dependency order, and closed in
@@ -111,7 +113,7 @@ public final class Agent implements AutoCloseable {
                 }
                 registry.loadActive();
             } finally {
-                this.http = awaitListening(listening);
+                this.http = awaitListening(listening, options.api().port());
             }
             if (registry.names().isEmpty()) {
                 LOG.warn("no model is installed yet; serving health endpoints only until one is activated");
@@ -141,16 +143,24 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private static HttpApiServer awaitListening(CompletableFuture<HttpApiServer> listening) throws EdgeLoopException {
+    private static HttpApiServer awaitListening(CompletableFuture<HttpApiServer> listening, int port)
+            throws EdgeLoopException {
         try {
             return listening.get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EdgeLoopException(ErrorCode.INTERNAL, "interrupted while starting the HTTP server", e);
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e.getCause() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : e.getCause();
-            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "the HTTP server could not start (is the port in use?): "
-                    + cause, cause);
+        } catch (TimeoutException e) {
+            throw new EdgeLoopException(ErrorCode.INTERNAL, "the HTTP server did not start within 60 s", e);
+        } catch (ExecutionException e) {
+            Throwable cause = ErrorResponse.unwrap(e);
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t instanceof BindException) {
+                    throw new EdgeLoopException(ErrorCode.PORT_IN_USE, "cannot listen on HTTP port " + port
+                            + ": it is in use (pass --http-port N, or 0 for any free port)", cause);
+                }
+            }
+            throw new EdgeLoopException(ErrorCode.INTERNAL, "the HTTP server could not start: " + cause, cause);
         }
     }
 

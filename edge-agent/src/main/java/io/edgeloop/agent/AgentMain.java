@@ -5,6 +5,7 @@ import io.edgeloop.agent.config.AgentConfigLoader;
 import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.agent.config.DeviceProfileResolver;
 import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.process.AgentReadyLine;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,7 +66,7 @@ public final class AgentMain {
                     stopped.countDown();
                 }, "agent-shutdown"));
                 // Printed on stdout so a supervising process (tests, the demo) knows the port.
-                System.out.println("edgeloop agent ready on port " + agent.port());
+                System.out.println(AgentReadyLine.format(agent.port()));
                 System.out.flush();
                 stopped.await();
                 return 0;

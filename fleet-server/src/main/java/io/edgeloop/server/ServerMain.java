@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The fleet server process and the commands that run beside it ({@code demo}, {@code train},
- * {@code fleet}). Wiring is explicit: each subcommand constructs what it needs.
+ * {@code runs}, {@code models}). Wiring is explicit: each subcommand constructs what it needs.
  */
 @Command(name = "edgeloop", mixinStandardHelpOptions = true, version = "edgeloop 0.1.0-SNAPSHOT",
         description = "EdgeLoop fleet server and tools.",

@@ -2,18 +2,22 @@ package io.edgeloop.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeloop.packageformat.baseline.DriftBaseline;
-import io.edgeloop.packageformat.baseline.InputSummary;
-import io.edgeloop.packager.data.Dataset;
-import io.edgeloop.packager.onnx.OnnxModel;
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.Lineage;
 import io.edgeloop.packageformat.Manifest;
-import io.edgeloop.packager.pkg.PackageBuilder;
 import io.edgeloop.packageformat.PackageWriter;
 import io.edgeloop.packageformat.Preprocessing;
 import io.edgeloop.packageformat.VariantConstraints;
+import io.edgeloop.packageformat.baseline.DriftBaseline;
+import io.edgeloop.packageformat.baseline.InputSummary;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packageformat.sign.ManifestSigner;
+import io.edgeloop.packager.data.Dataset;
+import io.edgeloop.packager.onnx.OnnxModel;
+import io.edgeloop.packager.pkg.PackageBuilder;
+import io.edgeloop.protocol.process.AgentCommandLine;
+import io.edgeloop.protocol.process.AgentReadyLine;
 import org.apache.commons.statistics.inference.ChiSquareTest;
 import org.apache.commons.statistics.inference.KolmogorovSmirnovTest;
 
@@ -36,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -174,13 +179,13 @@ public final class DriftBenchmark {
                     + " fashion-mnist --model cnn --out DIR and pass --model DIR/model.onnx");
             System.exit(2);
         }
-        Dataset test = FashionFixtures.testSet();
+        Dataset test = TestImages.testSet();
         if (test.size() < 10_000) {
             System.err.println("DriftBenchmark needs the Fashion-MNIST test set (" + test.name() + " found)");
             System.exit(2);
         }
         Path work = Files.createTempDirectory("drift-bench");
-        KeyPairFiles.Paths keys = FashionFixtures.keys(work.resolve("keys"));
+        KeyPairFiles.Paths keys = TestPackages.publisherKeys(work.resolve("keys"));
         Dataset reference = test.head(REFERENCE);
         Path pkg = work.resolve("fashion-1.0.0.elpkg");
         long t0 = System.nanoTime();
@@ -484,15 +489,17 @@ public final class DriftBenchmark {
     }
 
     private static Started startAgent(Path pkg, Path publicKey, Path work) throws Exception {
-        Path target = Path.of("").toAbsolutePath().resolve("edge-agent/target");
-        String cp = target.resolve("edge-agent-0.1.0-SNAPSHOT.jar") + java.io.File.pathSeparator + target.resolve("lib") + "/*";
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(AgentBenchmark.AGENT_JVM_OPTIONS);
-        cmd.addAll(List.of("-cp", cp, "io.edgeloop.agent.AgentMain", "agent", "--http-port", "0",
-                "--data-dir", work.resolve("agent-data").toString(), "--package", pkg.toString(),
-                "--pubkey", publicKey.toString()));
+        Path root = Path.of("").toAbsolutePath();
+        // The launchers' JVM options and environment (edge-agent/src/main/dist/jvm.options).
+        List<String> jvmOptions = AgentCommandLine.parseJvmOptions(
+                Files.readAllLines(root.resolve(AgentCommandLine.JVM_OPTIONS_FILE)));
+        List<String> cmd = AgentCommandLine.command(Path.of(System.getProperty("java.home"), "bin", "java"), jvmOptions,
+                AgentCommandLine.classpath(root), List.of("--http-port", "0",
+                        "--data-dir", work.resolve("agent-data").toString(), "--package", pkg.toString(),
+                        "--pubkey", publicKey.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(
                 work.resolve("agent.log").toFile()));
+        pb.environment().putAll(AgentCommandLine.ENVIRONMENT);
         // Windows are closed by the benchmark (flush), never by size.
         pb.environment().put("EDGELOOP_AGENT_DRIFT_WINDOW_SIZE", "1000");
         pb.environment().put("EDGELOOP_AGENT_DRIFT_MIN_SAMPLES", "50");
@@ -501,18 +508,18 @@ public final class DriftBenchmark {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null) {
-            if (line.startsWith("edgeloop agent ready on port ")) {
-                Process started = p;
+            OptionalInt port = AgentReadyLine.parse(line);
+            if (port.isPresent()) {
                 Thread drain = new Thread(() -> {
                     try {
-                        started.getInputStream().transferTo(OutputStream.nullOutputStream());
+                        p.getInputStream().transferTo(OutputStream.nullOutputStream());
                     } catch (java.io.IOException ignored) {
                         // The agent stopped.
                     }
                 });
                 drain.setDaemon(true);
                 drain.start();
-                return new Started(p, Integer.parseInt(line.substring(29).trim()));
+                return new Started(p, port.getAsInt());
             }
         }
         throw new IllegalStateException("agent did not start; see " + work.resolve("agent.log"));

@@ -3,9 +3,10 @@ package io.edgeloop.bench;
 import io.edgeloop.agent.drift.DriftMonitor;
 import io.edgeloop.agent.drift.DriftOptions;
 import io.edgeloop.agent.drift.DriftResult;
-import io.edgeloop.packager.baseline.BaselineBuilder;
+import io.edgeloop.fixtures.TestImages;
 import io.edgeloop.packageformat.baseline.DriftBaseline;
 import io.edgeloop.packageformat.baseline.InputSummary;
+import io.edgeloop.packager.baseline.BaselineBuilder;
 import io.edgeloop.packager.data.Dataset;
 
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ public final class DriftCostBenchmark {
     public static void main(String[] args) throws Exception {
         int images = intArg(args, "--images", 200_000);
         int rounds = intArg(args, "--rounds", 5);
-        Dataset test = FashionFixtures.testSet();
+        Dataset test = TestImages.testSet();
         int n = test.size();
         SplittableRandom r = new SplittableRandom(9);
         float[][] probs = new float[n][];

@@ -1,12 +1,14 @@
 package io.edgeloop.it;
 
-import io.edgeloop.bench.FashionFixtures;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.agent.buffer.AgentDb;
 import io.edgeloop.agent.buffer.BufferOptions;
 import io.edgeloop.agent.buffer.CaptureBuffer;
 import io.edgeloop.agent.buffer.CaptureRecord;
 import io.edgeloop.agent.buffer.SyncPolicy;
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestModels;
+import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,10 +50,10 @@ class AgentFaultIT {
 
     @BeforeAll
     static void packages() throws Exception {
-        keys = FashionFixtures.keys(dir.resolve("keys"));
-        v1 = FashionFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(1), "fashion", "1.0.0", keys);
-        v2 = FashionFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(2), "fashion", "1.1.0", keys);
-        images = FashionFixtures.testSet().head(64).features();
+        keys = TestPackages.publisherKeys(dir.resolve("keys"));
+        v1 = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(1), "fashion", "1.0.0", keys);
+        v2 = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(2), "fashion", "1.1.0", keys);
+        images = TestImages.testSet().head(64).features();
     }
 
     private static AgentProcess start(Path data, boolean withPackage, Map<String, String> env) throws Exception {

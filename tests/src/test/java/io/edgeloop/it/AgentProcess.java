@@ -1,5 +1,8 @@
 package io.edgeloop.it;
 
+import io.edgeloop.protocol.process.AgentCommandLine;
+import io.edgeloop.protocol.process.AgentReadyLine;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -43,24 +47,26 @@ public final class AgentProcess implements AutoCloseable {
      * install.sh ships), else this JVM's classpath.
      */
     public static String classpath() {
-        Path target = Path.of("").toAbsolutePath().resolveSibling("edge-agent").resolve("target");
-        Path jar = target.resolve("edge-agent-0.1.0-SNAPSHOT.jar");
-        if (Files.isRegularFile(jar) && Files.isDirectory(target.resolve("lib"))) {
-            return jar + java.io.File.pathSeparator + target.resolve("lib") + "/*";
+        Path root = checkoutRoot();
+        if (Files.isRegularFile(root.resolve(AgentCommandLine.AGENT_JAR)) && Files.isDirectory(root.resolve(AgentCommandLine.AGENT_LIB))) {
+            return AgentCommandLine.classpath(root);
         }
         return System.getProperty("java.class.path");
+    }
+
+    /** Tests run in the {@code tests} module's folder; the checkout root is its parent. */
+    private static Path checkoutRoot() {
+        return Path.of("").toAbsolutePath().getParent();
     }
 
     /** Starts an agent on a free port with {@code args} after {@code agent}; waits until ready. */
     public static AgentProcess start(Path dataDir, List<String> args, Map<String, String> env, List<String> jvmOptions)
             throws Exception {
         Files.createDirectories(dataDir);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", classpath(), "io.edgeloop.agent.AgentMain", "agent", "--http-port", "0",
-                "--data-dir", dataDir.toString()));
-        cmd.addAll(args);
+        List<String> agentArgs = new ArrayList<>(List.of("--http-port", "0", "--data-dir", dataDir.toString()));
+        agentArgs.addAll(args);
+        List<String> cmd = AgentCommandLine.command(Path.of(System.getProperty("java.home"), "bin", "java"), jvmOptions,
+                classpath(), agentArgs);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-agent.log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("EDGELOOP_AGENT_PROFILE", "generic-x86_64");
@@ -72,8 +78,9 @@ public final class AgentProcess implements AutoCloseable {
             try {
                 String line;
                 while ((line = out.readLine()) != null) {
-                    if (line.startsWith("edgeloop agent ready on port ")) {
-                        return Integer.parseInt(line.substring("edgeloop agent ready on port ".length()).trim());
+                    OptionalInt port = AgentReadyLine.parse(line);
+                    if (port.isPresent()) {
+                        return port.getAsInt();
                     }
                 }
             } catch (IOException e) {

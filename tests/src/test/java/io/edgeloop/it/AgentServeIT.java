@@ -1,15 +1,17 @@
 package io.edgeloop.it;
 
-import io.edgeloop.bench.FashionFixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestModels;
+import io.edgeloop.fixtures.TestPackages;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.VerifiedPackage;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
-import io.edgeloop.packageformat.PackageVerifier;
-import io.edgeloop.packageformat.VerifiedPackage;
-import io.edgeloop.packageformat.sign.KeyPairFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,9 +44,9 @@ class AgentServeIT {
 
     @BeforeAll
     static void start() throws Exception {
-        keys = FashionFixtures.keys(dir.resolve("keys"));
-        pkg = FashionFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(1), "fashion", "1.0.0", keys);
-        test = FashionFixtures.testSet();
+        keys = TestPackages.publisherKeys(dir.resolve("keys"));
+        pkg = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(1), "fashion", "1.0.0", keys);
+        test = TestImages.testSet();
         agent = AgentProcess.start(dir.resolve("data"), List.of("--package", pkg.toString(), "--pubkey",
                 keys.publicKey().toString()), Map.of(), List.of("-Xmx128m"));
         System.out.printf("agent ready in %d ms (from process start)%n", agent.startMillis());

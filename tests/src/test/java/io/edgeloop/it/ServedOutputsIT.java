@@ -2,12 +2,13 @@ package io.edgeloop.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeloop.bench.FashionFixtures;
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestPackages;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
-import io.edgeloop.packageformat.sign.KeyPairFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,7 +47,7 @@ class ServedOutputsIT {
                 "needs Debian's /usr/bin/python3 and " + script + " to export PyTorch models");
         assumeTrue(new ProcessBuilder(python.toString(), "-c", "import torch").start().waitFor() == 0,
                 "python3-torch is not installed");
-        test = FashionFixtures.testSet();
+        test = TestImages.testSet();
         assumeTrue(test.size() >= 10_000, "needs the Fashion-MNIST dataset to train the heads briefly");
         if (!Files.isRegularFile(MODELS.resolve("head_softmax.onnx"))) {
             Process p = new ProcessBuilder(python.toString(), script.toString(), MODELS.toString()).inheritIO().start();
@@ -59,8 +60,8 @@ class ServedOutputsIT {
     void servedOutputsAreTheOriginalModelsOwn(String file, String output, @org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         Path original = MODELS.resolve(file);
-        KeyPairFiles.Paths keys = FashionFixtures.keys(dir.resolve("keys"));
-        Path pkg = FashionFixtures.signedPackage(dir.resolve("pkg"), OnnxModel.load(original), "heads", "1.0.0", keys);
+        KeyPairFiles.Paths keys = TestPackages.publisherKeys(dir.resolve("keys"));
+        Path pkg = TestPackages.signedPackage(dir.resolve("pkg"), OnnxModel.load(original), "heads", "1.0.0", keys);
         try (AgentProcess agent = AgentProcess.start(dir.resolve("data"), List.of("--package", pkg.toString(),
                         "--pubkey", keys.publicKey().toString()),
                 Map.of("EDGELOOP_AGENT_DRIFT_MIN_SAMPLES", "50"), List.of("-Xmx128m"));

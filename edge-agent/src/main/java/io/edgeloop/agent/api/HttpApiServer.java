@@ -1,5 +1,7 @@
 package io.edgeloop.agent.api;
 
+import io.edgeloop.protocol.CodedFailure;
+import io.edgeloop.protocol.ErrorCode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,10 +35,12 @@ public final class HttpApiServer implements AutoCloseable {
         this.vertx = vertx;
         Router router = Router.router(vertx);
         // curl -d sends application/x-www-form-urlencoded, and the body handler would then decode
-        // the JSON as a form and refuse it; KServe bodies are JSON or binary tensor data, never forms.
-        router.post("/v2/*").handler(ctx -> {
+        // the JSON as a form and refuse it (or, on a path that does not exist, answer 400 for the
+        // form instead of 404 for the path). No agent endpoint takes a form: bodies are JSON, binary
+        // tensor data or a package, so every form is read as the bytes it carries.
+        router.route().handler(ctx -> {
             String type = ctx.request().getHeader(Responses.CONTENT_TYPE);
-            if (type != null && type.startsWith("application/x-www-form-urlencoded")) {
+            if (type != null && isForm(type)) {
                 ctx.request().headers().set(Responses.CONTENT_TYPE, Responses.APPLICATION_JSON);
             }
             ctx.next();
@@ -50,14 +54,20 @@ public final class HttpApiServer implements AutoCloseable {
         admin.mount(router);
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader(Responses.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-        router.errorHandler(404, ctx -> Responses.error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
-                + ctx.request().path()));
-        router.errorHandler(405, ctx -> Responses.error(ctx, 405, "method " + ctx.request().method()
-                + " is not allowed on " + ctx.request().path()));
-        router.errorHandler(413, ctx -> Responses.error(ctx, 413, "the request body is larger than "
+        router.errorHandler(404, ctx -> Responses.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint: "
+                + ctx.request().method() + " " + ctx.request().path()));
+        router.errorHandler(405, ctx -> Responses.error(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method "
+                + ctx.request().method() + " is not allowed on " + ctx.request().path()));
+        router.errorHandler(413, ctx -> Responses.error(ctx, ErrorCode.REQUEST_TOO_LARGE, "the request body is larger than "
                 + options.bodyLimitBytes() + " bytes"));
-        router.errorHandler(400, ctx -> Responses.error(ctx, 400, ctx.failure() == null ? "bad request"
-                : "bad request: " + ctx.failure().getMessage()));
+        router.errorHandler(400, ctx -> {
+            if (ctx.failure() instanceof CodedFailure) {
+                Responses.fail(ctx, ctx.failure());
+            } else {
+                Responses.error(ctx, ErrorCode.INVALID_ARGUMENT, ctx.failure() == null ? "bad request"
+                        : "bad request: " + ctx.failure().getMessage());
+            }
+        });
         router.errorHandler(500, ctx -> Responses.fail(ctx, ctx.failure() == null
                 ? new IllegalStateException("unknown failure") : ctx.failure()));
         HttpServerOptions serverOptions = new HttpServerOptions().setHost(options.host()).setPort(options.port())
@@ -79,6 +89,11 @@ public final class HttpApiServer implements AutoCloseable {
                 throw new IllegalStateException("HTTP listeners bound different ports: " + l.port + " and " + port);
             }
         }
+    }
+
+    private static boolean isForm(String contentType) {
+        String type = contentType.toLowerCase(java.util.Locale.ROOT);
+        return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/");
     }
 
     private static <T> T await(Future<T> future) throws InterruptedException, ExecutionException, TimeoutException {

@@ -1,14 +1,16 @@
 package io.edgeloop.server.api;
 
 import io.edgeloop.packager.data.DatasetLoader;
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
+import io.edgeloop.protocol.ErrorResponse;
 import io.edgeloop.server.db.Database;
+import io.edgeloop.server.evaluation.OnnxHoldoutEvaluator;
 import io.edgeloop.server.registry.EvaluationGate;
 import io.edgeloop.server.registry.ModelRegistry;
 import io.edgeloop.server.registry.ModelVersionRepository;
-import io.edgeloop.server.registry.OnnxHoldoutEvaluator;
 import io.edgeloop.server.tracking.RunRepository;
 import io.edgeloop.server.training.CodeVersion;
-import io.edgeloop.server.training.TrainCommand;
 import io.edgeloop.server.training.TrainingPipeline;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -16,10 +18,12 @@ import io.vertx.ext.web.Router;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 
 /**
  * {@code edgeloop server}: the fleet server's HTTP API. For now it serves training, tracking and
@@ -27,13 +31,14 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the fleet server's REST API.")
 public final class ServerCommand implements Callable<Integer> {
-    public static final int DEFAULT_PORT = 8080;
+    /** The server's HTTP port; the agent's is 8080, so both run on one machine with their defaults. */
+    public static final int DEFAULT_PORT = 8090;
 
     @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port = DEFAULT_PORT;
 
     @Option(names = "--data-dir", description = "Database and run artifacts folder (default: ${DEFAULT-VALUE}).")
-    Path dataDir = TrainCommand.DEFAULT_DATA_DIR;
+    Path dataDir = Database.DEFAULT_DATA_DIR;
 
     @Option(names = "--gate-tolerance", description = "Accuracy a candidate may lose against production (default: 0.005).")
     double gateTolerance = EvaluationGate.Options.DEFAULT_TOLERANCE;
@@ -47,6 +52,9 @@ public final class ServerCommand implements Callable<Integer> {
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();
+        } catch (EdgeLoopException e) {
+            System.err.println("edgeloop server: " + e.describe());
+            return 2;
         }
         return 0;
     }
@@ -75,8 +83,20 @@ public final class ServerCommand implements Callable<Integer> {
         Vertx vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         routes.mount(vertx, router);
-        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port)
-                .toCompletionStage().toCompletableFuture().get();
+        HttpErrors.mount(router);
+        HttpServer server;
+        try {
+            server = vertx.createHttpServer().requestHandler(router).listen(port)
+                    .toCompletionStage().toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            routes.close();
+            vertx.close();
+            if (ErrorResponse.unwrap(e) instanceof BindException) {
+                throw new EdgeLoopException(ErrorCode.PORT_IN_USE, "cannot listen on port " + port
+                        + ": it is in use (pass --port N, or 0 for any free port)", e.getCause());
+            }
+            throw e;
+        }
         return new Running(vertx, server, routes);
     }
 }

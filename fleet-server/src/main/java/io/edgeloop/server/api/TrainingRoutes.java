@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
+import io.edgeloop.protocol.ErrorResponse;
 import io.edgeloop.server.registry.ModelRegistry;
 import io.edgeloop.server.registry.ModelStage;
 import io.edgeloop.server.tracking.RunComparison;
@@ -107,8 +108,7 @@ public final class TrainingRoutes implements AutoCloseable {
                 throw e;
             }
             List<?> decisions = registry.decisions(ctx.pathParam("name"));
-            reply(ctx, 409, Map.of("error", e.describe(), "code", e.code().name(),
-                    "decision", decisions.get(decisions.size() - 1)));
+            HttpErrors.reply(ctx, ErrorResponse.of(e), Map.of("decision", decisions.get(decisions.size() - 1)));
         }
     }
 
@@ -145,23 +145,11 @@ public final class TrainingRoutes implements AutoCloseable {
         vertx.executeBlocking(() -> {
             try {
                 action.run();
-            } catch (EdgeLoopException e) {
-                reply(ctx, status(e.code()), Map.of("error", e.describe(), "code", e.code().name()));
             } catch (Exception e) {
-                reply(ctx, 500, Map.of("error", String.valueOf(e), "code", ErrorCode.INTERNAL.name()));
+                HttpErrors.fail(ctx, e);
             }
             return null;
         }, false);
-    }
-
-    static int status(ErrorCode code) {
-        return switch (code) {
-            case INVALID_ARGUMENT, DATASET_INVALID, MALFORMED_MESSAGE -> 400;
-            case MODEL_NOT_FOUND -> 404;
-            case EVALUATION_GATE_FAILED -> 409;
-            case DATASET_UNAVAILABLE -> 422;
-            default -> 500;
-        };
     }
 
     private static JsonNode body(RoutingContext ctx) throws EdgeLoopException {
@@ -197,8 +185,8 @@ public final class TrainingRoutes implements AutoCloseable {
         try {
             text = JSON.writeValueAsString(value);
         } catch (Exception e) {
-            status = 500;
-            text = "{\"error\":\"cannot serialise the answer\"}";
+            HttpErrors.fail(ctx, e);
+            return;
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(text);
     }

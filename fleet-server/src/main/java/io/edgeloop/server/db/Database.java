@@ -34,6 +34,12 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Where the server's commands keep the embedded database, runs and models unless told
+     * otherwise (relative to the working directory).
+     */
+    public static final Path DEFAULT_DATA_DIR = Path.of("edgeloop-data");
+
     /** An embedded H2 file database {@code dir/edgeloop}. */
     public static Database embedded(Path dir) throws EdgeLoopException {
         return new Database("jdbc:h2:file:" + dir.toAbsolutePath().resolve("edgeloop") + ";AUTO_SERVER=FALSE", "sa", "");

@@ -2,6 +2,8 @@ package io.edgeloop.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.server.db.Database;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,10 +14,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A real HTTP round trip: train through the API, poll the run, register and promote the model. */
@@ -78,6 +84,43 @@ class TrainingRoutesTest {
             assertEquals(404, get(base + "/models/demo/versions/9/promote-nothing").statusCode());
             HttpResponse<String> missing = post(base + "/models/demo/versions/9/promote", "{\"stage\":\"staging\"}");
             assertEquals(404, missing.statusCode(), missing.body());
+        }
+    }
+
+    @Test
+    void errorsAnswerErrorAndCodeWithTheCodesStatusAsTheAgentDoes() throws Exception {
+        try (Database db = Database.inMemory("errors");
+             ServerCommand.Running server = ServerCommand.start(db, dir, 0, 0.005)) {
+            String base = "http://localhost:" + server.port() + "/api/v1";
+            Map<HttpResponse<String>, Object[]> cases = new LinkedHashMap<>();
+            cases.put(post(base + "/training-runs", "{\"model\":\"transformer\"}"), new Object[]{400, "INVALID_ARGUMENT"});
+            cases.put(post(base + "/training-runs", "{not json"), new Object[]{400, "MALFORMED_MESSAGE"});
+            cases.put(post(base + "/models/demo/versions/9/promote", "{\"stage\":\"staging\"}"),
+                    new Object[]{404, "MODEL_NOT_FOUND"});
+            cases.put(get(base + "/nothing/here"), new Object[]{404, "NOT_FOUND"});
+            cases.put(get("http://localhost:" + server.port() + "/"), new Object[]{404, "NOT_FOUND"});
+            cases.put(http.send(HttpRequest.newBuilder(URI.create(base + "/models")).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString()), new Object[]{405, "METHOD_NOT_ALLOWED"});
+            for (Map.Entry<HttpResponse<String>, Object[]> c : cases.entrySet()) {
+                HttpResponse<String> r = c.getKey();
+                assertEquals(c.getValue()[0], r.statusCode(), r.body());
+                JsonNode body = JSON.readTree(r.body());
+                assertEquals(c.getValue()[1], body.path("code").asText(), r.body());
+                assertTrue(body.path("error").asText().length() > 10, r.body());
+                assertFalse(body.path("error").asText().startsWith(c.getValue()[1] + ":"),
+                        "the code is its own field, not a prefix of the sentence: " + r.body());
+            }
+        }
+    }
+
+    @Test
+    void aPortInUseIsReportedAsPortInUseNamingThePort() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0);
+             Database db = Database.inMemory("port")) {
+            EdgeLoopException e = assertThrows(EdgeLoopException.class,
+                    () -> ServerCommand.start(db, dir, taken.getLocalPort(), 0.005));
+            assertEquals(ErrorCode.PORT_IN_USE, e.code(), e.describe());
+            assertTrue(e.getMessage().contains("port " + taken.getLocalPort()), e.getMessage());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.edgeloop.packager.pkg;
 
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestModels;
 import io.edgeloop.packageformat.FileEntry;
 import io.edgeloop.packageformat.KnownProfiles;
 import io.edgeloop.packageformat.Lineage;
@@ -15,14 +17,14 @@ import io.edgeloop.packageformat.VariantSelector;
 import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.packageformat.baseline.AccuracyCalibration;
 import io.edgeloop.packageformat.baseline.OutputBaseline;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.packager.data.Dataset;
-import io.edgeloop.packager.fixtures.TestModels;
+import io.edgeloop.packager.data.DatasetDigest;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
 import io.edgeloop.packager.quantize.CalibrationOptions;
-import io.edgeloop.packageformat.sign.KeyPairFiles;
-import io.edgeloop.packageformat.sign.ManifestSigner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,8 +46,8 @@ class PackageBuilderTest {
     @Test
     void packsFp32AndDenseInt8VariantsThatBothVerifyAndRun(@TempDir Path dir) throws Exception {
         OnnxModel mlp = TestModels.mlp(1);
-        Dataset reference = TestModels.test().head(500);
-        Dataset calibration = TestModels.train().head(256);
+        Dataset reference = TestImages.test().head(500);
+        Dataset calibration = TestImages.train().head(256);
         KeyPair keys = KeyPairFiles.generate();
         OnnxModel int8 = new DenseInt8Quantizer(CalibrationOptions.DEFAULT, new PrintStream(new ByteArrayOutputStream()))
                 .quantize(mlp, calibration, reference).orElseThrow();
@@ -73,14 +75,10 @@ class PackageBuilderTest {
         float[] served;
         float[] own;
         try (OrtRunner runner = new OrtRunner(Files.readAllBytes(model), RunnerOptions.DEFAULT);
-             OrtRunner own1 = new OrtRunner(mlp, RunnerOptions.DEFAULT)) {
+             OrtRunner original = new OrtRunner(mlp, RunnerOptions.DEFAULT)) {
             served = runner.runFlat(reference.head(1).features(), new long[]{1, 784});
-            own = own1.runFlat(reference.head(1).features(), new long[]{1, 784});
+            own = original.runFlat(reference.head(1).features(), new long[]{1, 784});
         }
         assertArrayEquals(own, served, "the packaged model computes the model's own outputs");
-    }
-
-    private static double metrics(Manifest m) {
-        return m.variant("fp32").orElseThrow().metrics().accuracy();
     }
 }

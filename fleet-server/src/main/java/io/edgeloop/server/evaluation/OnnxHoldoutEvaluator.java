@@ -1,4 +1,4 @@
-package io.edgeloop.server.registry;
+package io.edgeloop.server.evaluation;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;

@@ -1,4 +1,4 @@
-package io.edgeloop.server.training;
+package io.edgeloop.server.tracking;
 
 /**
  * What one epoch measured: mean training loss, validation loss and accuracy (accuracy is NaN
