@@ -2,6 +2,7 @@ package io.edgeloop.agent.drift;
 
 import org.apache.commons.statistics.inference.ChiSquareTest;
 import org.apache.commons.statistics.inference.KolmogorovSmirnovTest;
+import org.apache.commons.statistics.inference.PValueMethod;
 
 import java.util.SplittableRandom;
 
@@ -22,7 +23,12 @@ public final class DriftStatistics {
      * h / draws, still a valid p-value): a clean window costs a few hundred draws, not 20,000.
      */
     static final int MONTE_CARLO_EXCEEDANCES = 20;
-    private static final KolmogorovSmirnovTest KS = KolmogorovSmirnovTest.withDefaults();
+    /**
+     * Asymptotic p-values: the exact two-sample distribution the defaults choose costs O(m n) per
+     * test (about 2 ms for 1,000 against 2,000 values, against 0.05 ms for the statistic), and for
+     * these sizes the asymptotic one errs on the conservative side.
+     */
+    private static final KolmogorovSmirnovTest KS = KolmogorovSmirnovTest.withDefaults().with(PValueMethod.ASYMPTOTIC);
     private static final ChiSquareTest CHI_SQUARE = ChiSquareTest.withDefaults();
 
     private DriftStatistics() {
