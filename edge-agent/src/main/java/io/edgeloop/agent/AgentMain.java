@@ -1,17 +1,15 @@
 package io.edgeloop.agent;
 
-import io.edgeloop.agent.config.AgentConfig;
-import io.edgeloop.agent.config.AgentConfigLoader;
+import io.edgeloop.agent.config.AgentConfigFile;
 import io.edgeloop.agent.config.AgentOptions;
-import io.edgeloop.agent.config.DeviceProfileResolver;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.process.AgentReadyLine;
+import io.edgeloop.protocol.ErrorCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -57,16 +55,15 @@ public final class AgentMain {
         @Override
         public Integer call() {
             try {
-                AgentOptions options = options();
-                Agent agent = Agent.start(options, Optional.ofNullable(packageFile), Agent.standardInstallers(options,
-                        modelName, modelVersion));
+                Agent agent = Agent.builder(options()).install(packageFile)
+                        .installers(InstallerFactory.standard(modelName, modelVersion)).start();
                 CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     agent.close();
                     stopped.countDown();
                 }, "agent-shutdown"));
                 // Printed on stdout so a supervising process (tests, the demo) knows the port.
-                System.out.println(AgentReadyLine.format(agent.port()));
+                System.out.println(agent.hasHttp() ? AgentReadyLine.format(agent.port()) : AgentReadyLine.WITHOUT_HTTP);
                 System.out.flush();
                 stopped.await();
                 return 0;
@@ -83,17 +80,23 @@ public final class AgentMain {
             }
         }
 
+        /** Defaults, then the file, then {@code EDGELOOP_AGENT_*}, then these options. */
         AgentOptions options() throws EdgeLoopException {
-            Path file = config != null ? config : AgentConfigLoader.DEFAULT_FILE;
+            Path file = config != null ? config : AgentConfigFile.DEFAULT_FILE;
             if (config != null && !config.toFile().exists()) {
-                throw new EdgeLoopException(io.edgeloop.protocol.ErrorCode.INVALID_ARGUMENT, "config file " + config + " does not exist");
+                throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "config file " + config + " does not exist");
             }
-            AgentConfig c = new AgentConfigLoader().load(file, System.getenv());
-            AgentConfig.Http http = httpPort == null ? c.http() : new AgentConfig.Http(c.http().host(), httpPort, c.http().bodyLimitBytes());
-            c = new AgentConfig(dataDir != null ? dataDir.toString() : c.dataDir(),
-                    publicKey != null ? publicKey.toString() : c.publicKey(), c.deviceId(), c.profile(), http, c.engine(), c.batch(),
-                    c.store(), c.buffer(), c.drift(), c.shutdown());
-            return AgentOptions.from(c, DeviceProfileResolver.resolve(c.profile()));
+            AgentOptions options = AgentConfigFile.load(file, System.getenv());
+            if (httpPort != null) {
+                options = options.withHttp(http -> http.withPort(httpPort));
+            }
+            if (dataDir != null) {
+                options = options.withDataDir(dataDir);
+            }
+            if (publicKey != null) {
+                options = options.withPublicKey(publicKey);
+            }
+            return options;
         }
     }
 }

@@ -2,10 +2,7 @@ package io.edgeloop.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeloop.agent.config.AgentConfig;
-import io.edgeloop.agent.config.AgentConfigLoader;
 import io.edgeloop.agent.config.AgentOptions;
-import io.edgeloop.agent.config.DeviceProfileResolver;
 import io.edgeloop.agent.engine.EngineOptions;
 import io.edgeloop.agent.engine.ModelSession;
 import io.edgeloop.agent.engine.OnnxRuntimeEngine;
@@ -24,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,13 +35,11 @@ class AgentHttpTest {
 
     @BeforeAll
     static void start() throws Exception {
-        AgentConfig c = new AgentConfigLoader().load(null, Map.of(
-                "EDGELOOP_AGENT_DATA_DIR", dir.resolve("data").toString(),
-                "EDGELOOP_AGENT_HTTP_PORT", "0",
-                "EDGELOOP_AGENT_HTTP_BODY_LIMIT_BYTES", "200000",
-                "EDGELOOP_AGENT_BUFFER_CAPTURE_SAMPLE_RATE", "1.0"));
-        agent = Agent.start(AgentOptions.from(c, DeviceProfileResolver.resolve("generic-x86_64")), Optional.of(TestModelFiles.softmaxMlp(dir)),
-                List.of(store -> new OnnxFileInstaller(store, "fashion", "1")));
+        AgentOptions options = AgentOptions.DEFAULT.withDataDir(dir.resolve("data")).withProfile("generic-x86_64")
+                .withHttp(http -> http.withHost("127.0.0.1").withPort(0).withBodyLimitBytes(200_000))
+                .withBuffer(buffer -> buffer.withCaptureSampleRate(1.0));
+        agent = Agent.builder(options).install(TestModelFiles.softmaxMlp(dir))
+                .installers(List.of((store, o, device) -> new OnnxFileInstaller(store, "fashion", "1"))).start();
     }
 
     @AfterAll
@@ -244,12 +238,10 @@ class AgentHttpTest {
 
     @Test
     void aSecondAgentOnTheSamePortIsRefusedWithPortInUseNamingThePort() throws Exception {
-        AgentConfig c = new AgentConfigLoader().load(null, Map.of(
-                "EDGELOOP_AGENT_DATA_DIR", dir.resolve("data-second").toString(),
-                "EDGELOOP_AGENT_HTTP_PORT", Integer.toString(agent.port())));
+        AgentOptions second = AgentOptions.DEFAULT.withDataDir(dir.resolve("data-second")).withProfile("generic-x86_64")
+                .withHttp(http -> http.withHost("127.0.0.1").withPort(agent.port()));
         io.edgeloop.protocol.EdgeLoopException e = org.junit.jupiter.api.Assertions.assertThrows(
-                io.edgeloop.protocol.EdgeLoopException.class, () -> Agent.start(
-                        AgentOptions.from(c, DeviceProfileResolver.resolve("generic-x86_64")), Optional.empty(), List.of()));
+                io.edgeloop.protocol.EdgeLoopException.class, () -> Agent.builder(second).installers(List.of()).start());
         assertEquals(io.edgeloop.protocol.ErrorCode.PORT_IN_USE, e.code(), e.describe());
         assertTrue(e.getMessage().contains("port " + agent.port()), e.getMessage());
         assertEquals(200, get("/v2/health/live").statusCode(), "the first agent keeps serving");

@@ -7,6 +7,8 @@ import io.edgeloop.fixtures.TestImages;
 import io.edgeloop.fixtures.TestModels;
 import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.agent.config.AgentConfigFile;
+import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.onnx.GraphBuilder;
 import io.edgeloop.packager.onnx.OnnxModel;
@@ -133,13 +135,15 @@ public final class AgentBenchmark {
         if (extra != null && !extra.isBlank()) {
             jvmOptions.addAll(List.of(extra.trim().split("\\s+")));
         }
+        AgentOptions options = AgentOptions.DEFAULT.withDataDir(work.resolve("data-" + name)).withPublicKey(publicKey)
+                .withHttp(http -> http.withHost("127.0.0.1").withPort(0)).withEngine(e -> e.withIntraOpThreads(threads));
+        Path config = Files.writeString(work.resolve(name + "-agent.yaml"), AgentConfigFile.write(options));
         List<String> cmd = AgentCommandLine.command(Path.of(System.getProperty("java.home"), "bin", "java"), jvmOptions,
-                AgentCommandLine.classpath(root), List.of("--http-port", "0",
-                        "--data-dir", work.resolve("data-" + name).toString(), "--package", pkg.toString(),
-                        "--pubkey", publicKey.toString()));
+                AgentCommandLine.classpath(root), List.of("--config", config.toString(), "--package", pkg.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(
                 work.resolve(name + "-agent.log").toFile()));
-        pb.environment().put("EDGELOOP_AGENT_ENGINE_INTRA_OP_THREADS", Integer.toString(threads));
+        // The written file is the whole configuration: overrides from the caller's shell would bypass it.
+        pb.environment().keySet().removeIf(n -> n.startsWith("EDGELOOP_AGENT_"));
         pb.environment().putAll(AgentCommandLine.ENVIRONMENT);
         long t0 = System.nanoTime();
         Process p = pb.start();

@@ -2,6 +2,7 @@ package io.edgeloop.it;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.agent.buffer.AgentDb;
+import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.agent.buffer.BufferOptions;
 import io.edgeloop.agent.buffer.CaptureBuffer;
 import io.edgeloop.agent.buffer.CaptureRecord;
@@ -17,11 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,12 +55,12 @@ class AgentFaultIT {
         images = TestImages.testSet().head(64).features();
     }
 
-    private static AgentProcess start(Path data, boolean withPackage, Map<String, String> env) throws Exception {
+    private static AgentProcess start(AgentOptions options, boolean withPackage) throws Exception {
         List<String> args = new ArrayList<>(List.of("--pubkey", keys.publicKey().toString()));
         if (withPackage) {
             args.addAll(List.of("--package", v1.toString()));
         }
-        return AgentProcess.start(data, args, env, List.of("-Xmx128m"));
+        return AgentProcess.start(options, args, List.of("-Xmx128m"));
     }
 
     @Test
@@ -69,9 +68,9 @@ class AgentFaultIT {
         Path data = dir.resolve("data-capture");
         // Every request captured; the default WAL policy (INTERVAL): a process crash loses nothing
         // that returned, only a power loss could lose the last interval.
-        Map<String, String> env = Map.of("EDGELOOP_AGENT_BUFFER_CAPTURE_SAMPLE_RATE", "1.0");
+        AgentOptions options = AgentProcess.options(data).withBuffer(buffer -> buffer.withCaptureSampleRate(1.0));
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        AgentProcess agent = start(data, true, env);
+        AgentProcess agent = start(options, true);
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> clients = new ArrayList<>();
@@ -106,14 +105,14 @@ class AgentFaultIT {
         pool.shutdown();
         assertTrue(acknowledged.size() > 10, "only " + acknowledged.size() + " requests answered before the kill");
 
-        try (AgentProcess restarted = start(data, false, env)) {
+        try (AgentProcess restarted = start(options, false)) {
             assertEquals(200, restarted.post("/v2/models/fashion/infer", AgentProcess.inferBody("after", images, 0, 1, 784))
                     .statusCode());
             assertTrue(restarted.stop() >= 0);
         }
         Set<String> stored = new HashSet<>();
-        try (AgentDb db = new AgentDb(new BufferOptions(data.resolve("db"), SyncPolicy.NEVER, Duration.ofSeconds(1), 1.0,
-                1L << 30, Duration.ofDays(7)))) {
+        try (AgentDb db = new AgentDb(data.resolve("db"), new BufferOptions(SyncPolicy.NEVER, 1000, 1.0,
+                1L << 30, 7 * 24))) {
             for (CaptureRecord r : new CaptureBuffer(db, System::currentTimeMillis).list(Integer.MAX_VALUE)) {
                 stored.add(r.requestId());
             }
@@ -129,7 +128,7 @@ class AgentFaultIT {
     @Test
     void killDuringActivationLeavesAValidVersionServing() throws Exception {
         Path data = dir.resolve("data-activate");
-        AgentProcess agent = start(data, true, Map.of());
+        AgentProcess agent = start(AgentProcess.options(data), true);
         HttpResponse<String> upload = agent.post("/v2/agent/packages", Files.readAllBytes(v2));
         assertEquals(200, upload.statusCode(), upload.body());
         SplittableRandom random = new SplittableRandom(9);
@@ -171,7 +170,7 @@ class AgentFaultIT {
             int switched = activations.get(30, TimeUnit.SECONDS);
             pool.shutdown();
 
-            agent = start(data, false, Map.of());
+            agent = start(AgentProcess.options(data), false);
             String version = JSON.readTree(agent.get("/v2/models/fashion").body()).get("versions").get(0).asText();
             System.out.printf("activation fault test round %d: killed after %d activations; restarted on %s%n",
                     round, switched, version);

@@ -46,9 +46,9 @@ class AgentFuzzIT {
         Path pkg = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(2), "fashion", "1.0.0", keys);
         float[] x = TestImages.testSet().head(4).features();
         String valid = AgentProcess.inferBody(null, x, 0, 1, 784);
-        try (AgentProcess agent = AgentProcess.start(dir.resolve("data"), List.of("--package", pkg.toString(),
-                "--pubkey", keys.publicKey().toString()), Map.of("EDGELOOP_AGENT_HTTP_BODY_LIMIT_BYTES", "1048576"),
-                List.of("-Xmx128m"))) {
+        try (AgentProcess agent = AgentProcess.start(AgentProcess.options(dir.resolve("data"))
+                        .withHttp(http -> http.withBodyLimitBytes(1_048_576)),
+                List.of("--package", pkg.toString(), "--pubkey", keys.publicKey().toString()), List.of("-Xmx128m"))) {
             assertEquals(200, agent.post("/v2/models/fashion/infer", valid).statusCode());
             List<Case> cases = new ArrayList<>(handWritten(valid));
             SplittableRandom r = new SplittableRandom(42);

@@ -1,5 +1,7 @@
 package io.edgeloop.it;
 
+import io.edgeloop.agent.config.AgentConfigFile;
+import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.protocol.process.AgentCommandLine;
 import io.edgeloop.protocol.process.AgentReadyLine;
 
@@ -16,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -59,18 +60,31 @@ public final class AgentProcess implements AutoCloseable {
         return Path.of("").toAbsolutePath().getParent();
     }
 
-    /** Starts an agent on a free port with {@code args} after {@code agent}; waits until ready. */
-    public static AgentProcess start(Path dataDir, List<String> args, Map<String, String> env, List<String> jvmOptions)
-            throws Exception {
+    /** A test agent's settings in {@code dataDir}: loopback, a free port, the generic x86-64 profile. */
+    public static AgentOptions options(Path dataDir) {
+        return AgentOptions.DEFAULT.withDataDir(dataDir).withProfile("generic-x86_64")
+                .withHttp(http -> http.withHost("127.0.0.1").withPort(0));
+    }
+
+    /**
+     * Starts an agent with {@code options} (written to an {@code agent.yaml} beside its data
+     * directory and passed with {@code --config}) and {@code args} after {@code agent}; waits
+     * until ready.
+     */
+    public static AgentProcess start(AgentOptions options, List<String> args, List<String> jvmOptions) throws Exception {
+        Path dataDir = options.dataDir();
         Files.createDirectories(dataDir);
-        List<String> agentArgs = new ArrayList<>(List.of("--http-port", "0", "--data-dir", dataDir.toString()));
+        Path config = Files.writeString(dataDir.resolveSibling(dataDir.getFileName() + "-agent.yaml"),
+                AgentConfigFile.write(options));
+        List<String> agentArgs = new ArrayList<>(List.of("--config", config.toString()));
         agentArgs.addAll(args);
         List<String> cmd = AgentCommandLine.command(Path.of(System.getProperty("java.home"), "bin", "java"), jvmOptions,
                 classpath(), agentArgs);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-agent.log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("EDGELOOP_AGENT_PROFILE", "generic-x86_64");
-        pb.environment().putAll(env);
+        // The written file is the whole configuration: overrides from the caller's shell would bypass it.
+        pb.environment().keySet().removeIf(name -> name.startsWith("EDGELOOP_AGENT_"));
+        pb.environment().putAll(AgentCommandLine.ENVIRONMENT);
         long t0 = System.nanoTime();
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

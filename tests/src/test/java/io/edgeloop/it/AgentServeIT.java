@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,8 +46,8 @@ class AgentServeIT {
         keys = TestPackages.publisherKeys(dir.resolve("keys"));
         pkg = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(1), "fashion", "1.0.0", keys);
         test = TestImages.testSet();
-        agent = AgentProcess.start(dir.resolve("data"), List.of("--package", pkg.toString(), "--pubkey",
-                keys.publicKey().toString()), Map.of(), List.of("-Xmx128m"));
+        agent = AgentProcess.start(AgentProcess.options(dir.resolve("data")), List.of("--package", pkg.toString(), "--pubkey",
+                keys.publicKey().toString()), List.of("-Xmx128m"));
         System.out.printf("agent ready in %d ms (from process start)%n", agent.startMillis());
     }
 
@@ -118,8 +117,8 @@ class AgentServeIT {
                     "--train-limit", "3000", "--threads", "1").inheritIO().start();
             assertTrue(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0, "export script failed");
         }
-        try (AgentProcess torchAgent = AgentProcess.start(dir.resolve("data-torch"), List.of("--package",
-                exported.toString(), "--model-name", "pytorch-mlp"), Map.of(), List.of("-Xmx128m"))) {
+        try (AgentProcess torchAgent = AgentProcess.start(AgentProcess.options(dir.resolve("data-torch")), List.of("--package",
+                exported.toString(), "--model-name", "pytorch-mlp"), List.of("-Xmx128m"))) {
             double maxDiff = compare(torchAgent, exported, "/v2/models/pytorch-mlp/infer", 200, 25);
             System.out.printf("PyTorch-exported MLP: max |http - in-process| = %.3g over 200 images%n", maxDiff);
             assertTrue(maxDiff <= 1e-5, "max abs diff " + maxDiff);
@@ -128,8 +127,8 @@ class AgentServeIT {
 
     @Test
     void sigtermDrainsInFlightRequests() throws Exception {
-        try (AgentProcess drained = AgentProcess.start(dir.resolve("data-drain"), List.of("--package", pkg.toString(),
-                "--pubkey", keys.publicKey().toString()), Map.of(), List.of("-Xmx128m"))) {
+        try (AgentProcess drained = AgentProcess.start(AgentProcess.options(dir.resolve("data-drain")), List.of("--package", pkg.toString(),
+                "--pubkey", keys.publicKey().toString()), List.of("-Xmx128m"))) {
             String body = AgentProcess.inferBody(null, test.features(), 0, 50, 784);
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<CompletableFuture<List<Integer>>> clients = new ArrayList<>();

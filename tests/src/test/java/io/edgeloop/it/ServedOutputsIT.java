@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,9 +61,9 @@ class ServedOutputsIT {
         Path original = MODELS.resolve(file);
         KeyPairFiles.Paths keys = TestPackages.publisherKeys(dir.resolve("keys"));
         Path pkg = TestPackages.signedPackage(dir.resolve("pkg"), OnnxModel.load(original), "heads", "1.0.0", keys);
-        try (AgentProcess agent = AgentProcess.start(dir.resolve("data"), List.of("--package", pkg.toString(),
-                        "--pubkey", keys.publicKey().toString()),
-                Map.of("EDGELOOP_AGENT_DRIFT_MIN_SAMPLES", "50"), List.of("-Xmx128m"));
+        try (AgentProcess agent = AgentProcess.start(AgentProcess.options(dir.resolve("data"))
+                        .withDrift(d -> d.withMinSamples(50)), List.of("--package", pkg.toString(),
+                        "--pubkey", keys.publicKey().toString()), List.of("-Xmx128m"));
              OrtRunner runner = new OrtRunner(OnnxModel.load(original), RunnerOptions.DEFAULT)) {
             JsonNode meta = JSON.readTree(agent.get("/v2/models/heads").body());
             assertEquals(output, meta.get("outputs").get(0).get("name").asText(), meta.toString());

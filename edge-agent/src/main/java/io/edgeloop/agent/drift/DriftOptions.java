@@ -1,8 +1,11 @@
 package io.edgeloop.agent.drift;
 
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
+
 /**
  * When the drift monitor compares live traffic with the package baseline, and what counts as
- * drift.
+ * drift ({@code drift} in {@code agent.yaml}).
  *
  * @param windowSize          samples per window; a report covers one full window
  * @param minSamples          fewest samples for an interim report on a partial window
@@ -12,9 +15,10 @@ package io.edgeloop.agent.drift;
  *                            clean window is reported drifted with probability at most
  *                            {@code alpha}, whatever its size
  * @param estimateShiftLimit  the accuracy estimate is flagged out of range when an input signal
- *                            drifted and its KS distance to the baseline exceeds this (the estimator was calibrated
- *                            on data like the reference; geometric shifts this large leave the model
- *                            confidently wrong, which no confidence-based estimate can see)
+ *                            drifted and its KS distance to the baseline exceeds this (the estimator
+ *                            was calibrated on data like the reference; geometric shifts this large
+ *                            leave the model confidently wrong, which no confidence-based estimate
+ *                            can see)
  * @param feedbackCapacity    recent predictions remembered for ground-truth feedback by request id
  */
 public record DriftOptions(int windowSize, int minSamples, double alpha, double estimateShiftLimit,
@@ -28,15 +32,41 @@ public record DriftOptions(int windowSize, int minSamples, double alpha, double 
     public static final DriftOptions DEFAULT = new DriftOptions(DEFAULT_WINDOW_SIZE, DEFAULT_MIN_SAMPLES,
             DEFAULT_ALPHA, DEFAULT_ESTIMATE_SHIFT_LIMIT, DEFAULT_FEEDBACK_CAPACITY);
 
-    public DriftOptions {
+    public void validate(String section) throws EdgeLoopException {
         if (windowSize < 2 || minSamples < 2 || minSamples > windowSize) {
-            throw new IllegalArgumentException("need 2 <= minSamples <= windowSize, not " + minSamples + " and " + windowSize);
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, section + ".minSamples and " + section
+                    + ".windowSize need 2 <= minSamples <= windowSize, not " + minSamples + " and " + windowSize);
         }
         if (!(alpha > 0 && alpha < 1)) {
-            throw new IllegalArgumentException("alpha must be in (0, 1), not " + alpha);
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, section + ".alpha must be in (0, 1), not " + alpha);
         }
-        if (!(estimateShiftLimit > 0 && estimateShiftLimit <= 1) || feedbackCapacity < 0) {
-            throw new IllegalArgumentException("estimateShiftLimit must be in (0, 1] and feedbackCapacity not negative");
+        if (!(estimateShiftLimit > 0 && estimateShiftLimit <= 1)) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, section + ".estimateShiftLimit must be in (0, 1], not "
+                    + estimateShiftLimit);
         }
+        if (feedbackCapacity < 0) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, section + ".feedbackCapacity must not be negative, not "
+                    + feedbackCapacity);
+        }
+    }
+
+    public DriftOptions withWindowSize(int windowSize) {
+        return new DriftOptions(windowSize, minSamples, alpha, estimateShiftLimit, feedbackCapacity);
+    }
+
+    public DriftOptions withMinSamples(int minSamples) {
+        return new DriftOptions(windowSize, minSamples, alpha, estimateShiftLimit, feedbackCapacity);
+    }
+
+    public DriftOptions withAlpha(double alpha) {
+        return new DriftOptions(windowSize, minSamples, alpha, estimateShiftLimit, feedbackCapacity);
+    }
+
+    public DriftOptions withEstimateShiftLimit(double estimateShiftLimit) {
+        return new DriftOptions(windowSize, minSamples, alpha, estimateShiftLimit, feedbackCapacity);
+    }
+
+    public DriftOptions withFeedbackCapacity(int feedbackCapacity) {
+        return new DriftOptions(windowSize, minSamples, alpha, estimateShiftLimit, feedbackCapacity);
     }
 }

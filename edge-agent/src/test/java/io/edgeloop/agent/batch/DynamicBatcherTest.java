@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -80,7 +79,7 @@ class DynamicBatcherTest {
     void concurrentRequestsShareEngineCallsAndGetTheirOwnRows() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine()) {
             CountingSession session = new CountingSession(engine.open(TestModelFiles.softmaxMlp(dir), EngineOptions.DEFAULT));
-            BatchOptions options = new BatchOptions(32, Duration.ofMillis(20), 1000, 1, false);
+            BatchOptions options = new BatchOptions(32, 20_000, 1000, 1, false);
             try (DynamicBatcher batcher = new DynamicBatcher(session, options, "t")) {
                 assertTrue(batcher.batchable());
                 int n = 200;
@@ -109,7 +108,7 @@ class DynamicBatcherTest {
     void oneBadRequestDoesNotFailItsBatch() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
              ModelSession session = engine.open(TestModelFiles.softmaxMlp(dir), EngineOptions.DEFAULT);
-             DynamicBatcher batcher = new DynamicBatcher(session, new BatchOptions(8, Duration.ofMillis(20), 100, 1, false), "t")) {
+             DynamicBatcher batcher = new DynamicBatcher(session, new BatchOptions(8, 20_000, 100, 1, false), "t")) {
             CompletableFuture<List<Tensor>> good = batcher.submit(List.of(Tensor.of("input", sample(1, 1), 1, 784)));
             CompletableFuture<List<Tensor>> bad = batcher.submit(List.of(Tensor.of("wrong", sample(1, 1), 1, 784)));
             CompletableFuture<List<Tensor>> good2 = batcher.submit(List.of(Tensor.of("input", sample(2, 1), 1, 784)));
@@ -163,7 +162,7 @@ class DynamicBatcherTest {
                     return super.run(inputs);
                 }
             };
-            BatchOptions tiny = new BatchOptions(1, Duration.ZERO, 1, 1, false);
+            BatchOptions tiny = new BatchOptions(1, 0, 1, 1, false);
             try (DynamicBatcher batcher = new DynamicBatcher(blocked, tiny, "t")) {
                 List<CompletableFuture<List<Tensor>>> futures = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {

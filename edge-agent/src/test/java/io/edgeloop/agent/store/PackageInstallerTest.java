@@ -41,7 +41,7 @@ class PackageInstallerTest {
 
     @Test
     void installsTheVariantForThisProfileWithItsBaseline() throws Exception {
-        ModelStore store = new ModelStore(new StoreOptions(dir.resolve("ok"), 2));
+        ModelStore store = new ModelStore(dir.resolve("ok"), new StoreOptions(2));
         ModelDescriptor d = installer(store, keys.getPublic()).install(good);
         assertEquals("fashion", d.name());
         assertEquals("1.0.0", d.version());
@@ -61,7 +61,7 @@ class PackageInstallerTest {
 
     @Test
     void aPackageSignedByAnotherKeyOrAlteredIsRefusedBeforeAnythingIsExtracted() throws Exception {
-        ModelStore store = new ModelStore(new StoreOptions(dir.resolve("bad"), 2));
+        ModelStore store = new ModelStore(dir.resolve("bad"), new StoreOptions(2));
         EdgeLoopException wrongKey = assertThrows(EdgeLoopException.class,
                 () -> installer(store, KeyPairFiles.generate().getPublic()).install(good));
         assertTrue(List.of(ErrorCode.PACKAGE_KEY_MISMATCH, ErrorCode.PACKAGE_SIGNATURE_INVALID).contains(wrongKey.code()),
@@ -79,7 +79,7 @@ class PackageInstallerTest {
 
     @Test
     void withoutAPublisherKeyThePackageIsRefusedAsKeyMissingWithAdviceToConfigureOne() throws Exception {
-        ModelStore store = new ModelStore(new StoreOptions(dir.resolve("nokey"), 2));
+        ModelStore store = new ModelStore(dir.resolve("nokey"), new StoreOptions(2));
         EdgeLoopException missing = assertThrows(EdgeLoopException.class, () -> installer(store, null).install(good));
         assertEquals(ErrorCode.PACKAGE_KEY_MISSING, missing.code(), missing.describe());
         assertTrue(missing.describe().contains("--pubkey FILE") && missing.describe().contains("publicKey in agent.yaml"),

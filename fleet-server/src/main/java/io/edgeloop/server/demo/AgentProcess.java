@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,10 +41,8 @@ final class AgentProcess implements AutoCloseable {
 
     /**
      * Starts {@code agent <agentArgs>} from the checkout at {@code root} and waits for its ready line.
-     *
-     * @param env extra environment of the agent, e.g. configuration overrides
      */
-    static AgentProcess start(Path root, List<String> agentArgs, Map<String, String> env, Path log)
+    static AgentProcess start(Path root, List<String> agentArgs, Path log)
             throws EdgeLoopException, IOException, InterruptedException {
         Path jar = root.resolve(AgentCommandLine.AGENT_JAR);
         if (!Files.isRegularFile(jar) || !Files.isDirectory(root.resolve(AgentCommandLine.AGENT_LIB))) {
@@ -58,7 +55,8 @@ final class AgentProcess implements AutoCloseable {
                 jvmOptions, AgentCommandLine.classpath(root), agentArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(AgentCommandLine.ENVIRONMENT);
-        builder.environment().putAll(env);
+        // The configuration is the written file and the arguments: overrides from the caller's shell would bypass it.
+        builder.environment().keySet().removeIf(name -> name.startsWith("EDGELOOP_AGENT_"));
         long t0 = System.nanoTime();
         Process process = builder.start();
         BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

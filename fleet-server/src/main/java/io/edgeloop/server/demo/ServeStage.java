@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -49,13 +50,13 @@ public final class ServeStage implements DemoStage {
         Path publicKey = context.get(PackageStage.PUBLIC_KEY);
         PrintStream out = context.out();
         Path dataDir = context.workDir().resolve("agent");
-        List<String> args = List.of("--http-port", "0", "--data-dir", dataDir.toString(),
+        // Configuration a user would put in agent.yaml: local only, one drift window per stream.
+        Path config = Files.writeString(context.workDir().resolve("agent.yaml"),
+                "http:\n  host: 127.0.0.1\ndrift:\n  windowSize: " + STREAM + "\n");
+        List<String> args = List.of("--config", config.toString(), "--http-port", "0", "--data-dir", dataDir.toString(),
                 "--pubkey", publicKey.toString(), "--package", pkg.toString());
-        // Configuration a user would put in agent.yaml or the environment: local only, one drift window per stream.
-        Map<String, String> env = Map.of("EDGELOOP_AGENT_HTTP_HOST", "127.0.0.1",
-                "EDGELOOP_AGENT_DRIFT_WINDOW_SIZE", Integer.toString(STREAM));
         Path log = context.workDir().resolve("agent.log");
-        try (AgentProcess agent = AgentProcess.start(checkoutRoot(), args, env, log)) {
+        try (AgentProcess agent = AgentProcess.start(checkoutRoot(), args, log)) {
             String base = "http://127.0.0.1:" + agent.port();
             Map.Entry<String, JsonNode> active = JSON.readTree(get(base + "/v2/agent/health")).get("activeVersions")
                     .fields().next();

@@ -11,6 +11,8 @@ import java.util.OptionalInt;
 public final class AgentReadyLine {
     /** What the line starts with; the port follows. */
     public static final String PREFIX = "edgeloop agent ready on port ";
+    /** The line of an agent configured without HTTP ({@code http.enabled: false}). */
+    public static final String WITHOUT_HTTP = "edgeloop agent ready without HTTP";
 
     private AgentReadyLine() {
     }
