@@ -67,7 +67,7 @@ public final class Agent implements AutoCloseable {
         this.deviceId = deviceId;
         try {
             NativeLibraries.prepare(options.dataDir());
-            AgentDb db = opened(new AgentDb(options.dbDir(), options.buffer()));
+            AgentDb db = opened(new AgentDb(options.dbDir(), options.buffer(), shared.scheduler()));
             this.outbox = new TelemetryOutbox(db);
             this.capture = new CaptureBuffer(db, System::currentTimeMillis);
             EngineRegistry engines = opened(EngineRegistry.discover());
