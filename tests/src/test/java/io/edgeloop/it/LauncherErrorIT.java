@@ -1,5 +1,6 @@
 package io.edgeloop.it;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,19 @@ class LauncherErrorIT {
 
     @TempDir
     Path dir;
+
+    /** Removes the links to the built jars first, so JUnit's clean-up never meets a link out of its folder. */
+    @AfterEach
+    void removeLinks() throws IOException {
+        Path lib = dir.resolve("opt").resolve("lib");
+        if (Files.isDirectory(lib)) {
+            try (Stream<Path> links = Files.list(lib)) {
+                for (Path link : links.toList()) {
+                    Files.delete(link);
+                }
+            }
+        }
+    }
 
     @Test
     void theInstalledLauncherEndsAFailedStartWithItsError() throws Exception {
