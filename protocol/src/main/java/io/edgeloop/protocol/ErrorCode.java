@@ -61,6 +61,23 @@ public enum ErrorCode {
     HARDWARE_PROBE_FAILED("The hardware could not be read (/proc/cpuinfo, /proc/meminfo); check the probe root and permissions."),
     NO_DEVICE_PROFILE("No device profile suits this hardware; add a generic profile for its architecture to the catalog."),
 
+    // Server API, access and package repository
+    AUTHENTICATION_REQUIRED("No valid bearer token was sent; pass --token or set EDGELOOP_TOKEN (the first admin token is in DATA_DIR/admin.token)."),
+    DEVICE_ALREADY_EXISTS("A device with that id is already registered; pick another id or revoke the old device."),
+    DEVICE_NOT_FOUND("No device with that id is registered; list devices with 'edgeloop fleet devices list'."),
+    DEVICE_REVOKED("The device was revoked; register it again under a new id to bring it back."),
+    DOWNLOAD_TOKEN_EXPIRED("The download token has expired; ask the server for a new job document or download token."),
+    DOWNLOAD_TOKEN_INVALID("The download token is not valid for this device and package; use the token the server issued for both."),
+    ENROL_TOKEN_EXPIRED("The enrolment token has expired; issue a new one with 'edgeloop fleet devices enrol'."),
+    ENROL_TOKEN_INVALID("The enrolment token is unknown, already used or for another device; issue a new one."),
+    PACKAGE_ALREADY_EXISTS("A package with that name and version is already stored; bump the version and upload again."),
+    PACKAGE_IN_USE("A rollout or device still refers to the package; finish or cancel it before deleting."),
+    PACKAGE_NOT_FOUND("No package with that name and version (or digest) is stored; list packages with 'edgeloop fleet packages list'."),
+    PACKAGE_TOO_LARGE("The upload is larger than the server's --max-package-bytes; shrink the package or raise the limit."),
+    PERMISSION_DENIED("The token's role does not allow this; use a token with a higher role (viewer < operator < admin)."),
+    RANGE_NOT_SATISFIABLE("The requested byte range lies outside the package; restart the download from offset 0."),
+    TOKEN_NOT_FOUND("No API token with that id exists; list tokens with 'edgeloop fleet tokens list'."),
+
     // Processes
     PORT_IN_USE("Another process listens on that port; stop it or choose another port."),
     SHUTTING_DOWN("The process is shutting down; send the request again once it has restarted."),
@@ -90,13 +107,18 @@ public enum ErrorCode {
                  PACKAGE_HASH_MISMATCH, PACKAGE_UNSAFE_PATH, PACKAGE_DUPLICATE_ENTRY, PACKAGE_ENTRY_TOO_LARGE,
                  PACKAGE_UNKNOWN_ENTRY, PACKAGE_MISSING_ENTRY, PACKAGE_FORMAT_UNSUPPORTED, PACKAGE_MANIFEST_INVALID,
                  PACKAGE_NO_COMPATIBLE_VARIANT, MODEL_INVALID, INFERENCE_INPUT_INVALID,
-                 PROFILE_CATALOG_INVALID -> ErrorCategory.BAD_INPUT;
+                 PROFILE_CATALOG_INVALID,
+                 PACKAGE_TOO_LARGE, RANGE_NOT_SATISFIABLE -> ErrorCategory.BAD_INPUT;
+            case AUTHENTICATION_REQUIRED, ENROL_TOKEN_INVALID -> ErrorCategory.UNAUTHORISED;
+            case PERMISSION_DENIED, DEVICE_REVOKED, ENROL_TOKEN_EXPIRED, DOWNLOAD_TOKEN_EXPIRED,
+                 DOWNLOAD_TOKEN_INVALID -> ErrorCategory.FORBIDDEN;
             case NOT_FOUND, MODEL_NOT_FOUND, DRIFT_BASELINE_MISSING, PREDICTION_NOT_FOUND,
-                 NO_DEVICE_PROFILE -> ErrorCategory.NOT_FOUND;
+                 NO_DEVICE_PROFILE, DEVICE_NOT_FOUND, PACKAGE_NOT_FOUND, TOKEN_NOT_FOUND -> ErrorCategory.NOT_FOUND;
             // A missing key is the agent's configuration, not the package's fault: the same upload
             // succeeds once the operator configures the key.
             case PACKAGE_KEY_MISSING, ENGINE_UNAVAILABLE, INSTALL_FAILED, VALIDATION_FAILED, ACTIVATION_FAILED,
-                 HEALTH_GATE_FAILED, EVALUATION_GATE_FAILED, PORT_IN_USE -> ErrorCategory.CONFLICT;
+                 HEALTH_GATE_FAILED, EVALUATION_GATE_FAILED, PORT_IN_USE,
+                 DEVICE_ALREADY_EXISTS, PACKAGE_ALREADY_EXISTS, PACKAGE_IN_USE -> ErrorCategory.CONFLICT;
             case MODEL_UNLOADING, OVERLOADED, DOWNLOAD_FAILED, JOB_TIMED_OUT, SHUTTING_DOWN -> ErrorCategory.UNAVAILABLE;
             case INFERENCE_FAILED, QUANTIZATION_FAILED, STORAGE_FAILED, HARDWARE_PROBE_FAILED,
                  INTERNAL -> ErrorCategory.INTERNAL;
@@ -105,14 +127,15 @@ public enum ErrorCode {
 
     /**
      * The HTTP status of this code: its category's, except where HTTP has a more precise one in
-     * the same class (a method the path does not take: 405; a body over the limit: 413; a
-     * dataset that is named but cannot be read: 422).
+     * the same class (a method the path does not take: 405; a body over the limit: 413; a byte
+     * range outside the file: 416; a dataset that is named but cannot be read: 422).
      */
     public int httpStatus() {
         return switch (this) {
             case DATASET_UNAVAILABLE -> 422;
             case METHOD_NOT_ALLOWED -> 405;
-            case REQUEST_TOO_LARGE -> 413;
+            case REQUEST_TOO_LARGE, PACKAGE_TOO_LARGE -> 413;
+            case RANGE_NOT_SATISFIABLE -> 416;
             default -> category().httpStatus();
         };
     }

@@ -13,10 +13,10 @@ import io.edgeloop.server.tracking.RunRepository;
 import io.edgeloop.server.training.ModelArchitecture;
 import io.edgeloop.server.training.TrainingOptions;
 import io.edgeloop.server.training.TrainingPipeline;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,22 +53,25 @@ public final class TrainingRoutes implements AutoCloseable {
         this.runsDir = runsDir;
     }
 
-    public void mount(Vertx vertx, Router router) {
-        router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
-        router.post("/api/v1/training-runs").handler(ctx -> blocking(vertx, ctx, () -> startRun(ctx)));
-        router.get("/api/v1/training-runs").handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 200, runs.list())));
-        router.get("/api/v1/training-runs/compare").handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 200,
+    /**
+     * Mounts the routes behind {@code read} (GET) and {@code change} (POST) token checks; a body
+     * handler must already run on {@code /api/v1/*}.
+     */
+    public void mount(Vertx vertx, Router router, Handler<RoutingContext> read, Handler<RoutingContext> change) {
+        router.post("/api/v1/training-runs").handler(change).handler(ctx -> blocking(vertx, ctx, () -> startRun(ctx)));
+        router.get("/api/v1/training-runs").handler(read).handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 200, runs.list())));
+        router.get("/api/v1/training-runs/compare").handler(read).handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 200,
                 RunComparison.of(runs.get(param(ctx, "a")), runs.get(param(ctx, "b"))))));
-        router.get("/api/v1/training-runs/:id").handler(ctx -> blocking(vertx, ctx,
+        router.get("/api/v1/training-runs/:id").handler(read).handler(ctx -> blocking(vertx, ctx,
                 () -> reply(ctx, 200, runs.get(ctx.pathParam("id")))));
-        router.get("/api/v1/models").handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 200, registry.all())));
-        router.get("/api/v1/models/:name/versions").handler(ctx -> blocking(vertx, ctx,
+        router.get("/api/v1/models").handler(read).handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 200, registry.all())));
+        router.get("/api/v1/models/:name/versions").handler(read).handler(ctx -> blocking(vertx, ctx,
                 () -> reply(ctx, 200, registry.versions(ctx.pathParam("name")))));
-        router.post("/api/v1/models/:name/versions").handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 201,
+        router.post("/api/v1/models/:name/versions").handler(change).handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 201,
                 registry.register(ctx.pathParam("name"), runs.get(text(body(ctx), "runId", null))))));
-        router.post("/api/v1/models/:name/versions/:version/promote").handler(ctx -> blocking(vertx, ctx,
+        router.post("/api/v1/models/:name/versions/:version/promote").handler(change).handler(ctx -> blocking(vertx, ctx,
                 () -> promote(ctx)));
-        router.get("/api/v1/models/:name/gate-decisions").handler(ctx -> blocking(vertx, ctx,
+        router.get("/api/v1/models/:name/gate-decisions").handler(read).handler(ctx -> blocking(vertx, ctx,
                 () -> reply(ctx, 200, registry.decisions(ctx.pathParam("name")))));
     }
 

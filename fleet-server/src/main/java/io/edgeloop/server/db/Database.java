@@ -58,6 +58,31 @@ public final class Database implements AutoCloseable {
         return DriverManager.getConnection(url, user, password);
     }
 
+    /** Work on one connection inside a transaction. */
+    public interface Work<T> {
+        T run(Connection c) throws SQLException, EdgeLoopException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it
+     * throws. SQL failures become {@code STORAGE_FAILED}; an {@link EdgeLoopException} passes.
+     */
+    public <T> T transaction(Work<T> work) throws EdgeLoopException {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | EdgeLoopException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "database error: " + e.getMessage(), e);
+        }
+    }
+
     public String url() {
         return url;
     }
