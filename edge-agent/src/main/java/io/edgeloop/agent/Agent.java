@@ -222,7 +222,8 @@ public final class Agent implements AutoCloseable {
                 options.drift().ksAlpha()));
     }
 
-    private void reportHealth() {
+    /** Puts a health report of the interval since the last one into the outbox now. */
+    public void reportHealth() {
         HealthSnapshot snapshot = health.snapshot();
         enqueue("health", seq -> TelemetryMessages.health(deviceId, seq, snapshot, health.requestsTotal(),
                 health.errorsTotal(), this::variantOf));
@@ -293,6 +294,16 @@ public final class Agent implements AutoCloseable {
 
     public TelemetryOutbox outbox() {
         return outbox;
+    }
+
+    /** The agent's small durable key-value state (fleet credentials, job progress). */
+    public io.edgeloop.agent.buffer.AgentState state() {
+        return new io.edgeloop.agent.buffer.AgentState(db);
+    }
+
+    /** The id this agent reports under. */
+    public String deviceId() {
+        return deviceId;
     }
 
     /** Closes every model's current drift window now and reports it (e.g. before a planned stop). */

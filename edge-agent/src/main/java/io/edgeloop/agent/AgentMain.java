@@ -4,11 +4,17 @@ import io.edgeloop.agent.config.AgentConfig;
 import io.edgeloop.agent.config.AgentConfigLoader;
 import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.agent.config.DeviceProfileResolver;
+import io.edgeloop.agent.link.EnrolmentClient;
+import io.edgeloop.agent.link.FleetCredentials;
+import io.edgeloop.agent.link.FleetEnrolment;
+import io.edgeloop.agent.link.FleetJoin;
+import io.edgeloop.agent.link.FleetLink;
 import io.edgeloop.protocol.EdgeLoopException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -53,14 +59,44 @@ public final class AgentMain {
         @Option(names = "--model-version", description = "Version for a bare .onnx model (default: 1).")
         String modelVersion;
 
+        @Option(names = "--server", description = "Fleet server URL (e.g. http://fleet:8090) to enrol with.")
+        String server;
+
+        @Option(names = "--enrol-token", description = "One-time enrolment token (from 'edgeloop fleet devices enrol ID'); needed at the first start only.")
+        String enrolToken;
+
+        @Option(names = "--device-id", description = "The device id to enrol and report as (default: the config's, else the host name).")
+        String deviceId;
+
+        @Option(names = "--mqtt-url", description = "Broker URL to use instead of the one enrolment gave.")
+        String mqttUrl;
+
+        @Option(names = "--health-interval-seconds", description = "Also report health every N seconds (tests; the agent reports every 60 s anyway).")
+        Integer healthIntervalSeconds;
+
         @Override
         public Integer call() {
             try {
                 AgentOptions options = options();
+                Optional<FleetCredentials> kept = FleetEnrolment.peek(options.buffer());
+                if (kept.isPresent() && deviceId == null) {
+                    deviceId = kept.get().deviceId();
+                    options = options();
+                }
                 Agent agent = Agent.start(options, Optional.ofNullable(packageFile), Agent.standardInstallers(options,
                         modelName, modelVersion));
+                FleetLink link;
+                try {
+                    link = kept.isPresent() || server != null || enrolToken != null ? link(agent, options) : null;
+                } catch (EdgeLoopException | RuntimeException e) {
+                    agent.close();
+                    throw e;
+                }
                 CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    if (link != null) {
+                        link.close();
+                    }
                     agent.close();
                     stopped.countDown();
                 }, "agent-shutdown"));
@@ -82,6 +118,23 @@ public final class AgentMain {
             }
         }
 
+        /** Enrols (once) and connects the agent to the fleet's broker. */
+        private FleetLink link(Agent agent, AgentOptions options) throws EdgeLoopException {
+            FleetJoin join = FleetJoin.of(server == null ? null : URI.create(server), enrolToken).withMqttUrl(mqttUrl);
+            FleetLink link = join.connect(agent, options.profile().id(), new EnrolmentClient(), null);
+            if (healthIntervalSeconds != null && healthIntervalSeconds > 0) {
+                java.util.concurrent.ScheduledExecutorService health = java.util.concurrent.Executors
+                        .newSingleThreadScheduledExecutor(r -> {
+                            Thread t = new Thread(r, "agent-health-report");
+                            t.setDaemon(true);
+                            return t;
+                        });
+                health.scheduleWithFixedDelay(agent::reportHealth, healthIntervalSeconds, healthIntervalSeconds,
+                        java.util.concurrent.TimeUnit.SECONDS);
+            }
+            return link;
+        }
+
         AgentOptions options() throws EdgeLoopException {
             Path file = config != null ? config : AgentConfigLoader.DEFAULT_FILE;
             if (config != null && !config.toFile().exists()) {
@@ -90,7 +143,7 @@ public final class AgentMain {
             AgentConfig c = new AgentConfigLoader().load(file, System.getenv());
             AgentConfig.Http http = httpPort == null ? c.http() : new AgentConfig.Http(c.http().host(), httpPort, c.http().bodyLimitBytes());
             c = new AgentConfig(dataDir != null ? dataDir.toString() : c.dataDir(),
-                    publicKey != null ? publicKey.toString() : c.publicKey(), c.deviceId(), c.profile(), http, c.engine(), c.batch(),
+                    publicKey != null ? publicKey.toString() : c.publicKey(), deviceId != null ? deviceId : c.deviceId(), c.profile(), http, c.engine(), c.batch(),
                     c.store(), c.buffer(), c.drift(), c.shutdown());
             return AgentOptions.from(c, DeviceProfileResolver.resolve(c.profile()));
         }

@@ -39,7 +39,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.devices = devices;
         Properties p = new Properties();
         p.setProperty(IConfig.HOST_PROPERTY_NAME, host);
-        p.setProperty(IConfig.PORT_PROPERTY_NAME, Integer.toString(port));
+        // Moquette 0.17 does not report the port it bound for 0, so a free one is picked here.
+        int bind = port == 0 ? freePort(host) : port;
+        p.setProperty(IConfig.PORT_PROPERTY_NAME, Integer.toString(bind));
         p.setProperty(IConfig.ALLOW_ANONYMOUS_PROPERTY_NAME, "false");
         p.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, "false");
         p.setProperty(IConfig.ENABLE_TELEMETRY_NAME, "false");
@@ -72,8 +74,16 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "the embedded MQTT broker cannot listen on "
                     + host + ":" + port + " (is the port in use?): " + e.getMessage(), e);
         }
-        this.port = server.getPort();
+        this.port = bind;
         LOG.info("embedded MQTT broker listening on {}:{}", host, this.port);
+    }
+
+    private static int freePort(String host) throws EdgeLoopException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "no free port on " + host + ": " + e.getMessage(), e);
+        }
     }
 
     private boolean revoked(String user) {
