@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtSession;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.onnx.GraphBuilder;
 import io.edgeloop.packager.onnx.OnnxModel;
-import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import org.HdrHistogram.Histogram;
 
 import java.io.BufferedReader;

@@ -7,7 +7,7 @@ import io.edgeloop.agent.buffer.BufferOptions;
 import io.edgeloop.agent.buffer.CaptureBuffer;
 import io.edgeloop.agent.buffer.CaptureRecord;
 import io.edgeloop.agent.buffer.SyncPolicy;
-import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

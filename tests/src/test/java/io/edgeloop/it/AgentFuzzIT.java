@@ -1,7 +1,7 @@
 package io.edgeloop.it;
 
 import io.edgeloop.bench.FashionFixtures;
-import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package io.edgeloop.agent.drift;
 
-import io.edgeloop.packager.baseline.DriftBaseline;
-import io.edgeloop.packager.baseline.InputSummary;
+import io.edgeloop.packageformat.baseline.DriftBaseline;
+import io.edgeloop.packageformat.baseline.InputSummary;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

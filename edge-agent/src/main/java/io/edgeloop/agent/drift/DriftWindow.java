@@ -1,8 +1,8 @@
 package io.edgeloop.agent.drift;
 
-import io.edgeloop.packager.baseline.DriftBaseline;
-import io.edgeloop.packager.baseline.FeatureBaseline;
-import io.edgeloop.packager.baseline.OutputBaseline;
+import io.edgeloop.packageformat.baseline.DriftBaseline;
+import io.edgeloop.packageformat.baseline.FeatureBaseline;
+import io.edgeloop.packageformat.baseline.OutputBaseline;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -3,8 +3,8 @@ package io.edgeloop.agent.serving;
 import io.edgeloop.agent.engine.DataType;
 import io.edgeloop.agent.engine.ModelSignature;
 import io.edgeloop.agent.engine.TensorSpec;
-import io.edgeloop.packager.pkg.Manifest;
-import io.edgeloop.packager.pkg.ManifestJson;
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.ManifestJson;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 
@@ -39,9 +39,9 @@ final class DeclaredTensors {
         return new ModelSignature(specs(manifest.inputs()), specs(manifest.outputs()));
     }
 
-    private static List<TensorSpec> specs(List<io.edgeloop.packager.pkg.TensorSpec> declared) throws EdgeLoopException {
+    private static List<TensorSpec> specs(List<io.edgeloop.packageformat.TensorSpec> declared) throws EdgeLoopException {
         List<TensorSpec> specs = new ArrayList<>(declared.size());
-        for (io.edgeloop.packager.pkg.TensorSpec d : declared) {
+        for (io.edgeloop.packageformat.TensorSpec d : declared) {
             DataType type = DataType.parse(d.datatype());
             if (type == null) {
                 throw new EdgeLoopException(ErrorCode.MODEL_INVALID, "the manifest declares tensor '" + d.name()

@@ -1,6 +1,6 @@
 package io.edgeloop.agent.store;
 
-import io.edgeloop.packager.baseline.DriftBaseline;
+import io.edgeloop.packageformat.baseline.DriftBaseline;
 
 import java.util.List;
 

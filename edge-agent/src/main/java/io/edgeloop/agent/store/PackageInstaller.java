@@ -1,11 +1,11 @@
 package io.edgeloop.agent.store;
 
-import io.edgeloop.packager.pkg.Manifest;
-import io.edgeloop.packager.pkg.PackageVerifier;
-import io.edgeloop.packager.pkg.ProfileTraits;
-import io.edgeloop.packager.pkg.Variant;
-import io.edgeloop.packager.pkg.VariantSelector;
-import io.edgeloop.packager.pkg.VerifiedPackage;
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.ProfileTraits;
+import io.edgeloop.packageformat.Variant;
+import io.edgeloop.packageformat.VariantSelector;
+import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import org.slf4j.Logger;

@@ -1,8 +1,8 @@
 package io.edgeloop.agent.drift;
 
 import io.edgeloop.packager.baseline.BaselineBuilder;
-import io.edgeloop.packager.baseline.DriftBaseline;
-import io.edgeloop.packager.baseline.InputSummary;
+import io.edgeloop.packageformat.baseline.DriftBaseline;
+import io.edgeloop.packageformat.baseline.InputSummary;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

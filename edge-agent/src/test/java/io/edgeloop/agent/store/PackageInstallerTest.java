@@ -1,9 +1,9 @@
 package io.edgeloop.agent.store;
 
 import io.edgeloop.agent.fixtures.TestPackages;
-import io.edgeloop.packager.pkg.KnownProfiles;
-import io.edgeloop.packager.pkg.PackageVerifier;
-import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.packageformat.KnownProfiles;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import org.junit.jupiter.api.BeforeAll;

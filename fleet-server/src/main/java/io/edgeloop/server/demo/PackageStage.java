@@ -7,16 +7,16 @@ import io.edgeloop.packager.onnx.GraphBuilder;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.pkg.CalibrationSplit;
 import io.edgeloop.packager.pkg.Int8Quantizer;
-import io.edgeloop.packager.pkg.Lineage;
-import io.edgeloop.packager.pkg.Manifest;
+import io.edgeloop.packageformat.Lineage;
+import io.edgeloop.packageformat.Manifest;
 import io.edgeloop.packager.pkg.PackageBuilder;
-import io.edgeloop.packager.pkg.PackageVerifier;
-import io.edgeloop.packager.pkg.PackageWriter;
-import io.edgeloop.packager.pkg.Preprocessing;
-import io.edgeloop.packager.pkg.VariantConstraints;
-import io.edgeloop.packager.pkg.VerifiedPackage;
-import io.edgeloop.packager.sign.KeyPairFiles;
-import io.edgeloop.packager.sign.ManifestSigner;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.PackageWriter;
+import io.edgeloop.packageformat.Preprocessing;
+import io.edgeloop.packageformat.VariantConstraints;
+import io.edgeloop.packageformat.VerifiedPackage;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.ManifestSigner;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,7 +99,7 @@ public final class PackageStage implements DemoStage {
         Path out = dir.resolve(MODEL_NAME + "-" + VERSION + ".elpkg");
         PackageBuilder builder = new PackageBuilder(PackageBuilder.Options.DEFAULTS, new PackageWriter(), context.out());
         builder.build(new PackageBuilder.Request(MODEL_NAME, VERSION, variants, reference,
-                Preprocessing.unitScaleFor(fp32), new Lineage(null, null, null, "edgeloop demo")), new ManifestSigner(keys), out);
+                Preprocessing.unitScaleFor(fp32.inputs().get(0).shape().size()), new Lineage(null, null, null, "edgeloop demo")), new ManifestSigner(keys), out);
 
         VerifiedPackage verified = new PackageVerifier(PackageVerifier.Options.DEFAULTS)
                 .verify(out, KeyPairFiles.loadPublic(keyFiles.publicKey()));

@@ -1,5 +1,9 @@
 package io.edgeloop.packager.baseline;
 
+import io.edgeloop.packageformat.baseline.DriftBaseline;
+import io.edgeloop.packageformat.baseline.FeatureBaseline;
+import io.edgeloop.packageformat.baseline.InputSummary;
+import io.edgeloop.packageformat.baseline.OutputBaseline;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

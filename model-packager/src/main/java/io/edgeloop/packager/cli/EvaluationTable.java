@@ -1,8 +1,8 @@
 package io.edgeloop.packager.cli;
 
-import io.edgeloop.packager.pkg.Manifest;
-import io.edgeloop.packager.pkg.Variant;
-import io.edgeloop.packager.pkg.VariantMetrics;
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.Variant;
+import io.edgeloop.packageformat.VariantMetrics;
 
 /** The per-variant evaluation report as a text table, as {@code pack} and the demo print it. */
 public final class EvaluationTable {

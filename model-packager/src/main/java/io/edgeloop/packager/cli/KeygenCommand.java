@@ -1,7 +1,7 @@
 package io.edgeloop.packager.cli;
 
-import io.edgeloop.packager.sign.KeyIds;
-import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.KeyIds;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

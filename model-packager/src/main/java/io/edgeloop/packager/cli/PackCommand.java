@@ -7,18 +7,18 @@ import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.pkg.CalibrationSplit;
 import io.edgeloop.packager.pkg.Int8Quantizer;
-import io.edgeloop.packager.pkg.Lineage;
-import io.edgeloop.packager.pkg.Manifest;
-import io.edgeloop.packager.pkg.ManifestJson;
+import io.edgeloop.packageformat.Lineage;
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.ManifestJson;
 import io.edgeloop.packager.pkg.PackageBuilder;
-import io.edgeloop.packager.pkg.PackageWriter;
-import io.edgeloop.packager.pkg.Preprocessing;
-import io.edgeloop.packager.pkg.TensorSpec;
+import io.edgeloop.packageformat.PackageWriter;
+import io.edgeloop.packageformat.Preprocessing;
+import io.edgeloop.packageformat.TensorSpec;
 import io.edgeloop.packager.pkg.TorchScriptPackager;
-import io.edgeloop.packager.pkg.Variant;
-import io.edgeloop.packager.pkg.VariantConstraints;
-import io.edgeloop.packager.sign.ManifestSigner;
-import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.packageformat.Variant;
+import io.edgeloop.packageformat.VariantConstraints;
+import io.edgeloop.packageformat.sign.ManifestSigner;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import picocli.CommandLine.Command;
@@ -162,7 +162,7 @@ final class PackCommand implements Callable<Integer> {
         Dataset ref = datasets.load(reference).head(referenceSamples);
         PackageBuilder builder = new PackageBuilder(PackageBuilder.Options.DEFAULTS, new PackageWriter(), System.err);
         Manifest manifest = builder.build(new PackageBuilder.Request(name, version, variants, ref,
-                Preprocessing.unitScaleFor(fp32), new Lineage(trainingRun, null, parentVersion, "edgeloop pack")), signer, target);
+                Preprocessing.unitScaleFor(fp32.inputs().get(0).shape().size()), new Lineage(trainingRun, null, parentVersion, "edgeloop pack")), signer, target);
         printSummary(spec.commandLine().getOut(), target, manifest, signer.keyId());
         return 0;
     }

@@ -1,13 +1,13 @@
 package io.edgeloop.packager.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.edgeloop.packager.pkg.Manifest;
-import io.edgeloop.packager.pkg.ManifestJson;
-import io.edgeloop.packager.pkg.PackageException;
-import io.edgeloop.packager.pkg.PackageVerifier;
-import io.edgeloop.packager.pkg.Variant;
-import io.edgeloop.packager.pkg.VerifiedPackage;
-import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.ManifestJson;
+import io.edgeloop.packageformat.PackageException;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.Variant;
+import io.edgeloop.packageformat.VerifiedPackage;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

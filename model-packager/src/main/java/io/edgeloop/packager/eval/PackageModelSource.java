@@ -1,12 +1,12 @@
 package io.edgeloop.packager.eval;
 
 import io.edgeloop.packager.onnx.OnnxModel;
-import io.edgeloop.packager.pkg.KnownProfiles;
-import io.edgeloop.packager.pkg.PackageVerifier;
-import io.edgeloop.packager.pkg.ProfileTraits;
-import io.edgeloop.packager.pkg.UnverifiedPackage;
-import io.edgeloop.packager.pkg.Variant;
-import io.edgeloop.packager.pkg.VariantSelector;
+import io.edgeloop.packageformat.KnownProfiles;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.ProfileTraits;
+import io.edgeloop.packageformat.UnverifiedPackage;
+import io.edgeloop.packageformat.Variant;
+import io.edgeloop.packageformat.VariantSelector;
 import io.edgeloop.profiles.ProfileDetection;
 import io.edgeloop.profiles.catalog.ProfileCatalog;
 import io.edgeloop.profiles.match.ProfileMatcher;

@@ -1,15 +1,26 @@
 package io.edgeloop.packager.pkg;
 
+import io.edgeloop.packageformat.FileEntry;
+import io.edgeloop.packageformat.Lineage;
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.MetricsSummary;
+import io.edgeloop.packageformat.PackageWriter;
+import io.edgeloop.packageformat.Preprocessing;
+import io.edgeloop.packageformat.Sha256;
+import io.edgeloop.packageformat.TensorSpec;
+import io.edgeloop.packageformat.Variant;
+import io.edgeloop.packageformat.VariantConstraints;
+import io.edgeloop.packageformat.VariantMetrics;
 import io.edgeloop.packager.baseline.BaselineBuilder;
-import io.edgeloop.packager.baseline.DriftBaseline;
-import io.edgeloop.packager.baseline.InputSummary;
+import io.edgeloop.packageformat.baseline.DriftBaseline;
+import io.edgeloop.packageformat.baseline.InputSummary;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.onnx.InputShapes;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
 import io.edgeloop.packager.onnx.TensorInfo;
-import io.edgeloop.packager.sign.ManifestSigner;
+import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 
@@ -198,7 +209,7 @@ public final class PackageBuilder {
 
     /** sha256 over the samples' float bits and labels, little-endian: the same data gives the same digest. */
     static String digest(Dataset data) {
-        MessageDigest sha = BoundedCopy.sha256();
+        MessageDigest sha = Sha256.newDigest();
         ByteBuffer buffer = ByteBuffer.allocate(4 * 4096).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] values : new float[][]{data.features(), data.targets()}) {
             for (int i = 0; i < values.length; i++) {

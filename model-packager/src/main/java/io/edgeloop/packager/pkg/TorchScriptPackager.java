@@ -1,6 +1,15 @@
 package io.edgeloop.packager.pkg;
 
-import io.edgeloop.packager.sign.ManifestSigner;
+import io.edgeloop.packageformat.FileEntry;
+import io.edgeloop.packageformat.Lineage;
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.PackageWriter;
+import io.edgeloop.packageformat.Sha256;
+import io.edgeloop.packageformat.TensorSpec;
+import io.edgeloop.packageformat.Variant;
+import io.edgeloop.packageformat.VariantConstraints;
+import io.edgeloop.packageformat.VariantMetrics;
+import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 
@@ -63,7 +72,7 @@ public final class TorchScriptPackager {
         requireLabelsFit(request);
         long size;
         String sha256;
-        try (InputStream in = new DigestInputStream(Files.newInputStream(request.model()), BoundedCopy.sha256())) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(request.model()), Sha256.newDigest())) {
             size = in.transferTo(OutputStream.nullOutputStream());
             sha256 = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (IOException e) {

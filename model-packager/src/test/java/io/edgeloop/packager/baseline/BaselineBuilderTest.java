@@ -1,5 +1,8 @@
 package io.edgeloop.packager.baseline;
 
+import io.edgeloop.packageformat.baseline.DriftBaseline;
+import io.edgeloop.packageformat.baseline.FeatureBaseline;
+import io.edgeloop.packageformat.baseline.InputSummary;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,13 +1,26 @@
 package io.edgeloop.packager.pkg;
 
+import io.edgeloop.packageformat.FileEntry;
+import io.edgeloop.packageformat.KnownProfiles;
+import io.edgeloop.packageformat.Lineage;
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.ManifestJson;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.PackageWriter;
+import io.edgeloop.packageformat.Preprocessing;
+import io.edgeloop.packageformat.TensorSpec;
+import io.edgeloop.packageformat.VariantConstraints;
+import io.edgeloop.packageformat.VariantMetrics;
+import io.edgeloop.packageformat.VariantSelector;
+import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.fixtures.TestModels;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
 import io.edgeloop.packager.quantize.CalibrationOptions;
-import io.edgeloop.packager.sign.KeyPairFiles;
-import io.edgeloop.packager.sign.ManifestSigner;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.ManifestSigner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,8 +1,15 @@
 package io.edgeloop.packager.pkg;
 
+import io.edgeloop.packageformat.Lineage;
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.PackageWriter;
+import io.edgeloop.packageformat.TensorSpec;
+import io.edgeloop.packageformat.Variant;
+import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.packager.fixtures.TestPackages;
-import io.edgeloop.packager.sign.KeyPairFiles;
-import io.edgeloop.packager.sign.ManifestSigner;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import org.junit.jupiter.api.Test;

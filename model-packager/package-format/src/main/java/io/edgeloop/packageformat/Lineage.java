@@ -1,0 +1,12 @@
+package io.edgeloop.packageformat;
+
+/**
+ * Where a package's model came from, so a fleet can trace a deployed version back to its data.
+ *
+ * @param trainingRunId the training run that produced the model, or null when imported
+ * @param datasetSha256 digest of the training or reference data, or null when unknown
+ * @param parentVersion the version this one retrains or replaces, or null for a first version
+ * @param createdBy     tool and user that built the package
+ */
+public record Lineage(String trainingRunId, String datasetSha256, String parentVersion, String createdBy) {
+}
