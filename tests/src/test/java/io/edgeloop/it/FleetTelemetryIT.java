@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.edgeloop.agent.Agent;
 import io.edgeloop.bench.FashionFixtures;
 import io.edgeloop.bench.fleet.MosquittoProcess;
-import io.edgeloop.packager.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.server.telemetry.DeviceStates;
 import java.net.URI;
 import java.net.http.HttpClient;
