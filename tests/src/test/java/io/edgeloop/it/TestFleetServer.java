@@ -40,8 +40,10 @@ final class TestFleetServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer http;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final Path dir;
 
-    private TestFleetServer(Database db, FleetMqtt mqtt, FleetAccounts accounts, Vertx vertx, HttpServer http) {
+    private TestFleetServer(Path dir, Database db, FleetMqtt mqtt, FleetAccounts accounts, Vertx vertx, HttpServer http) {
+        this.dir = dir;
         this.db = db;
         this.mqtt = mqtt;
         this.accounts = accounts;
@@ -91,7 +93,7 @@ final class TestFleetServer implements AutoCloseable {
         });
         HttpServer http = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        self[0] = new TestFleetServer(db, mqtt, accounts, vertx, http);
+        self[0] = new TestFleetServer(dir, db, mqtt, accounts, vertx, http);
         return self[0];
     }
 
@@ -106,6 +108,11 @@ final class TestFleetServer implements AutoCloseable {
     void revoke(String deviceId) {
         accounts.revoke(deviceId);
         mqtt.credentialsChanged(deviceId, true);
+    }
+
+    /** The server's own broker password file. */
+    Path passwordFile() {
+        return dir.resolve(ServerMqttLogin.DEFAULT_FILE);
     }
 
     String httpUrl() {
