@@ -50,10 +50,13 @@ final class OutboxPublisher {
             }
             long after = sentUpTo.getOrDefault(stream, 0L);
             for (OutboxEntry e : outbox.pendingAfter(stream, after, room)) {
+                // In flight before the send: the PUBACK may arrive (and remove it) before send returns.
+                String key = key(stream, e.seq());
+                inFlight.add(key);
                 if (!sender.send(topic(stream), e.payload(), e)) {
+                    inFlight.remove(key);
                     return sent;
                 }
-                inFlight.add(key(stream, e.seq()));
                 sentUpTo.put(stream, e.seq());
                 sent++;
             }

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * {@code GET /api/v1/devices/{id}/telemetry}, {@code GET /api/v1/models/{name}/versions/{v}/telemetry}
  * (both {@code ?stream=health|drift&since=ISO-8601&limit=N}, newest first),
  * {@code GET /api/v1/devices/{id}/reported} (birth, presence, last health and drift) and
- * {@code GET /api/v1/ingest} (this replica's ingest counters, all replicas' reject counts).
+ * {@code GET /api/v1/ingest} (this replica's ingest counters; all replicas' stored rows and rejects).
  * Reads run off the event loop. Errors are {@code {"error", "code"}}.
  */
 public final class TelemetryRoutes {
@@ -57,7 +57,8 @@ public final class TelemetryRoutes {
             IngestCounters c = counters.get();
             ObjectNode out = json.createObjectNode();
             out.put("received", c.received()).put("stored", c.stored()).put("duplicates", c.duplicates())
-                    .put("rejected", c.rejected()).put("batches", c.batches()).put("retries", c.retries());
+                    .put("rejected", c.rejected()).put("batches", c.batches()).put("retries", c.retries())
+                    .put("storedInAll", queries.total());
             ObjectNode rejects = out.putObject("rejectsByCode");
             for (ErrorCode code : List.of(ErrorCode.MALFORMED_MESSAGE, ErrorCode.INTERNAL)) {
                 rejects.put(code.name(), queries.rejects(code));
