@@ -21,10 +21,22 @@ final class IngestProcess implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Process process;
     private final int port;
+    private final Path log;
 
-    private IngestProcess(Process process, int port) {
+    private IngestProcess(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
+        this.log = log;
+    }
+
+    /** The last lines of the process's log. */
+    String logTail() {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (java.io.IOException e) {
+            return "(no log: " + e + ")";
+        }
     }
 
     static IngestProcess start(Path log, String jdbcUrl, String user, String password, String mqttUrl, String replica,
@@ -52,7 +64,7 @@ final class IngestProcess implements AutoCloseable {
             p.destroyForcibly();
             throw new IllegalStateException("the ingest process " + replica + " did not start; see " + log);
         }
-        return new IngestProcess(p, port);
+        return new IngestProcess(p, port, log);
     }
 
     /** {@code GET /api/v1/ingest}: this replica's counters and the stored total. */

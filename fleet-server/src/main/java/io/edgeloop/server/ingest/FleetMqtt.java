@@ -63,7 +63,10 @@ public final class FleetMqtt implements AutoCloseable {
         TelemetryIngest ingest = null;
         try {
             String group = broker == null ? IngestOptions.DEFAULT_SHARED_GROUP : null;
-            ingest = new TelemetryIngest(IngestOptions.of(url, o.replicaId(), group), login, db, new MessageCodec());
+            // The client id is namespaced apart from device ids (a device is its own client id, and a
+            // broker drops the older of two connections with one id).
+            ingest = new TelemetryIngest(IngestOptions.of(url, "edgeloop-ingest." + o.replicaId(), group), login, db,
+                    new MessageCodec(), o.replicaId());
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "telemetry-retention");
                 t.setDaemon(true);

@@ -14,10 +14,11 @@ public final class TelemetryIngest implements AutoCloseable {
     private final IngestWriter writer;
     private final MqttIngestClient client;
 
-    public TelemetryIngest(IngestOptions options, ServerMqttLogin login, Database db, MessageCodec codec)
+    /** @param replicaId what stored rows name as {@code ingested_by} */
+    public TelemetryIngest(IngestOptions options, ServerMqttLogin login, Database db, MessageCodec codec, String replicaId)
             throws EdgeLoopException {
         this.client = new MqttIngestClient(options, login, this::offer);
-        this.writer = new IngestWriter(options, db, new IngestDecoder(codec), new IngestStore(options.clientId()),
+        this.writer = new IngestWriter(options, db, new IngestDecoder(codec), new IngestStore(replicaId),
                 client::ack, counters);
         try {
             client.start();

@@ -53,6 +53,7 @@ public final class MosquittoProcess implements AutoCloseable {
                 "log_type error",
                 "log_type warning",
                 "log_type notice",
+                "log_type information",
                 "");
         Files.writeString(dir.resolve("mosquitto.conf"), conf);
     }
@@ -111,6 +112,16 @@ public final class MosquittoProcess implements AutoCloseable {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
             process = null;
+        }
+    }
+
+    /** The last lines of the broker's log. */
+    public String logTail() {
+        try {
+            java.util.List<String> lines = Files.readAllLines(dir.resolve("mosquitto.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
         }
     }
 
