@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the EdgeLoop agent on this device:
-#   /opt/edgeloop-agent/{bin,lib}      the launcher and the jars (agent + runtime classpath)
+#   /opt/edgeloop-agent/{bin,lib}      the launcher with its jvm.options, and the jars (agent + runtime classpath)
 #   /etc/edgeloop/agent.yaml           configuration (kept if present)
 #   /var/lib/edgeloop                  state: model store and RocksDB (owned by user edgeloop)
 #   /etc/systemd/system/edgeloop-agent.service
@@ -58,6 +58,7 @@ if [ -n "$plugin_jar" ]; then
   echo "install.sh: installed the optional PyTorch engine (torchscript packages)"
 fi
 install -m 0755 "$HERE/edgeloop-agent" "$PREFIX/bin/edgeloop-agent"
+install -m 0644 "$HERE/jvm.options" "$PREFIX/bin/jvm.options"
 install -m 0644 "$HERE/edgeloop-agent.service" "$UNIT_DIR/edgeloop-agent.service"
 if [ ! -f "$ETC/agent.yaml" ]; then
   install -m 0644 "$HERE/agent.yaml" "$ETC/agent.yaml"

@@ -1,6 +1,7 @@
 -- Telemetry over MQTT (fleet-mqtt): raw health and drift messages, de-duplicated by the agent's
 -- per-stream sequence number; hourly aggregates that replace raw rows past their retention; the
--- state each device reports (birth, presence, last health and drift); counted ingest rejects.
+-- state each device reports (birth, presence, last health and drift, the model version it runs:
+-- the first active one of its last health or birth); counted ingest rejects.
 -- Times are epoch milliseconds. Plain SQL that H2 (embedded) and PostgreSQL 15 both accept.
 
 CREATE TABLE telemetry (
@@ -43,6 +44,8 @@ CREATE TABLE device_state (
     agent_version   VARCHAR(64),
     hardware        TEXT,
     models          TEXT,
+    model_name      VARCHAR(128),
+    model_version   VARCHAR(64),
     birth_ms        BIGINT,
     online          BOOLEAN      NOT NULL,
     status_reason   VARCHAR(256),

@@ -1,15 +1,15 @@
 package io.edgeloop.agent;
 
-import io.edgeloop.agent.config.AgentConfig;
-import io.edgeloop.agent.config.AgentConfigLoader;
+import io.edgeloop.agent.config.AgentConfigFile;
 import io.edgeloop.agent.config.AgentOptions;
-import io.edgeloop.agent.config.DeviceProfileResolver;
 import io.edgeloop.agent.link.EnrolmentClient;
 import io.edgeloop.agent.link.FleetCredentials;
 import io.edgeloop.agent.link.FleetEnrolment;
 import io.edgeloop.agent.link.FleetJoin;
 import io.edgeloop.agent.link.FleetLink;
 import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.process.AgentReadyLine;
+import io.edgeloop.protocol.ErrorCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,16 +78,17 @@ public final class AgentMain {
         public Integer call() {
             try {
                 AgentOptions options = options();
-                Optional<FleetCredentials> kept = FleetEnrolment.peek(options.buffer());
+                Optional<FleetCredentials> kept = FleetEnrolment.peek(options.dbDir(), options.buffer());
                 if (kept.isPresent() && deviceId == null) {
+                    // The data directory is enrolled: report as that device from the first line on.
                     deviceId = kept.get().deviceId();
                     options = options();
                 }
-                Agent agent = Agent.start(options, Optional.ofNullable(packageFile), Agent.standardInstallers(options,
-                        modelName, modelVersion));
+                Agent agent = Agent.builder(options).install(packageFile)
+                        .installers(InstallerFactory.standard(modelName, modelVersion)).start();
                 FleetLink link;
                 try {
-                    link = kept.isPresent() || server != null || enrolToken != null ? link(agent, options) : null;
+                    link = kept.isPresent() || server != null || enrolToken != null ? link(agent) : null;
                 } catch (EdgeLoopException | RuntimeException e) {
                     agent.close();
                     throw e;
@@ -101,7 +102,7 @@ public final class AgentMain {
                     stopped.countDown();
                 }, "agent-shutdown"));
                 // Printed on stdout so a supervising process (tests, the demo) knows the port.
-                System.out.println("edgeloop agent ready on port " + agent.port());
+                System.out.println(agent.hasHttp() ? AgentReadyLine.format(agent.port()) : AgentReadyLine.WITHOUT_HTTP);
                 System.out.flush();
                 stopped.await();
                 return 0;
@@ -119,9 +120,9 @@ public final class AgentMain {
         }
 
         /** Enrols (once) and connects the agent to the fleet's broker. */
-        private FleetLink link(Agent agent, AgentOptions options) throws EdgeLoopException {
+        private FleetLink link(Agent agent) throws EdgeLoopException {
             FleetJoin join = FleetJoin.of(server == null ? null : URI.create(server), enrolToken).withMqttUrl(mqttUrl);
-            FleetLink link = join.connect(agent, options.profile().id(), new EnrolmentClient(), null);
+            FleetLink link = join.connect(agent, agent.deviceProfile().id(), new EnrolmentClient(), null);
             if (healthIntervalSeconds != null && healthIntervalSeconds > 0) {
                 java.util.concurrent.ScheduledExecutorService health = java.util.concurrent.Executors
                         .newSingleThreadScheduledExecutor(r -> {
@@ -135,17 +136,26 @@ public final class AgentMain {
             return link;
         }
 
+        /** Defaults, then the file, then {@code EDGELOOP_AGENT_*}, then these options. */
         AgentOptions options() throws EdgeLoopException {
-            Path file = config != null ? config : AgentConfigLoader.DEFAULT_FILE;
+            Path file = config != null ? config : AgentConfigFile.DEFAULT_FILE;
             if (config != null && !config.toFile().exists()) {
-                throw new EdgeLoopException(io.edgeloop.protocol.ErrorCode.INVALID_ARGUMENT, "config file " + config + " does not exist");
+                throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "config file " + config + " does not exist");
             }
-            AgentConfig c = new AgentConfigLoader().load(file, System.getenv());
-            AgentConfig.Http http = httpPort == null ? c.http() : new AgentConfig.Http(c.http().host(), httpPort, c.http().bodyLimitBytes());
-            c = new AgentConfig(dataDir != null ? dataDir.toString() : c.dataDir(),
-                    publicKey != null ? publicKey.toString() : c.publicKey(), deviceId != null ? deviceId : c.deviceId(), c.profile(), http, c.engine(), c.batch(),
-                    c.store(), c.buffer(), c.drift(), c.shutdown());
-            return AgentOptions.from(c, DeviceProfileResolver.resolve(c.profile()));
+            AgentOptions options = AgentConfigFile.load(file, System.getenv());
+            if (httpPort != null) {
+                options = options.withHttp(http -> http.withPort(httpPort));
+            }
+            if (dataDir != null) {
+                options = options.withDataDir(dataDir);
+            }
+            if (publicKey != null) {
+                options = options.withPublicKey(publicKey);
+            }
+            if (deviceId != null) {
+                options = options.withDeviceId(deviceId);
+            }
+            return options;
         }
     }
 }

@@ -27,7 +27,17 @@ public final class NativeLibraries {
     private NativeLibraries() {
     }
 
-    public static void prepare(Path dataDir) {
+    private static boolean prepared;
+
+    /**
+     * Once per process: the first agent's {@code data-dir/native} serves every agent that a
+     * simulator starts in the same JVM (a library loads once anyway).
+     */
+    public static synchronized void prepare(Path dataDir) {
+        if (prepared) {
+            return;
+        }
+        prepared = true;
         Path dir = dataDir.resolve("native");
         try {
             Files.createDirectories(dir);

@@ -2,16 +2,13 @@ package io.edgeloop.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeloop.agent.config.AgentConfig;
-import io.edgeloop.agent.config.AgentConfigLoader;
 import io.edgeloop.agent.config.AgentOptions;
-import io.edgeloop.agent.config.DeviceProfileResolver;
 import io.edgeloop.agent.engine.EngineOptions;
 import io.edgeloop.agent.engine.ModelSession;
 import io.edgeloop.agent.engine.OnnxRuntimeEngine;
 import io.edgeloop.agent.engine.Tensor;
-import io.edgeloop.agent.fixtures.TestModels;
 import io.edgeloop.agent.store.OnnxFileInstaller;
+import io.edgeloop.fixtures.TestModelFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,13 +35,11 @@ class AgentHttpTest {
 
     @BeforeAll
     static void start() throws Exception {
-        AgentConfig c = new AgentConfigLoader().load(null, Map.of(
-                "EDGELOOP_AGENT_DATA_DIR", dir.resolve("data").toString(),
-                "EDGELOOP_AGENT_HTTP_PORT", "0",
-                "EDGELOOP_AGENT_HTTP_BODY_LIMIT_BYTES", "200000",
-                "EDGELOOP_AGENT_BUFFER_CAPTURE_SAMPLE_RATE", "1.0"));
-        agent = Agent.start(AgentOptions.from(c, DeviceProfileResolver.resolve("generic-x86_64")), Optional.of(TestModels.mlp(dir)),
-                List.of(store -> new OnnxFileInstaller(store, "fashion", "1")));
+        AgentOptions options = AgentOptions.DEFAULT.withDataDir(dir.resolve("data")).withProfile("generic-x86_64")
+                .withHttp(http -> http.withHost("127.0.0.1").withPort(0).withBodyLimitBytes(200_000))
+                .withBuffer(buffer -> buffer.withCaptureSampleRate(1.0));
+        agent = Agent.builder(options).install(TestModelFiles.softmaxMlp(dir))
+                .installers(List.of((store, o, device) -> new OnnxFileInstaller(store, "fashion", "1"))).start();
     }
 
     @AfterAll
@@ -96,7 +90,7 @@ class AgentHttpTest {
         JsonNode probs = out.get("outputs").get(0);
         assertEquals("probs", probs.get("name").asText());
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
-             ModelSession session = engine.open(TestModels.mlp(dir.resolve("ref")), EngineOptions.DEFAULT)) {
+             ModelSession session = engine.open(TestModelFiles.softmaxMlp(dir.resolve("ref")), EngineOptions.DEFAULT)) {
             float[] expected = session.run(List.of(Tensor.of("input", x, 2, 784))).get(0).floats();
             for (int i = 0; i < expected.length; i++) {
                 assertEquals(expected[i], probs.get("data").get(i).floatValue(), 1e-6f);
@@ -130,7 +124,7 @@ class AgentHttpTest {
         float[] got = new float[30];
         java.nio.ByteBuffer.wrap(r.body(), jsonLength, 120).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(got);
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
-             ModelSession session = engine.open(TestModels.mlp(dir.resolve("ref-binary")), EngineOptions.DEFAULT)) {
+             ModelSession session = engine.open(TestModelFiles.softmaxMlp(dir.resolve("ref-binary")), EngineOptions.DEFAULT)) {
             float[] expected = session.run(List.of(Tensor.of("input", x, 3, 784))).get(0).floats();
             org.junit.jupiter.api.Assertions.assertArrayEquals(expected, got, 1e-6f);
         }
@@ -186,7 +180,7 @@ class AgentHttpTest {
 
     @Test
     void aShadowCandidateSeesTheSameRequestsAndIsCompared() throws Exception {
-        new OnnxFileInstaller(agent.store(), "fashion", "2").install(TestModels.mlp(dir.resolve("v2")));
+        new OnnxFileInstaller(agent.store(), "fashion", "2").install(TestModelFiles.softmaxMlp(dir.resolve("v2")));
         assertEquals(200, post("/v2/agent/models/fashion/versions/2/shadow", "").statusCode());
         String body = "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,784],\"datatype\":\"FP32\",\"data\":" + zeros(784) + "}]}";
         for (int i = 0; i < 20; i++) {
@@ -204,6 +198,53 @@ class AgentHttpTest {
         assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port()
                 + "/v2/agent/models/fashion/shadow")).DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         assertEquals(Map.of(), agent.registry().shadowVersions());
+    }
+
+    @Test
+    void everyErrorAnswersErrorAndCodeWithTheCodesStatus() throws Exception {
+        String tooBig = "x".repeat(300_000);
+        Map<HttpResponse<String>, Object[]> cases = new java.util.LinkedHashMap<>();
+        cases.put(post("/v2/models/fashion/infer", "{"), new Object[]{400, "INFERENCE_INPUT_INVALID"});
+        cases.put(post("/v2/models/fashion/infer", tooBig), new Object[]{413, "REQUEST_TOO_LARGE"});
+        cases.put(post("/v2/models/unknown/infer", "{}"), new Object[]{404, "MODEL_NOT_FOUND"});
+        cases.put(get("/v2/nothing/here"), new Object[]{404, "NOT_FOUND"});
+        cases.put(post("/v2/health/live", "{}"), new Object[]{405, "METHOD_NOT_ALLOWED"});
+        cases.put(post("/v2/models/fashion/feedback", "{\"id\":\"never-seen\",\"label\":1}"),
+                new Object[]{404, "PREDICTION_NOT_FOUND"});
+        cases.put(post("/v2/models/fashion/feedback", "[]"), new Object[]{400, "INVALID_ARGUMENT"});
+        for (Map.Entry<HttpResponse<String>, Object[]> c : cases.entrySet()) {
+            HttpResponse<String> r = c.getKey();
+            assertEquals(c.getValue()[0], r.statusCode(), r.body());
+            JsonNode body = JSON.readTree(r.body());
+            assertEquals(c.getValue()[1], body.path("code").asText(), r.body());
+            assertTrue(body.path("error").asText().length() > 10, r.body());
+            assertEquals(2, body.size(), "only error and code: " + r.body());
+        }
+    }
+
+    @Test
+    void anUnknownPathAnswers404WhateverTheContentType() throws Exception {
+        for (String type : List.of("application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                "application/json", "application/octet-stream")) {
+            for (String path : List.of("/nothing", "/v2/nothing/here", "/v2/models/fashion/nothing")) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port()
+                        + path)).header("content-type", type).POST(HttpRequest.BodyPublishers.ofString("{\"a\": %zz}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(404, r.statusCode(), type + " " + path + ": " + r.body());
+                assertEquals("NOT_FOUND", JSON.readTree(r.body()).path("code").asText(), r.body());
+            }
+        }
+    }
+
+    @Test
+    void aSecondAgentOnTheSamePortIsRefusedWithPortInUseNamingThePort() throws Exception {
+        AgentOptions second = AgentOptions.DEFAULT.withDataDir(dir.resolve("data-second")).withProfile("generic-x86_64")
+                .withHttp(http -> http.withHost("127.0.0.1").withPort(agent.port()));
+        io.edgeloop.protocol.EdgeLoopException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.edgeloop.protocol.EdgeLoopException.class, () -> Agent.builder(second).installers(List.of()).start());
+        assertEquals(io.edgeloop.protocol.ErrorCode.PORT_IN_USE, e.code(), e.describe());
+        assertTrue(e.getMessage().contains("port " + agent.port()), e.getMessage());
+        assertEquals(200, get("/v2/health/live").statusCode(), "the first agent keeps serving");
     }
 
     static String zeros(int n) {

@@ -2,6 +2,7 @@ package io.edgeloop.server;
 
 import io.edgeloop.server.demo.DemoCommand;
 import io.edgeloop.server.api.ServerCommand;
+import io.edgeloop.server.fleet.FleetCommand;
 import io.edgeloop.server.registry.ModelsCommand;
 import io.edgeloop.server.tracking.RunsCommand;
 import io.edgeloop.server.training.TrainCommand;
@@ -10,12 +11,12 @@ import picocli.CommandLine.Command;
 
 /**
  * The fleet server process and the commands that run beside it ({@code demo}, {@code train},
- * {@code fleet}). Wiring is explicit: each subcommand constructs what it needs.
+ * {@code runs}, {@code models}). Wiring is explicit: each subcommand constructs what it needs.
  */
 @Command(name = "edgeloop", mixinStandardHelpOptions = true, version = "edgeloop 0.1.0-SNAPSHOT",
         description = "EdgeLoop fleet server and tools.",
         subcommands = {DemoCommand.class, ServerCommand.class, TrainCommand.class, RunsCommand.class,
-                ModelsCommand.class})
+                ModelsCommand.class, FleetCommand.class})
 public final class ServerMain {
 
     public static void main(String[] args) {

@@ -1,9 +1,9 @@
 package io.edgeloop.packageformat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.baseline.DriftBaseline;
 import io.edgeloop.packageformat.baseline.OutputBaseline;
-import io.edgeloop.packager.fixtures.TestPackages;
 import io.edgeloop.protocol.ErrorCode;
 import org.junit.jupiter.api.Test;
 

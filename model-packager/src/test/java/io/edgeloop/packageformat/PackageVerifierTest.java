@@ -1,10 +1,10 @@
 package io.edgeloop.packageformat;
 
-import io.edgeloop.packager.fixtures.TestPackages;
-import io.edgeloop.packager.onnx.OrtRunner;
-import io.edgeloop.packager.onnx.RunnerOptions;
+import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packageformat.sign.ManifestSigner;
+import io.edgeloop.packager.onnx.OrtRunner;
+import io.edgeloop.packager.onnx.RunnerOptions;
 import io.edgeloop.protocol.ErrorCode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
-import static io.edgeloop.packager.fixtures.TestPackages.MODEL;
+import static io.edgeloop.fixtures.TestPackages.MODEL;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,6 +1,6 @@
 package io.edgeloop.packageformat;
 
-import io.edgeloop.packager.fixtures.TestPackages;
+import io.edgeloop.fixtures.TestPackages;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

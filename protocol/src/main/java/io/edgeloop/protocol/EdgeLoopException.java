@@ -5,7 +5,7 @@ package io.edgeloop.protocol;
  * occurrence. Components throw this (or a subclass) instead of inventing their own codes, so the
  * same code reaches the CLI, the REST API and job status updates.
  */
-public class EdgeLoopException extends Exception {
+public class EdgeLoopException extends Exception implements CodedFailure {
     private static final long serialVersionUID = 1L;
 
     private final ErrorCode code;
@@ -20,14 +20,13 @@ public class EdgeLoopException extends Exception {
         this.code = code;
     }
 
+    @Override
     public ErrorCode code() {
         return code;
     }
 
     /** "CODE: message. advice" — what a CLI prints. */
     public String describe() {
-        String message = getMessage() == null ? "" : getMessage().strip();
-        boolean ended = message.endsWith(".") || message.endsWith("!") || message.endsWith("?");
-        return code + ": " + message + (ended || message.isEmpty() ? " " : ". ") + code.advice();
+        return code + ": " + code.sentence(getMessage());
     }
 }

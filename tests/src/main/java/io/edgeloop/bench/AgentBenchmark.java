@@ -3,10 +3,17 @@ package io.edgeloop.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestModels;
+import io.edgeloop.fixtures.TestPackages;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.agent.config.AgentConfigFile;
+import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.onnx.GraphBuilder;
 import io.edgeloop.packager.onnx.OnnxModel;
-import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.protocol.process.AgentCommandLine;
+import io.edgeloop.protocol.process.AgentReadyLine;
 import org.HdrHistogram.Histogram;
 
 import java.io.BufferedReader;
@@ -20,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -37,11 +45,6 @@ public final class AgentBenchmark {
     static final int CLIENTS = 16;
     /** Resident memory is read again this long after the load: the agent trims its native heap every second. */
     static final long RSS_SETTLE_MILLIS = 3000;
-    /** The installed launcher's memory settings (edge-agent/src/main/dist/edgeloop-agent). */
-    static final List<String> AGENT_JVM_OPTIONS = List.of("-Xms16m", "-Xmx48m", "-Xmn8m", "-XX:MaxMetaspaceSize=64m",
-            "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=32m", "-Xss512k", "-XX:+IgnoreUnrecognizedVMOptions",
-            "-XX:TrimNativeHeapInterval=1000",
-            "-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1");
 
     public static void main(String[] args) throws Exception {
         int requests = intArg(args, "--requests", 3000);
@@ -52,7 +55,7 @@ public final class AgentBenchmark {
         int batchRows = intArg(args, "--rows", 1);
         boolean binary = List.of(args).contains("--binary");
         Path work = Files.createTempDirectory("agent-bench");
-        Dataset test = FashionFixtures.testSet().head(100);
+        Dataset test = TestImages.testSet().head(100);
         System.out.printf("AgentBenchmark: %d CPUs, intra-op threads %d, %d single requests per side, %d s concurrent, "
                         + "%d image(s) per request, %s bodies%n", Runtime.getRuntime().availableProcessors(), threads,
                 requests, seconds, batchRows, binary ? "binary tensor data" : "JSON");
@@ -123,30 +126,33 @@ public final class AgentBenchmark {
     private static Started startAgent(String name, Path pkg, Path publicKey, Path work, int threads, String cdsOption)
             throws Exception {
         Path root = Path.of("").toAbsolutePath();
-        Path target = root.resolve("edge-agent/target");
-        String cp = target.resolve("edge-agent-0.1.0-SNAPSHOT.jar") + java.io.File.pathSeparator + target.resolve("lib") + "/*";
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(AGENT_JVM_OPTIONS);
-        cmd.add(cdsOption);
+        // The launchers' JVM options and environment (edge-agent/src/main/dist/jvm.options).
+        List<String> jvmOptions = new ArrayList<>(AgentCommandLine.parseJvmOptions(
+                Files.readAllLines(root.resolve(AgentCommandLine.JVM_OPTIONS_FILE))));
+        jvmOptions.add(cdsOption);
         // Extra agent JVM options, e.g. a flight recording: EDGELOOP_BENCH_AGENT_OPTS="-XX:StartFlightRecording=..."
         String extra = System.getenv("EDGELOOP_BENCH_AGENT_OPTS");
         if (extra != null && !extra.isBlank()) {
-            cmd.addAll(List.of(extra.trim().split("\\s+")));
+            jvmOptions.addAll(List.of(extra.trim().split("\\s+")));
         }
-        cmd.addAll(List.of("-cp", cp, "io.edgeloop.agent.AgentMain", "agent", "--http-port", "0",
-                "--data-dir", work.resolve("data-" + name).toString(), "--package", pkg.toString(),
-                "--pubkey", publicKey.toString()));
+        AgentOptions options = AgentOptions.DEFAULT.withDataDir(work.resolve("data-" + name)).withPublicKey(publicKey)
+                .withHttp(http -> http.withHost("127.0.0.1").withPort(0)).withEngine(e -> e.withIntraOpThreads(threads));
+        Path config = Files.writeString(work.resolve(name + "-agent.yaml"), AgentConfigFile.write(options));
+        List<String> cmd = AgentCommandLine.command(Path.of(System.getProperty("java.home"), "bin", "java"), jvmOptions,
+                AgentCommandLine.classpath(root), List.of("--config", config.toString(), "--package", pkg.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(
                 work.resolve(name + "-agent.log").toFile()));
-        pb.environment().put("EDGELOOP_AGENT_ENGINE_INTRA_OP_THREADS", Integer.toString(threads));
-        pb.environment().put("MALLOC_ARENA_MAX", "2");
+        // The written file is the whole configuration: overrides from the caller's shell would bypass it.
+        pb.environment().keySet().removeIf(n -> n.startsWith("EDGELOOP_AGENT_"));
+        pb.environment().putAll(AgentCommandLine.ENVIRONMENT);
         long t0 = System.nanoTime();
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null) {
-            if (line.startsWith("edgeloop agent ready on port ")) {
-                return new Started(p, Integer.parseInt(line.substring(29).trim()), (System.nanoTime() - t0) / 1_000_000);
+            OptionalInt port = AgentReadyLine.parse(line);
+            if (port.isPresent()) {
+                return new Started(p, port.getAsInt(), (System.nanoTime() - t0) / 1_000_000);
             }
         }
         throw new IllegalStateException("agent did not start; see " + work.resolve(name + "-agent.log"));
@@ -168,8 +174,8 @@ public final class AgentBenchmark {
     private static String agentSide(String name, Path modelFile, Path work, Dataset test, long[] sample, int n,
                                     int seconds, int warmup, int threads, int rows, boolean binary, double[] raw)
             throws Exception {
-        KeyPairFiles.Paths keys = FashionFixtures.keys(work.resolve(name + "-keys"));
-        Path pkg = FashionFixtures.signedPackage(work.resolve(name), OnnxModel.load(modelFile), MODEL_NAME, "1.0.0", keys);
+        KeyPairFiles.Paths keys = TestPackages.publisherKeys(work.resolve(name + "-keys"));
+        Path pkg = TestPackages.signedPackage(work.resolve(name), OnnxModel.load(modelFile), MODEL_NAME, "1.0.0", keys);
         // As the launchers do: the first run archives the classes it loaded when it stops, later starts map them.
         Path archive = work.resolve(name + "-agent.jsa");
         Started first = startAgent(name, pkg, keys.publicKey(), work, threads, "-XX:ArchiveClassesAtExit=" + archive);
@@ -254,7 +260,7 @@ public final class AgentBenchmark {
         String h = g.input("input", -1, 784);
         int[] sizes = {784, 256, 128, 10};
         for (int l = 0; l < 3; l++) {
-            h = g.gemm(h, g.weight("w" + l, FashionFixtures.uniform(r, sizes[l + 1] * sizes[l], 0.05), sizes[l + 1], sizes[l]),
+            h = g.gemm(h, g.weight("w" + l, TestModels.uniform(r, sizes[l + 1] * sizes[l], 0.05), sizes[l + 1], sizes[l]),
                     g.weight("b" + l, new float[sizes[l + 1]], sizes[l + 1]), true);
             h = l < 2 ? g.relu(h) : g.softmax(h, 1);
         }
@@ -267,13 +273,13 @@ public final class AgentBenchmark {
         SplittableRandom r = new SplittableRandom(2);
         GraphBuilder g = new GraphBuilder("cnn", 13);
         String x = g.input("input", -1, 1, 28, 28);
-        String a = g.maxPool(g.relu(g.conv(x, g.weight("c1", FashionFixtures.uniform(r, 32 * 9, 0.3), 32, 1, 3, 3),
+        String a = g.maxPool(g.relu(g.conv(x, g.weight("c1", TestModels.uniform(r, 32 * 9, 0.3), 32, 1, 3, 3),
                 g.weight("c1b", new float[32], 32), 3, 1, 1)), 2, 2);
-        String b = g.maxPool(g.relu(g.conv(a, g.weight("c2", FashionFixtures.uniform(r, 64 * 32 * 9, 0.1), 64, 32, 3, 3),
+        String b = g.maxPool(g.relu(g.conv(a, g.weight("c2", TestModels.uniform(r, 64 * 32 * 9, 0.1), 64, 32, 3, 3),
                 g.weight("c2b", new float[64], 64), 3, 1, 1)), 2, 2);
-        String f = g.relu(g.gemm(g.flatten(b, 1), g.weight("f1", FashionFixtures.uniform(r, 128 * 3136, 0.03), 128, 3136),
+        String f = g.relu(g.gemm(g.flatten(b, 1), g.weight("f1", TestModels.uniform(r, 128 * 3136, 0.03), 128, 3136),
                 g.weight("f1b", new float[128], 128), true));
-        String out = g.softmax(g.gemm(f, g.weight("f2", FashionFixtures.uniform(r, 10 * 128, 0.1), 10, 128),
+        String out = g.softmax(g.gemm(f, g.weight("f2", TestModels.uniform(r, 10 * 128, 0.1), 10, 128),
                 g.weight("f2b", new float[10], 10), true), 1);
         g.output(out, "probabilities", -1, 10);
         return g.toModel();

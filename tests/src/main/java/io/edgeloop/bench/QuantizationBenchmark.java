@@ -8,13 +8,13 @@ import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
 import io.edgeloop.packager.quantize.CandidateResult;
-import io.edgeloop.packager.quantize.CpuFeatures;
 import io.edgeloop.packager.quantize.PlanApplier;
 import io.edgeloop.packager.quantize.PlanSelector;
 import io.edgeloop.packager.quantize.PlannerOptions;
 import io.edgeloop.packager.quantize.QuantizationPlanner;
 import io.edgeloop.packager.quantize.QuantizationReport;
 
+import io.edgeloop.profiles.probe.LocalCpu;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,8 +54,9 @@ public final class QuantizationBenchmark {
         Dataset test = loader.load("fashion-mnist:test");
         Dataset calibration = train.select(range(50_000, 50_512), "fashion-mnist:train[50000:50512]");
         Dataset validation = train.select(range(58_000, 60_000), "fashion-mnist:train[58000:60000]");
-        System.out.printf("CPU: %s; Conv weights %s; 1 intra-op thread; throughput at batch %d%n",
-                cpu(), CpuFeatures.needsReducedRange() ? "7-bit (no VNNI)" : "8-bit", PlannerOptions.DEFAULT_BATCH);
+        LocalCpu cpu = LocalCpu.get();
+        System.out.printf("CPU: %s; Conv weights %s; 1 intra-op thread; throughput at batch %d%n", cpu.model(),
+                cpu.features().needsReducedInt8Range() ? "7-bit (no VNNI)" : "8-bit", PlannerOptions.DEFAULT_BATCH);
         System.out.printf("Timings taken while other work may share the CPU: compare ratios, not absolutes.%n%n");
         for (Path model : models) {
             benchmark(model, calibration, validation, test);
@@ -67,7 +68,7 @@ public final class QuantizationBenchmark {
         System.out.printf("== %s  (%d bytes, %d parameters, opset %d, ops %s)%n", file.getFileName(), fp32.sizeBytes(),
                 fp32.parameterCount(), fp32.opsetVersion(), fp32.operatorCensus());
         QuantizationPlanner planner = new QuantizationPlanner(PlannerOptions.DEFAULT, PlanSelector.measureAll(),
-                new PlanApplier(CpuFeatures.needsReducedRange()), System.err);
+                new PlanApplier(LocalCpu.get().features().needsReducedInt8Range()), System.err);
         QuantizationPlanner.Result result = planner.plan(file.getFileName().toString(), fp32, calibration, validation);
         QuantizationReport report = result.report();
         System.out.printf("candidates, on %s (%s):%n", report.validation(), "accuracy and agreement on this slice");
@@ -144,11 +145,6 @@ public final class QuantizationBenchmark {
         if (p.waitFor() != 0) {
             throw new IllegalStateException("the export script failed (exit " + p.exitValue() + ")");
         }
-    }
-
-    private static String cpu() throws Exception {
-        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(System.getProperty("os.arch"));
     }
 
     private static int[] range(int from, int to) {

@@ -1,12 +1,15 @@
 package io.edgeloop.it;
 
-import io.edgeloop.bench.FashionFixtures;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.agent.buffer.AgentDb;
+import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.agent.buffer.BufferOptions;
 import io.edgeloop.agent.buffer.CaptureBuffer;
 import io.edgeloop.agent.buffer.CaptureRecord;
 import io.edgeloop.agent.buffer.SyncPolicy;
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestModels;
+import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,11 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,18 +49,18 @@ class AgentFaultIT {
 
     @BeforeAll
     static void packages() throws Exception {
-        keys = FashionFixtures.keys(dir.resolve("keys"));
-        v1 = FashionFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(1), "fashion", "1.0.0", keys);
-        v2 = FashionFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(2), "fashion", "1.1.0", keys);
-        images = FashionFixtures.testSet().head(64).features();
+        keys = TestPackages.publisherKeys(dir.resolve("keys"));
+        v1 = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(1), "fashion", "1.0.0", keys);
+        v2 = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(2), "fashion", "1.1.0", keys);
+        images = TestImages.testSet().head(64).features();
     }
 
-    private static AgentProcess start(Path data, boolean withPackage, Map<String, String> env) throws Exception {
+    private static AgentProcess start(AgentOptions options, boolean withPackage) throws Exception {
         List<String> args = new ArrayList<>(List.of("--pubkey", keys.publicKey().toString()));
         if (withPackage) {
             args.addAll(List.of("--package", v1.toString()));
         }
-        return AgentProcess.start(data, args, env, List.of("-Xmx128m"));
+        return AgentProcess.start(options, args, List.of("-Xmx128m"));
     }
 
     @Test
@@ -67,9 +68,9 @@ class AgentFaultIT {
         Path data = dir.resolve("data-capture");
         // Every request captured; the default WAL policy (INTERVAL): a process crash loses nothing
         // that returned, only a power loss could lose the last interval.
-        Map<String, String> env = Map.of("EDGELOOP_AGENT_BUFFER_CAPTURE_SAMPLE_RATE", "1.0");
+        AgentOptions options = AgentProcess.options(data).withBuffer(buffer -> buffer.withCaptureSampleRate(1.0));
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        AgentProcess agent = start(data, true, env);
+        AgentProcess agent = start(options, true);
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> clients = new ArrayList<>();
@@ -104,14 +105,14 @@ class AgentFaultIT {
         pool.shutdown();
         assertTrue(acknowledged.size() > 10, "only " + acknowledged.size() + " requests answered before the kill");
 
-        try (AgentProcess restarted = start(data, false, env)) {
+        try (AgentProcess restarted = start(options, false)) {
             assertEquals(200, restarted.post("/v2/models/fashion/infer", AgentProcess.inferBody("after", images, 0, 1, 784))
                     .statusCode());
             assertTrue(restarted.stop() >= 0);
         }
         Set<String> stored = new HashSet<>();
-        try (AgentDb db = new AgentDb(new BufferOptions(data.resolve("db"), SyncPolicy.NEVER, Duration.ofSeconds(1), 1.0,
-                1L << 30, Duration.ofDays(7)))) {
+        try (AgentDb db = new AgentDb(data.resolve("db"), new BufferOptions(SyncPolicy.NEVER, 1000, 1.0,
+                1L << 30, 7 * 24))) {
             for (CaptureRecord r : new CaptureBuffer(db, System::currentTimeMillis).list(Integer.MAX_VALUE)) {
                 stored.add(r.requestId());
             }
@@ -127,7 +128,7 @@ class AgentFaultIT {
     @Test
     void killDuringActivationLeavesAValidVersionServing() throws Exception {
         Path data = dir.resolve("data-activate");
-        AgentProcess agent = start(data, true, Map.of());
+        AgentProcess agent = start(AgentProcess.options(data), true);
         HttpResponse<String> upload = agent.post("/v2/agent/packages", Files.readAllBytes(v2));
         assertEquals(200, upload.statusCode(), upload.body());
         SplittableRandom random = new SplittableRandom(9);
@@ -169,7 +170,7 @@ class AgentFaultIT {
             int switched = activations.get(30, TimeUnit.SECONDS);
             pool.shutdown();
 
-            agent = start(data, false, Map.of());
+            agent = start(AgentProcess.options(data), false);
             String version = JSON.readTree(agent.get("/v2/models/fashion").body()).get("versions").get(0).asText();
             System.out.printf("activation fault test round %d: killed after %d activations; restarted on %s%n",
                     round, switched, version);

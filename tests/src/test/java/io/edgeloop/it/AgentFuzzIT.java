@@ -1,6 +1,8 @@
 package io.edgeloop.it;
 
-import io.edgeloop.bench.FashionFixtures;
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestModels;
+import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,13 +42,13 @@ class AgentFuzzIT {
 
     @Test
     void malformedRequestsAllAnswer4xxAndTheAgentKeepsServing() throws Exception {
-        KeyPairFiles.Paths keys = FashionFixtures.keys(dir.resolve("keys"));
-        Path pkg = FashionFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(2), "fashion", "1.0.0", keys);
-        float[] x = FashionFixtures.testSet().head(4).features();
+        KeyPairFiles.Paths keys = TestPackages.publisherKeys(dir.resolve("keys"));
+        Path pkg = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(2), "fashion", "1.0.0", keys);
+        float[] x = TestImages.testSet().head(4).features();
         String valid = AgentProcess.inferBody(null, x, 0, 1, 784);
-        try (AgentProcess agent = AgentProcess.start(dir.resolve("data"), List.of("--package", pkg.toString(),
-                "--pubkey", keys.publicKey().toString()), Map.of("EDGELOOP_AGENT_HTTP_BODY_LIMIT_BYTES", "1048576"),
-                List.of("-Xmx128m"))) {
+        try (AgentProcess agent = AgentProcess.start(AgentProcess.options(dir.resolve("data"))
+                        .withHttp(http -> http.withBodyLimitBytes(1_048_576)),
+                List.of("--package", pkg.toString(), "--pubkey", keys.publicKey().toString()), List.of("-Xmx128m"))) {
             assertEquals(200, agent.post("/v2/models/fashion/infer", valid).statusCode());
             List<Case> cases = new ArrayList<>(handWritten(valid));
             SplittableRandom r = new SplittableRandom(42);

@@ -1,5 +1,10 @@
 package io.edgeloop.it;
 
+import io.edgeloop.agent.config.AgentConfigFile;
+import io.edgeloop.agent.config.AgentOptions;
+import io.edgeloop.protocol.process.AgentCommandLine;
+import io.edgeloop.protocol.process.AgentReadyLine;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,7 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -43,28 +48,43 @@ public final class AgentProcess implements AutoCloseable {
      * install.sh ships), else this JVM's classpath.
      */
     public static String classpath() {
-        Path target = Path.of("").toAbsolutePath().resolveSibling("edge-agent").resolve("target");
-        Path jar = target.resolve("edge-agent-0.1.0-SNAPSHOT.jar");
-        if (Files.isRegularFile(jar) && Files.isDirectory(target.resolve("lib"))) {
-            return jar + java.io.File.pathSeparator + target.resolve("lib") + "/*";
+        Path root = checkoutRoot();
+        if (Files.isRegularFile(root.resolve(AgentCommandLine.AGENT_JAR)) && Files.isDirectory(root.resolve(AgentCommandLine.AGENT_LIB))) {
+            return AgentCommandLine.classpath(root);
         }
         return System.getProperty("java.class.path");
     }
 
-    /** Starts an agent on a free port with {@code args} after {@code agent}; waits until ready. */
-    public static AgentProcess start(Path dataDir, List<String> args, Map<String, String> env, List<String> jvmOptions)
-            throws Exception {
+    /** Tests run in the {@code tests} module's folder; the checkout root is its parent. */
+    private static Path checkoutRoot() {
+        return Path.of("").toAbsolutePath().getParent();
+    }
+
+    /** A test agent's settings in {@code dataDir}: loopback, a free port, the generic x86-64 profile. */
+    public static AgentOptions options(Path dataDir) {
+        return AgentOptions.DEFAULT.withDataDir(dataDir).withProfile("generic-x86_64")
+                .withHttp(http -> http.withHost("127.0.0.1").withPort(0));
+    }
+
+    /**
+     * Starts an agent with {@code options} (written to an {@code agent.yaml} beside its data
+     * directory and passed with {@code --config}) and {@code args} after {@code agent}; waits
+     * until ready.
+     */
+    public static AgentProcess start(AgentOptions options, List<String> args, List<String> jvmOptions) throws Exception {
+        Path dataDir = options.dataDir();
         Files.createDirectories(dataDir);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", classpath(), "io.edgeloop.agent.AgentMain", "agent", "--http-port", "0",
-                "--data-dir", dataDir.toString()));
-        cmd.addAll(args);
+        Path config = Files.writeString(dataDir.resolveSibling(dataDir.getFileName() + "-agent.yaml"),
+                AgentConfigFile.write(options));
+        List<String> agentArgs = new ArrayList<>(List.of("--config", config.toString()));
+        agentArgs.addAll(args);
+        List<String> cmd = AgentCommandLine.command(Path.of(System.getProperty("java.home"), "bin", "java"), jvmOptions,
+                classpath(), agentArgs);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-agent.log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("EDGELOOP_AGENT_PROFILE", "generic-x86_64");
-        pb.environment().putAll(env);
+        // The written file is the whole configuration: overrides from the caller's shell would bypass it.
+        pb.environment().keySet().removeIf(name -> name.startsWith("EDGELOOP_AGENT_"));
+        pb.environment().putAll(AgentCommandLine.ENVIRONMENT);
         long t0 = System.nanoTime();
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -72,8 +92,9 @@ public final class AgentProcess implements AutoCloseable {
             try {
                 String line;
                 while ((line = out.readLine()) != null) {
-                    if (line.startsWith("edgeloop agent ready on port ")) {
-                        return Integer.parseInt(line.substring("edgeloop agent ready on port ".length()).trim());
+                    OptionalInt port = AgentReadyLine.parse(line);
+                    if (port.isPresent()) {
+                        return port.getAsInt();
                     }
                 }
             } catch (IOException e) {

@@ -1,15 +1,17 @@
 package io.edgeloop.it;
 
-import io.edgeloop.bench.FashionFixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestModels;
+import io.edgeloop.fixtures.TestPackages;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.VerifiedPackage;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
-import io.edgeloop.packageformat.PackageVerifier;
-import io.edgeloop.packageformat.VerifiedPackage;
-import io.edgeloop.packageformat.sign.KeyPairFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,11 +43,11 @@ class AgentServeIT {
 
     @BeforeAll
     static void start() throws Exception {
-        keys = FashionFixtures.keys(dir.resolve("keys"));
-        pkg = FashionFixtures.signedPackage(dir.resolve("pkg"), AgentFixtures.mlp(1), "fashion", "1.0.0", keys);
-        test = FashionFixtures.testSet();
-        agent = AgentProcess.start(dir.resolve("data"), List.of("--package", pkg.toString(), "--pubkey",
-                keys.publicKey().toString()), Map.of(), List.of("-Xmx128m"));
+        keys = TestPackages.publisherKeys(dir.resolve("keys"));
+        pkg = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(1), "fashion", "1.0.0", keys);
+        test = TestImages.testSet();
+        agent = AgentProcess.start(AgentProcess.options(dir.resolve("data")), List.of("--package", pkg.toString(), "--pubkey",
+                keys.publicKey().toString()), List.of("-Xmx128m"));
         System.out.printf("agent ready in %d ms (from process start)%n", agent.startMillis());
     }
 
@@ -116,8 +117,8 @@ class AgentServeIT {
                     "--train-limit", "3000", "--threads", "1").inheritIO().start();
             assertTrue(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0, "export script failed");
         }
-        try (AgentProcess torchAgent = AgentProcess.start(dir.resolve("data-torch"), List.of("--package",
-                exported.toString(), "--model-name", "pytorch-mlp"), Map.of(), List.of("-Xmx128m"))) {
+        try (AgentProcess torchAgent = AgentProcess.start(AgentProcess.options(dir.resolve("data-torch")), List.of("--package",
+                exported.toString(), "--model-name", "pytorch-mlp"), List.of("-Xmx128m"))) {
             double maxDiff = compare(torchAgent, exported, "/v2/models/pytorch-mlp/infer", 200, 25);
             System.out.printf("PyTorch-exported MLP: max |http - in-process| = %.3g over 200 images%n", maxDiff);
             assertTrue(maxDiff <= 1e-5, "max abs diff " + maxDiff);
@@ -126,8 +127,8 @@ class AgentServeIT {
 
     @Test
     void sigtermDrainsInFlightRequests() throws Exception {
-        try (AgentProcess drained = AgentProcess.start(dir.resolve("data-drain"), List.of("--package", pkg.toString(),
-                "--pubkey", keys.publicKey().toString()), Map.of(), List.of("-Xmx128m"))) {
+        try (AgentProcess drained = AgentProcess.start(AgentProcess.options(dir.resolve("data-drain")), List.of("--package", pkg.toString(),
+                "--pubkey", keys.publicKey().toString()), List.of("-Xmx128m"))) {
             String body = AgentProcess.inferBody(null, test.features(), 0, 50, 784);
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<CompletableFuture<List<Integer>>> clients = new ArrayList<>();

@@ -1,10 +1,7 @@
 package io.edgeloop.it;
 
 import io.edgeloop.agent.Agent;
-import io.edgeloop.agent.config.AgentConfig;
-import io.edgeloop.agent.config.AgentConfigLoader;
 import io.edgeloop.agent.config.AgentOptions;
-import io.edgeloop.agent.config.DeviceProfileResolver;
 import io.edgeloop.agent.link.EnrolmentClient;
 import io.edgeloop.agent.link.FleetJoin;
 import io.edgeloop.agent.link.FleetLink;
@@ -15,10 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -27,9 +21,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * fleet through enrolment and its own {@link FleetLink}; their links share one scheduler.
  */
 final class InJvmAgents implements AutoCloseable {
-    /** The settings an agent process gets as {@code EDGELOOP_AGENT_*} variables: small drift windows. */
-    static final Map<String, String> FAST_DRIFT = Map.of("EDGELOOP_AGENT_DRIFT_WINDOW_SIZE", "20",
-            "EDGELOOP_AGENT_DRIFT_MIN_SAMPLES", "10", "EDGELOOP_AGENT_PROFILE", "generic-x86_64");
+    /** An agent's settings for these tests: loopback HTTP on a free port, drift windows of 20 requests. */
+    static AgentOptions options(Path dataDir, String deviceId, Path publicKey) {
+        return AgentProcess.options(dataDir).withDeviceId(deviceId).withPublicKey(publicKey)
+                .withDrift(d -> d.withWindowSize(20).withMinSamples(10));
+    }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
@@ -38,18 +34,11 @@ final class InJvmAgents implements AutoCloseable {
 
     /** Starts one agent serving {@code pkg} under {@code dataDir}, enrols it and connects it. */
     Agent add(Path dataDir, String deviceId, Path pkg, Path publicKey, String server, String token) throws Exception {
-        Map<String, String> env = new HashMap<>(FAST_DRIFT);
-        env.put("EDGELOOP_AGENT_DATA_DIR", dataDir.toString());
-        env.put("EDGELOOP_AGENT_DEVICE_ID", deviceId);
-        env.put("EDGELOOP_AGENT_PUBLIC_KEY", publicKey.toString());
-        env.put("EDGELOOP_AGENT_HTTP_PORT", "0");
-        env.put("EDGELOOP_AGENT_HTTP_HOST", "127.0.0.1");
-        AgentConfig c = new AgentConfigLoader().load(null, env);
-        AgentOptions options = AgentOptions.from(c, DeviceProfileResolver.resolve(c.profile()));
-        Agent agent = Agent.start(options, Optional.of(pkg), Agent.standardInstallers(options, null, null));
+        AgentOptions options = options(dataDir, deviceId, publicKey);
+        Agent agent = Agent.builder(options).scheduler(scheduler).install(pkg).start();
         agents.add(agent);
         links.add(FleetJoin.of(URI.create(server), token).withoutHardwareProbe()
-                .connect(agent, options.profile().id(), new EnrolmentClient(), scheduler));
+                .connect(agent, agent.deviceProfile().id(), new EnrolmentClient(), scheduler));
         return agent;
     }
 

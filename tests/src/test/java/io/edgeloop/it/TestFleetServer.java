@@ -12,7 +12,6 @@ import io.edgeloop.server.ingest.FleetMqtt;
 import io.edgeloop.server.ingest.FleetMqttOptions;
 import io.edgeloop.server.telemetry.DeviceStates;
 import io.edgeloop.server.telemetry.TelemetryQueries;
-import io.edgeloop.server.telemetry.TelemetryRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -69,7 +68,6 @@ final class TestFleetServer implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         router.route("/api/v1/*").handler(BodyHandler.create());
-        new TelemetryRoutes(new TelemetryQueries(db), new DeviceStates(db), () -> mqtt.ingest().counters()).mount(router);
         TestFleetServer[] self = new TestFleetServer[1];
         router.post("/api/v1/enrol").handler(ctx -> {
             JsonNode body;

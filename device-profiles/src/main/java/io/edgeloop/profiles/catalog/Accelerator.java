@@ -2,6 +2,7 @@ package io.edgeloop.profiles.catalog;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.edgeloop.protocol.InvalidFieldException;
 
 /**
  * An accelerator a device class carries, as its vendor documents it.
@@ -24,10 +25,10 @@ public record Accelerator(
 
     public Accelerator {
         if (type == null || type.isBlank()) {
-            throw new IllegalArgumentException("field 'accelerators.type' is missing");
+            throw new InvalidFieldException("accelerators.type", "is missing");
         }
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("field 'accelerators.name' is missing");
+            throw new InvalidFieldException("accelerators.name", "is missing");
         }
     }
 

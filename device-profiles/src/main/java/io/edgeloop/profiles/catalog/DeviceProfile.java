@@ -2,6 +2,7 @@ package io.edgeloop.profiles.catalog;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.edgeloop.protocol.InvalidFieldException;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -94,7 +95,7 @@ public record DeviceProfile(
 
     private static void require(boolean ok, String field, String problem) {
         if (!ok) {
-            throw new IllegalArgumentException("field '" + field + "' " + problem);
+            throw new InvalidFieldException(field, problem);
         }
     }
 }

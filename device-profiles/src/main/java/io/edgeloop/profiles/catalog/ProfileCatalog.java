@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
+import io.edgeloop.protocol.InvalidFieldException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -146,9 +147,8 @@ public final class ProfileCatalog {
         if (e instanceof UnrecognizedPropertyException unknown) {
             return "field '" + path + "' is unknown (known fields: " + unknown.getKnownPropertyIds() + ")";
         }
-        if (root instanceof IllegalArgumentException && root.getMessage() != null
-                && root.getMessage().startsWith("field '")) {
-            return root.getMessage();
+        if (root instanceof InvalidFieldException refused) {
+            return "field '" + refused.field() + "' " + refused.problem();
         }
         String problem = root != e && root.getMessage() != null ? root.getMessage() : e.getOriginalMessage();
         return (path.isEmpty() ? "" : "field '" + path + "': ") + firstLine(problem);

@@ -5,6 +5,7 @@ import io.edgeloop.agent.health.HealthMonitor;
 import io.edgeloop.agent.serving.ModelRegistry;
 import io.edgeloop.agent.store.ModelDescriptor;
 import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -72,7 +73,8 @@ public final class AdminApi {
         try {
             DriftMonitor monitor = registry.get(ctx.pathParam("name"), null).drift();
             if (monitor == null) {
-                Responses.error(ctx, 404, "model '" + ctx.pathParam("name") + "' has no drift baseline");
+                Responses.error(ctx, ErrorCode.DRIFT_BASELINE_MISSING, "model '" + ctx.pathParam("name")
+                        + "' has no drift baseline");
                 return;
             }
             if ("true".equals(ctx.request().getParam("flush"))) {

@@ -1,27 +1,37 @@
 package io.edgeloop.agent.api;
 
+import io.edgeloop.protocol.CodedFailure;
+import io.edgeloop.protocol.ErrorCode;
+
 /**
- * A request the agent refuses, with the HTTP status (4xx) and a sentence naming the problem.
- * Unchecked so the parser can throw it from deep inside the token loop.
+ * A request the agent refuses, with its code (4xx) and a sentence naming the problem. Unchecked
+ * so the parser can throw it from deep inside the token loop.
  */
-public final class BadRequestException extends RuntimeException {
+public final class BadRequestException extends RuntimeException implements CodedFailure {
     private static final long serialVersionUID = 1L;
 
-    private final int status;
+    private final ErrorCode code;
 
-    public BadRequestException(int status, String message) {
+    public BadRequestException(ErrorCode code, String message) {
         super(message, null, false, false);
+        int status = code.httpStatus();
         if (status < 400 || status > 499) {
-            throw new IllegalArgumentException("a bad request answers 4xx, not " + status);
+            throw new IllegalArgumentException("a bad request answers 4xx, not " + code + " (" + status + ")");
         }
-        this.status = status;
+        this.code = code;
     }
 
+    /** Tensors or a body that do not fit the model: {@link ErrorCode#INFERENCE_INPUT_INVALID}. */
     public BadRequestException(String message) {
-        this(400, message);
+        this(ErrorCode.INFERENCE_INPUT_INVALID, message);
+    }
+
+    @Override
+    public ErrorCode code() {
+        return code;
     }
 
     public int status() {
-        return status;
+        return code.httpStatus();
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.edgeloop.agent.engine.DataType;
 import io.edgeloop.agent.engine.Tensor;
+import io.edgeloop.protocol.ErrorCode;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -306,7 +307,7 @@ public final class InferRequestParser {
             throw new BadRequestException("inputs[" + index + "].shape must be an array of non-negative integers");
         }
         if (elements > maxElements) {
-            throw new BadRequestException(413, "inputs[" + index + "].shape declares more than " + maxElements + " elements");
+            throw new BadRequestException(ErrorCode.REQUEST_TOO_LARGE, "inputs[" + index + "].shape declares more than " + maxElements + " elements");
         }
         return Arrays.copyOf(dims, rank);
     }

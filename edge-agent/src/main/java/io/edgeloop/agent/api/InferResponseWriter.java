@@ -125,17 +125,4 @@ final class InferResponseWriter {
         }
         g.writeEndArray();
     }
-
-    static byte[] error(String message) {
-        try (ByteArrayBuilder bytes = new ByteArrayBuilder(128);
-             JsonGenerator g = JSON.createGenerator(bytes)) {
-            g.writeStartObject();
-            g.writeStringField("error", message);
-            g.writeEndObject();
-            g.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

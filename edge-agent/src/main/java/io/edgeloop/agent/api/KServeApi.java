@@ -5,6 +5,7 @@ import io.edgeloop.agent.engine.TensorSpec;
 import io.edgeloop.agent.serving.InferenceService;
 import io.edgeloop.agent.serving.ServedModel;
 import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -92,7 +93,7 @@ public final class KServeApi {
     private void infer(RoutingContext ctx, String version) {
         try {
             if (!ready.getAsBoolean()) {
-                Responses.error(ctx, 503, "the agent is shutting down");
+                Responses.error(ctx, ErrorCode.SHUTTING_DOWN, "the agent is shutting down");
                 return;
             }
             String name = ctx.pathParam("name");
@@ -147,23 +148,24 @@ public final class KServeApi {
         try {
             Buffer body = ctx.body().buffer();
             if (body == null) {
-                throw new BadRequestException("feedback needs a body {\"id\": requestId, \"label\": classIndex}");
+                throw new BadRequestException(ErrorCode.INVALID_ARGUMENT, "feedback needs a body {\"id\": requestId, \"label\": classIndex}");
             }
             Feedback fb;
             try {
                 fb = Responses.JSON.readValue(body.getBytes(), Feedback.class);
             } catch (com.fasterxml.jackson.core.JacksonException e) {
-                throw new BadRequestException("feedback must be {\"id\": requestId, \"label\": classIndex}: "
+                throw new BadRequestException(ErrorCode.INVALID_ARGUMENT, "feedback must be {\"id\": requestId, \"label\": classIndex}: "
                         + e.getOriginalMessage());
             } catch (java.io.IOException e) {
-                throw new BadRequestException("unreadable feedback body");
+                throw new BadRequestException(ErrorCode.INVALID_ARGUMENT, "unreadable feedback body");
             }
             if (fb.id() == null || fb.label() == null || fb.label() < 0) {
-                throw new BadRequestException("feedback needs a string 'id' and a non-negative integer 'label'");
+                throw new BadRequestException(ErrorCode.INVALID_ARGUMENT, "feedback needs a string 'id' and a non-negative integer 'label'");
             }
             boolean matched = service.feedback(ctx.pathParam("name"), fb.id(), fb.label());
             if (!matched) {
-                Responses.error(ctx, 404, "no recent prediction with id '" + fb.id() + "' (or the model has no drift baseline)");
+                Responses.error(ctx, ErrorCode.PREDICTION_NOT_FOUND, "no recent prediction with id '" + fb.id()
+                        + "' (or the model has no drift baseline)");
                 return;
             }
             Responses.json(ctx, 200, Map.of("matched", true));

@@ -29,9 +29,6 @@ public final class DynamicBatcher implements AutoCloseable {
     private record Request(List<Tensor> inputs, long rows, CompletableFuture<List<Tensor>> result) {
     }
 
-    /** Message of {@link #unloaded()}, by which callers recognise a retriable failure. */
-    public static final String UNLOADED = "the model version was unloaded while the request waited";
-
     private final ModelSession session;
     private final BatchOptions options;
     private final BlockingQueue<Request> queue;
@@ -93,7 +90,7 @@ public final class DynamicBatcher implements AutoCloseable {
         }
         Request request = new Request(inputs, rows, result);
         if (!queue.offer(request)) {
-            result.completeExceptionally(new EdgeLoopException(ErrorCode.INFERENCE_FAILED,
+            result.completeExceptionally(new EdgeLoopException(ErrorCode.OVERLOADED,
                     "the inference queue is full (" + options.queueCapacity() + " requests); retry later"));
         } else if (closed && queue.remove(request)) {
             // Queued after close() drained the queue: nobody would run it.
@@ -102,9 +99,9 @@ public final class DynamicBatcher implements AutoCloseable {
         return result;
     }
 
-    /** The failure of a request that reached a version being unloaded; the caller may retry on the new one. */
+    /** A request reached a version being unloaded ({@link ErrorCode#MODEL_UNLOADING}); the caller may retry on the new one. */
     public static EdgeLoopException unloaded() {
-        return new EdgeLoopException(ErrorCode.MODEL_NOT_FOUND, UNLOADED);
+        return new EdgeLoopException(ErrorCode.MODEL_UNLOADING, "the model version was unloaded while the request waited");
     }
 
     /** Engine calls made so far; with {@link #rowsRun()} it gives the mean batch size. */

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -33,6 +34,7 @@ public final class AgentDb implements AutoCloseable {
     static final String OUTBOX = "outbox";
     static final String STATE = "state";
 
+    private final Path dir;
     private final BufferOptions options;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
@@ -41,13 +43,16 @@ public final class AgentDb implements AutoCloseable {
     private final WriteOptions writeOptions;
     private final ScheduledExecutorService syncer;
 
-    public AgentDb(BufferOptions options) throws EdgeLoopException {
-        this.options = options;
+    /** Opens (or creates) the database in {@code dir} ({@code data-dir/db} in an agent). */
+    public AgentDb(Path dir, BufferOptions options) throws EdgeLoopException {
+        this.dir = dir;
+        // Opened without a device profile to fill a quota of 0: the fallback quota, never "evict all".
+        this.options = options.orProfileQuota(BufferOptions.QUOTA_FROM_PROFILE);
         RocksDB.loadLibrary();
         try {
-            Files.createDirectories(options.dir());
+            Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot create " + options.dir(), e);
+            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot create " + dir, e);
         }
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setKeepLogFileNum(3).setMaxTotalWalSize(64L * 1024 * 1024);
@@ -58,11 +63,11 @@ public final class AgentDb implements AutoCloseable {
             descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));
         }
         try {
-            db = RocksDB.open(dbOptions, options.dir().toString(), descriptors, handles);
+            db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
         } catch (RocksDBException e) {
             cfOptions.close();
             dbOptions.close();
-            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot open RocksDB at " + options.dir() + ": "
+            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot open RocksDB at " + dir + ": "
                     + e.getMessage() + " (is another agent using this data directory?)", e);
         }
         writeOptions = new WriteOptions().setSync(options.sync() == SyncPolicy.ALWAYS).setDisableWAL(false);

@@ -3,59 +3,166 @@ package io.edgeloop.agent.config;
 import io.edgeloop.agent.api.ApiOptions;
 import io.edgeloop.agent.batch.BatchOptions;
 import io.edgeloop.agent.buffer.BufferOptions;
-import io.edgeloop.agent.buffer.SyncPolicy;
 import io.edgeloop.agent.drift.DriftOptions;
 import io.edgeloop.agent.engine.EngineOptions;
 import io.edgeloop.agent.store.StoreOptions;
-
 import io.edgeloop.profiles.catalog.DeviceProfile;
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.time.Duration;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
- * Every component's options, typed and validated once at start-up from {@link AgentConfig}.
+ * Every setting of an agent, one immutable record with one nested record per component. Its
+ * components are the keys of {@code agent.yaml} ({@link AgentConfigFile} binds the file and the
+ * {@code EDGELOOP_AGENT_*} overrides onto it, generically), so a new setting is a component with
+ * its {@code DEFAULT_*} constant and a wither, and nothing else. {@link #validate()} runs once
+ * when an agent starts.
  *
+ * <pre>{@code
+ * AgentOptions options = AgentOptions.DEFAULT.withDataDir(dir).withDeviceId("sim-7")
+ *         .withHttp(http -> http.withEnabled(false));
+ * }</pre>
+ *
+ * @param dataDir   state directory: the model store in {@code models/}, RocksDB in {@code db/}
  * @param publicKey the package publisher's public key file, or null (packages then cannot be
  *                  installed)
+ * @param deviceId  the id this agent reports under; null or empty means this host's name
+ * @param profile   device profile id from the catalog; null or empty means detect from the hardware
  */
-public record AgentOptions(Path dataDir, Path publicKey, String deviceId, DeviceProfile profile, ApiOptions api, EngineOptions engine,
-                           BatchOptions batch, StoreOptions store, BufferOptions buffer, DriftOptions drift,
-                           Duration drainTimeout) {
-    public static final String DEFAULT_DATA_DIR = "/var/lib/edgeloop";
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+public record AgentOptions(Path dataDir, Path publicKey, String deviceId, String profile, ApiOptions http,
+                           EngineOptions engine, BatchOptions batch, StoreOptions store, BufferOptions buffer,
+                           DriftOptions drift, ShutdownOptions shutdown) {
+    public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/edgeloop");
+    public static final Path DEFAULT_PUBLIC_KEY = null;
+    public static final String DEFAULT_DEVICE_ID = "";
+    public static final String DEFAULT_PROFILE = "";
 
-    /**
-     * Converts and validates; settings left at 0 or empty take the device profile's value.
-     * Throws IllegalArgumentException naming the bad setting.
-     */
-    public static AgentOptions from(AgentConfig c, DeviceProfile profile) {
-        int threads = c.engine().intraOpThreads() > 0 ? c.engine().intraOpThreads()
-                : Math.max(1, Math.min(profile.intraOpThreads(), Runtime.getRuntime().availableProcessors()));
-        List<String> engines = !c.engine().preferredEngines().isEmpty() ? c.engine().preferredEngines()
-                : profile.preferredEngines();
-        long quota = c.buffer().captureQuotaBytes() > 0 ? c.buffer().captureQuotaBytes()
-                : profile.captureBufferQuotaBytes() > 0 ? profile.captureBufferQuotaBytes()
-                : BufferOptions.DEFAULT_CAPTURE_QUOTA_BYTES;
-        Path dataDir = Path.of(c.dataDir()).toAbsolutePath();
-        SyncPolicy sync;
-        try {
-            sync = SyncPolicy.valueOf(c.buffer().sync().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("buffer.sync must be ALWAYS, INTERVAL or NEVER, not '" + c.buffer().sync() + "'");
+    public static final AgentOptions DEFAULT = new AgentOptions(DEFAULT_DATA_DIR, DEFAULT_PUBLIC_KEY, DEFAULT_DEVICE_ID,
+            DEFAULT_PROFILE, ApiOptions.DEFAULT, EngineOptions.FROM_DEVICE_PROFILE, BatchOptions.DEFAULT,
+            StoreOptions.DEFAULT, BufferOptions.DEFAULT, DriftOptions.DEFAULT, ShutdownOptions.DEFAULT);
+
+    /** A section left empty in a file (or null in code) means its defaults. */
+    public AgentOptions {
+        dataDir = dataDir == null ? null : dataDir.toAbsolutePath();
+        publicKey = publicKey == null || publicKey.toString().isEmpty() ? null : publicKey;
+        deviceId = deviceId == null ? "" : deviceId.strip();
+        profile = profile == null ? "" : profile.strip();
+        http = Objects.requireNonNullElse(http, ApiOptions.DEFAULT);
+        engine = Objects.requireNonNullElse(engine, EngineOptions.FROM_DEVICE_PROFILE);
+        batch = Objects.requireNonNullElse(batch, BatchOptions.DEFAULT);
+        store = Objects.requireNonNullElse(store, StoreOptions.DEFAULT);
+        buffer = Objects.requireNonNullElse(buffer, BufferOptions.DEFAULT);
+        drift = Objects.requireNonNullElse(drift, DriftOptions.DEFAULT);
+        shutdown = Objects.requireNonNullElse(shutdown, ShutdownOptions.DEFAULT);
+    }
+
+    /** Checks every setting; the exception names the first bad one by its {@code agent.yaml} key. */
+    public AgentOptions validate() throws EdgeLoopException {
+        if (dataDir == null) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "dataDir must be set");
         }
-        return new AgentOptions(dataDir, c.publicKey() == null ? null : Path.of(c.publicKey()), c.deviceId(), profile,
-                new ApiOptions(c.http().host(), c.http().port(), c.http().bodyLimitBytes()),
-                new EngineOptions(threads, engines),
-                new BatchOptions(c.batch().maxBatch(), Duration.ofNanos(c.batch().maxDelayMicros() * 1000),
-                        c.batch().queueCapacity(), c.batch().workers(), c.batch().inlineWhenIdle()),
-                new StoreOptions(dataDir.resolve("models"), c.store().keepPrevious()),
-                new BufferOptions(dataDir.resolve("db"), sync, Duration.ofMillis(c.buffer().syncIntervalMillis()),
-                        c.buffer().captureSampleRate(), quota,
-                        Duration.ofHours(c.buffer().captureMaxAgeHours())),
-                new DriftOptions(c.drift().windowSize(), c.drift().minSamples(), c.drift().ksAlpha(),
-                        c.drift().psiThreshold(), c.drift().outputPsiThreshold(), c.drift().feedbackCapacity()),
-                Duration.ofMillis(c.shutdown().drainTimeoutMillis()));
+        if (!deviceId.isEmpty() && !deviceId.matches("[^/+#\\s]+")) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "deviceId is an MQTT topic level and must not hold '/',"
+                    + " '+', '#' or white space, not '" + deviceId + "'");
+        }
+        http.validate("http");
+        engine.validate("engine");
+        batch.validate("batch");
+        store.validate("store");
+        buffer.validate("buffer");
+        drift.validate("drift");
+        shutdown.validate("shutdown");
+        return this;
+    }
+
+    /** The settings left to the device profile (threads, engines, capture quota), filled from {@code device}. */
+    public AgentOptions resolvedFor(DeviceProfile device) {
+        return withEngine(engine.orProfile(device.intraOpThreads(), device.preferredEngines()))
+                .withBuffer(buffer.orProfileQuota(device.captureBufferQuotaBytes()));
+    }
+
+    /** The model store's directory. */
+    public Path storeDir() {
+        return dataDir.resolve("models");
+    }
+
+    /** The RocksDB directory. */
+    public Path dbDir() {
+        return dataDir.resolve("db");
+    }
+
+    public AgentOptions withDataDir(Path dataDir) {
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+    }
+
+    public AgentOptions withPublicKey(Path publicKey) {
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+    }
+
+    public AgentOptions withDeviceId(String deviceId) {
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+    }
+
+    public AgentOptions withProfile(String profile) {
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+    }
+
+    public AgentOptions withHttp(ApiOptions http) {
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+    }
+
+    public AgentOptions withHttp(UnaryOperator<ApiOptions> change) {
+        return withHttp(change.apply(http));
+    }
+
+    public AgentOptions withEngine(EngineOptions engine) {
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+    }
+
+    public AgentOptions withEngine(UnaryOperator<EngineOptions> change) {
+        return withEngine(change.apply(engine));
+    }
+
+    public AgentOptions withBatch(BatchOptions batch) {
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+    }
+
+    public AgentOptions withBatch(UnaryOperator<BatchOptions> change) {
+        return withBatch(change.apply(batch));
+    }
+
+    public AgentOptions withStore(StoreOptions store) {
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+    }
+
+    public AgentOptions withStore(UnaryOperator<StoreOptions> change) {
+        return withStore(change.apply(store));
+    }
+
+    public AgentOptions withBuffer(BufferOptions buffer) {
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+    }
+
+    public AgentOptions withBuffer(UnaryOperator<BufferOptions> change) {
+        return withBuffer(change.apply(buffer));
+    }
+
+    public AgentOptions withDrift(DriftOptions drift) {
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+    }
+
+    public AgentOptions withDrift(UnaryOperator<DriftOptions> change) {
+        return withDrift(change.apply(drift));
+    }
+
+    public AgentOptions withShutdown(ShutdownOptions shutdown) {
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+    }
+
+    public AgentOptions withShutdown(UnaryOperator<ShutdownOptions> change) {
+        return withShutdown(change.apply(shutdown));
     }
 }

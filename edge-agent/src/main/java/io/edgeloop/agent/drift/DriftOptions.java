@@ -1,8 +1,11 @@
 package io.edgeloop.agent.drift;
 
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
+
 /**
  * When the drift monitor compares live traffic with the package baseline, and what counts as
- * drift.
+ * drift ({@code drift} in {@code agent.yaml}).
  *
  * @param windowSize         samples per window; a report covers one full window
  * @param minSamples         fewest samples for an interim report on a partial window
@@ -26,15 +29,49 @@ public record DriftOptions(int windowSize, int minSamples, double ksAlpha, doubl
     public static final DriftOptions DEFAULT = new DriftOptions(DEFAULT_WINDOW_SIZE, DEFAULT_MIN_SAMPLES,
             DEFAULT_KS_ALPHA, DEFAULT_PSI_THRESHOLD, DEFAULT_OUTPUT_PSI_THRESHOLD, DEFAULT_FEEDBACK_CAPACITY);
 
-    public DriftOptions {
+    public void validate(String section) throws EdgeLoopException {
         if (windowSize < 2 || minSamples < 2 || minSamples > windowSize) {
-            throw new IllegalArgumentException("need 2 <= minSamples <= windowSize, not " + minSamples + " and " + windowSize);
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, section + ".minSamples and " + section
+                    + ".windowSize need 2 <= minSamples <= windowSize, not " + minSamples + " and " + windowSize);
         }
         if (!(ksAlpha > 0 && ksAlpha < 1)) {
-            throw new IllegalArgumentException("ksAlpha must be in (0, 1), not " + ksAlpha);
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, section + ".ksAlpha must be in (0, 1), not " + ksAlpha);
         }
-        if (!(psiThreshold >= 0) || !(outputPsiThreshold >= 0) || feedbackCapacity < 0) {
-            throw new IllegalArgumentException("thresholds and feedbackCapacity must not be negative");
+        if (!(psiThreshold >= 0)) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, section + ".psiThreshold must not be negative, not "
+                    + psiThreshold);
         }
+        if (!(outputPsiThreshold >= 0)) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, section + ".outputPsiThreshold must not be negative, not "
+                    + outputPsiThreshold);
+        }
+        if (feedbackCapacity < 0) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, section + ".feedbackCapacity must not be negative, not "
+                    + feedbackCapacity);
+        }
+    }
+
+    public DriftOptions withWindowSize(int windowSize) {
+        return new DriftOptions(windowSize, minSamples, ksAlpha, psiThreshold, outputPsiThreshold, feedbackCapacity);
+    }
+
+    public DriftOptions withMinSamples(int minSamples) {
+        return new DriftOptions(windowSize, minSamples, ksAlpha, psiThreshold, outputPsiThreshold, feedbackCapacity);
+    }
+
+    public DriftOptions withKsAlpha(double ksAlpha) {
+        return new DriftOptions(windowSize, minSamples, ksAlpha, psiThreshold, outputPsiThreshold, feedbackCapacity);
+    }
+
+    public DriftOptions withPsiThreshold(double psiThreshold) {
+        return new DriftOptions(windowSize, minSamples, ksAlpha, psiThreshold, outputPsiThreshold, feedbackCapacity);
+    }
+
+    public DriftOptions withOutputPsiThreshold(double outputPsiThreshold) {
+        return new DriftOptions(windowSize, minSamples, ksAlpha, psiThreshold, outputPsiThreshold, feedbackCapacity);
+    }
+
+    public DriftOptions withFeedbackCapacity(int feedbackCapacity) {
+        return new DriftOptions(windowSize, minSamples, ksAlpha, psiThreshold, outputPsiThreshold, feedbackCapacity);
     }
 }

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import io.edgeloop.packageformat.ort.ServingSessionOptions;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import org.slf4j.Logger;
@@ -45,18 +46,9 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
             throw new EdgeLoopException(ErrorCode.MODEL_INVALID, "model file " + modelFile + " does not exist");
         }
         ExecutionProviderChoice choice = ExecutionProviderChoice.choose(options, availableProviders());
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            so.setIntraOpNumThreads(options.intraOpThreads());
-            so.setInterOpNumThreads(1);
-            // Idle pool threads would otherwise spin for work and take the cores the HTTP thread and
-            // the batcher need; measured here with wrk on 2 cores: p50 1.36 ms spinning vs 0.33 ms not.
-            so.addConfigEntry("session.intra_op.allow_spinning", "0");
-            // ONNX Runtime's CPU arena keeps the peak of every batch size it has seen and never
-            // gives it back; a device serving for months should hold what it uses now.
-            so.setCPUArenaAllocator(false);
-            so.setMemoryPatternOptimization(false);
+        // The serving settings (no spinning, no arena, ...) are shared with the packager, which
+        // measures variants with them; see ServingSessionOptions.
+        try (OrtSession.SessionOptions so = ServingSessionOptions.create(options.intraOpThreads())) {
             if (choice.cuda()) {
                 try {
                     so.addCUDA(0);

@@ -20,11 +20,11 @@ public final class FleetEnrolment {
      * The credentials kept in the RocksDB under {@code buffer}, read before the agent opens it (the
      * agent's device id must be the enrolled one from its first start on).
      */
-    public static Optional<FleetCredentials> peek(BufferOptions buffer) throws EdgeLoopException {
-        if (!java.nio.file.Files.isDirectory(buffer.dir())) {
+    public static Optional<FleetCredentials> peek(java.nio.file.Path dbDir, BufferOptions buffer) throws EdgeLoopException {
+        if (!java.nio.file.Files.isDirectory(dbDir)) {
             return Optional.empty();
         }
-        try (AgentDb db = new AgentDb(buffer)) {
+        try (AgentDb db = new AgentDb(dbDir, buffer)) {
             return new CredentialStore(new AgentState(db)).load();
         }
     }

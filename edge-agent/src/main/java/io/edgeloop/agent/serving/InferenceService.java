@@ -1,12 +1,12 @@
 package io.edgeloop.agent.serving;
 
-import io.edgeloop.agent.batch.DynamicBatcher;
 import io.edgeloop.agent.buffer.CaptureBuffer;
 import io.edgeloop.agent.drift.DriftMonitor;
 import io.edgeloop.agent.engine.DataType;
 import io.edgeloop.agent.engine.Tensor;
 import io.edgeloop.agent.health.HealthMonitor;
 import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +59,7 @@ public final class InferenceService {
                 return CompletableFuture.completedFuture(r);
             }
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof EdgeLoopException el && DynamicBatcher.UNLOADED.equals(el.getMessage())) {
+            if (cause instanceof EdgeLoopException el && el.code() == ErrorCode.MODEL_UNLOADING) {
                 try {
                     return inferOnce(name, version, requestId, inputs, forceCapture);
                 } catch (EdgeLoopException again) {

@@ -40,15 +40,18 @@ public final class ModelStore {
     static final String DESCRIPTOR = "model.json";
     private static final String STAGING_PREFIX = ".staging-";
 
+    private final Path root;
     private final StoreOptions options;
     private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    public ModelStore(StoreOptions options) throws EdgeLoopException {
+    /** The store in {@code root} ({@code data-dir/models} in an agent). */
+    public ModelStore(Path root, StoreOptions options) throws EdgeLoopException {
+        this.root = root;
         this.options = options;
         try {
-            Files.createDirectories(options.root());
+            Files.createDirectories(root);
         } catch (IOException e) {
-            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot create the model store at " + options.root(), e);
+            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot create the model store at " + root, e);
         }
         recover();
     }
@@ -63,7 +66,7 @@ public final class ModelStore {
     }
 
     public Path versionDir(String name, String version) {
-        return options.root().resolve(name).resolve(version);
+        return root.resolve(name).resolve(version);
     }
 
     /**
@@ -73,7 +76,7 @@ public final class ModelStore {
     public Path install(ModelDescriptor descriptor, Map<String, InputStreamSource> files) throws EdgeLoopException {
         String name = checkName("model name", descriptor.name());
         String version = checkName("version", descriptor.version());
-        Path modelDir = options.root().resolve(name);
+        Path modelDir = root.resolve(name);
         Path target = modelDir.resolve(version);
         if (Files.exists(target)) {
             throw new EdgeLoopException(ErrorCode.INSTALL_FAILED, name + " " + version + " is already installed");
@@ -141,7 +144,7 @@ public final class ModelStore {
         int keep = Math.min(history.size(), options.keepPrevious() + 1);
         List<String> kept = history.subList(0, keep);
         try {
-            DurableFiles.replace(options.root().resolve(name).resolve(ACTIVE), String.join("\n", kept) + "\n");
+            DurableFiles.replace(root.resolve(name).resolve(ACTIVE), String.join("\n", kept) + "\n");
             for (String dropped : history.subList(keep, history.size())) {
                 DurableFiles.deleteTree(versionDir(name, dropped));
             }
@@ -158,7 +161,7 @@ public final class ModelStore {
 
     /** Active version first, then previous versions newest first. */
     public List<String> history(String name) throws EdgeLoopException {
-        Path pointer = options.root().resolve(name).resolve(ACTIVE);
+        Path pointer = root.resolve(name).resolve(ACTIVE);
         try {
             if (!Files.exists(pointer)) {
                 return List.of();
@@ -172,7 +175,7 @@ public final class ModelStore {
 
     /** Installed versions of {@code name} (complete directories only). */
     public List<String> versions(String name) throws EdgeLoopException {
-        return listDirs(options.root().resolve(name)).stream()
+        return listDirs(root.resolve(name)).stream()
                 .filter(d -> !d.getFileName().toString().startsWith("."))
                 .filter(d -> Files.isRegularFile(d.resolve(DESCRIPTOR)))
                 .map(d -> d.getFileName().toString()).sorted().toList();
@@ -180,7 +183,7 @@ public final class ModelStore {
 
     /** Names of models with an active version. */
     public List<String> models() throws EdgeLoopException {
-        return listDirs(options.root()).stream().filter(d -> Files.exists(d.resolve(ACTIVE)))
+        return listDirs(root).stream().filter(d -> Files.exists(d.resolve(ACTIVE)))
                 .map(d -> d.getFileName().toString()).sorted().toList();
     }
 
@@ -200,7 +203,7 @@ public final class ModelStore {
 
     /** Removes what a crash may have left half-done; see the class comment. */
     public void recover() throws EdgeLoopException {
-        for (Path modelDir : listDirs(options.root())) {
+        for (Path modelDir : listDirs(root)) {
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(modelDir)) {
                 for (Path entry : entries) {
                     String file = entry.getFileName().toString();

@@ -58,8 +58,7 @@ public final class PackageInstaller implements ModelInstaller {
     public ModelDescriptor install(Path file) throws EdgeLoopException {
         PublicKey key = publisherKey.load();
         if (key == null) {
-            throw new EdgeLoopException(ErrorCode.PACKAGE_KEY_MISMATCH, "no publisher public key is configured;"
-                    + " pass --pubkey or set publicKey in agent.yaml");
+            throw new EdgeLoopException(ErrorCode.PACKAGE_KEY_MISSING, "cannot verify " + file.getFileName());
         }
         VerifiedPackage pkg = verifier.verify(file, key);
         Manifest manifest = pkg.manifest();

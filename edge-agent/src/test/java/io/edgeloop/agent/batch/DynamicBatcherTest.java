@@ -5,17 +5,18 @@ import io.edgeloop.agent.engine.ModelSession;
 import io.edgeloop.agent.engine.OnnxRuntimeEngine;
 import io.edgeloop.agent.engine.Tensor;
 import io.edgeloop.agent.engine.TensorSpec;
-import io.edgeloop.agent.fixtures.TestModels;
+import io.edgeloop.fixtures.TestModelFiles;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
+import io.edgeloop.protocol.ErrorResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +32,7 @@ class DynamicBatcherTest {
     Path dir;
 
     /** Counts engine calls on a real session. */
-    static final class CountingSession implements ModelSession {
+    static class CountingSession implements ModelSession {
         final ModelSession delegate;
         final AtomicInteger calls = new AtomicInteger();
 
@@ -77,8 +78,8 @@ class DynamicBatcherTest {
     @Test
     void concurrentRequestsShareEngineCallsAndGetTheirOwnRows() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine()) {
-            CountingSession session = new CountingSession(engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT));
-            BatchOptions options = new BatchOptions(32, Duration.ofMillis(20), 1000, 1, false);
+            CountingSession session = new CountingSession(engine.open(TestModelFiles.softmaxMlp(dir), EngineOptions.DEFAULT));
+            BatchOptions options = new BatchOptions(32, 20_000, 1000, 1, false);
             try (DynamicBatcher batcher = new DynamicBatcher(session, options, "t")) {
                 assertTrue(batcher.batchable());
                 int n = 200;
@@ -106,8 +107,8 @@ class DynamicBatcherTest {
     @Test
     void oneBadRequestDoesNotFailItsBatch() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
-             ModelSession session = engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT);
-             DynamicBatcher batcher = new DynamicBatcher(session, new BatchOptions(8, Duration.ofMillis(20), 100, 1, false), "t")) {
+             ModelSession session = engine.open(TestModelFiles.softmaxMlp(dir), EngineOptions.DEFAULT);
+             DynamicBatcher batcher = new DynamicBatcher(session, new BatchOptions(8, 20_000, 100, 1, false), "t")) {
             CompletableFuture<List<Tensor>> good = batcher.submit(List.of(Tensor.of("input", sample(1, 1), 1, 784)));
             CompletableFuture<List<Tensor>> bad = batcher.submit(List.of(Tensor.of("wrong", sample(1, 1), 1, 784)));
             CompletableFuture<List<Tensor>> good2 = batcher.submit(List.of(Tensor.of("input", sample(2, 1), 1, 784)));
@@ -121,7 +122,7 @@ class DynamicBatcherTest {
     @Test
     void aLoneRequestRunsOnTheCallersThread() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
-             ModelSession session = engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT);
+             ModelSession session = engine.open(TestModelFiles.softmaxMlp(dir), EngineOptions.DEFAULT);
              DynamicBatcher batcher = new DynamicBatcher(session, BatchOptions.DEFAULT, "t")) {
             CompletableFuture<List<Tensor>> f = batcher.submit(List.of(Tensor.of("input", sample(3, 1), 1, 784)));
             assertTrue(f.isDone(), "ran inline, so the future is complete when submit returns");
@@ -133,12 +134,52 @@ class DynamicBatcherTest {
     @Test
     void closedBatcherRefusesNewRequests() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
-             ModelSession session = engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT)) {
+             ModelSession session = engine.open(TestModelFiles.softmaxMlp(dir), EngineOptions.DEFAULT)) {
             DynamicBatcher batcher = new DynamicBatcher(session, BatchOptions.DEFAULT, "t");
             batcher.close();
             ExecutionException e = assertThrows(ExecutionException.class, () -> batcher.submit(
                     List.of(Tensor.of("input", sample(1, 1), 1, 784))).get(1, TimeUnit.SECONDS));
             assertInstanceOf(EdgeLoopException.class, e.getCause());
+            assertEquals(ErrorCode.MODEL_UNLOADING, ((EdgeLoopException) e.getCause()).code(),
+                    "callers retry on the code, not on the message");
+            assertEquals(503, ErrorResponse.of(e).status());
+        }
+    }
+
+    @Test
+    void aFullQueueRefusesWithOverloadedWhichAnswers503() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
+             ModelSession real = engine.open(TestModelFiles.softmaxMlp(dir), EngineOptions.DEFAULT)) {
+            ModelSession blocked = new CountingSession(real) {
+                @Override
+                public List<Tensor> run(List<Tensor> inputs) throws EdgeLoopException {
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return super.run(inputs);
+                }
+            };
+            BatchOptions tiny = new BatchOptions(1, 0, 1, 1, false);
+            try (DynamicBatcher batcher = new DynamicBatcher(blocked, tiny, "t")) {
+                List<CompletableFuture<List<Tensor>>> futures = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    futures.add(batcher.submit(List.of(Tensor.of("input", sample(i, 1), 1, 784))));
+                }
+                List<ErrorCode> refusals = new ArrayList<>();
+                for (CompletableFuture<List<Tensor>> f : futures) {
+                    if (f.isCompletedExceptionally()) {
+                        ExecutionException e = assertThrows(ExecutionException.class, f::get);
+                        refusals.add(((EdgeLoopException) e.getCause()).code());
+                        assertEquals(503, ErrorResponse.of(e).status());
+                    }
+                }
+                release.countDown();
+                assertTrue(refusals.size() >= 6, "a queue of one refuses most of 8 requests: " + refusals);
+                assertEquals(List.of(ErrorCode.OVERLOADED), refusals.stream().distinct().toList());
+            }
         }
     }
 }

@@ -18,18 +18,18 @@ class AgentDbTest {
     Path dir;
 
     private BufferOptions options(SyncPolicy sync, long quota) {
-        return new BufferOptions(dir.resolve("db"), sync, Duration.ofMillis(50), 1.0, quota, Duration.ofHours(1));
+        return new BufferOptions(sync, 50, 1.0, quota, 1);
     }
 
     @Test
     void capturesSurviveReopenAndKeepTheirSequence() throws Exception {
-        try (AgentDb db = new AgentDb(options(SyncPolicy.ALWAYS, 1 << 20))) {
+        try (AgentDb db = new AgentDb(dir.resolve("db"), options(SyncPolicy.ALWAYS, 1 << 20))) {
             CaptureBuffer capture = new CaptureBuffer(db, System::currentTimeMillis);
             assertTrue(capture.sample());
             assertEquals(0, capture.append(1, "r0", "m", "1", 3, new float[]{1, 2}, new float[]{0.1f, 0.9f}));
             assertEquals(1, capture.append(2, "r1", "m", "1", 1, new float[]{3, 4}, new float[]{0.6f, 0.4f}));
         }
-        try (AgentDb db = new AgentDb(options(SyncPolicy.INTERVAL, 1 << 20))) {
+        try (AgentDb db = new AgentDb(dir.resolve("db"), options(SyncPolicy.INTERVAL, 1 << 20))) {
             CaptureBuffer capture = new CaptureBuffer(db, System::currentTimeMillis);
             assertEquals(2, capture.count());
             assertEquals(2, capture.append(1, "r2", "m", "1", 0, new float[]{5}, new float[]{1}));
@@ -44,7 +44,7 @@ class AgentDbTest {
     @Test
     void quotaEvictsLowestPriorityOldestFirstAndSweepDropsOldRecords() throws Exception {
         AtomicLong clock = new AtomicLong(1_000_000);
-        try (AgentDb db = new AgentDb(options(SyncPolicy.NEVER, 2_000))) {
+        try (AgentDb db = new AgentDb(dir.resolve("db"), options(SyncPolicy.NEVER, 2_000))) {
             CaptureBuffer capture = new CaptureBuffer(db, clock::get);
             float[] input = new float[100];
             capture.append(5, "keep", "m", "1", 0, input, new float[10]);
@@ -65,7 +65,7 @@ class AgentDbTest {
 
     @Test
     void outboxKeepsMessagesUntilAcknowledgedAndNeverReusesSequenceNumbers() throws Exception {
-        try (AgentDb db = new AgentDb(options(SyncPolicy.ALWAYS, 1 << 20))) {
+        try (AgentDb db = new AgentDb(dir.resolve("db"), options(SyncPolicy.ALWAYS, 1 << 20))) {
             TelemetryOutbox outbox = new TelemetryOutbox(db);
             assertEquals(1, outbox.append("health", bytes("h1")));
             assertEquals(2, outbox.append("health", bytes("h2")));
@@ -74,7 +74,7 @@ class AgentDbTest {
             AgentState state = new AgentState(db);
             state.putLong("download.job-7.offset", 4096);
         }
-        try (AgentDb db = new AgentDb(options(SyncPolicy.ALWAYS, 1 << 20))) {
+        try (AgentDb db = new AgentDb(dir.resolve("db"), options(SyncPolicy.ALWAYS, 1 << 20))) {
             TelemetryOutbox outbox = new TelemetryOutbox(db);
             List<OutboxEntry> health = outbox.pending("health", 10);
             assertEquals(1, health.size());

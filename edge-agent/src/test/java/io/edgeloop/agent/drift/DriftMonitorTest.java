@@ -1,8 +1,8 @@
 package io.edgeloop.agent.drift;
 
-import io.edgeloop.packager.baseline.BaselineBuilder;
 import io.edgeloop.packageformat.baseline.DriftBaseline;
 import io.edgeloop.packageformat.baseline.InputSummary;
+import io.edgeloop.packager.baseline.BaselineBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

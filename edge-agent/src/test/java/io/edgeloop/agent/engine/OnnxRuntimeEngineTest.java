@@ -1,6 +1,6 @@
 package io.edgeloop.agent.engine;
 
-import io.edgeloop.agent.fixtures.TestModels;
+import io.edgeloop.fixtures.TestModelFiles;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class OnnxRuntimeEngineTest {
     @Test
     void mlpDeclaresBatchableSpecsAndAnswersProbabilities() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
-             ModelSession session = engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT)) {
+             ModelSession session = engine.open(TestModelFiles.softmaxMlp(dir), EngineOptions.DEFAULT)) {
             assertEquals("input", session.inputs().get(0).name());
             assertArrayEquals(new long[]{-1, 784}, session.inputs().get(0).shape());
             assertTrue(session.inputs().get(0).batchable());
@@ -56,7 +56,7 @@ class OnnxRuntimeEngineTest {
     @Test
     void everyServedTypeRoundTrips() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
-             ModelSession session = engine.open(TestModels.identities(dir), EngineOptions.DEFAULT)) {
+             ModelSession session = engine.open(TestModelFiles.identities(dir), EngineOptions.DEFAULT)) {
             List<Tensor> in = new ArrayList<>();
             in.add(new Tensor("x_float", DataType.FP32, new long[]{1, 2}, new float[]{1.5f, -2}));
             in.add(new Tensor("x_double", DataType.FP64, new long[]{1, 2}, new double[]{1e300, -0.25}));
@@ -80,7 +80,7 @@ class OnnxRuntimeEngineTest {
     @Test
     void wrongTypeOrShapeIsAnInputError() throws Exception {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
-             ModelSession session = engine.open(TestModels.mlp(dir), EngineOptions.DEFAULT)) {
+             ModelSession session = engine.open(TestModelFiles.softmaxMlp(dir), EngineOptions.DEFAULT)) {
             EdgeLoopException shape = assertThrows(EdgeLoopException.class,
                     () -> session.run(List.of(Tensor.of("input", new float[783], 1, 783))));
             assertEquals(ErrorCode.INFERENCE_INPUT_INVALID, shape.code());
@@ -115,7 +115,7 @@ class OnnxRuntimeEngineTest {
         // The real engine on this machine: CUDA only where this ONNX Runtime build has it.
         boolean cudaHere = OnnxRuntimeEngine.availableProviders().contains("CUDA");
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine();
-             ModelSession session = engine.open(TestModels.mlp(dir), gpu)) {
+             ModelSession session = engine.open(TestModelFiles.softmaxMlp(dir), gpu)) {
             assertEquals(cudaHere ? "CUDA" : "CPU", session.executionProvider());
             assertEquals(10, session.run(List.of(Tensor.of("input", new float[784], 1, 784))).get(0).length());
         }

@@ -24,7 +24,7 @@ class OutboxPublisherTest {
 
     @Test
     void sendsInOrderWithinTheWindowAndDeletesOnlyAcknowledgedEntries() throws Exception {
-        try (AgentDb db = new AgentDb(BufferOptions.defaults(dir.resolve("db")))) {
+        try (AgentDb db = new AgentDb(dir.resolve("db"), BufferOptions.DEFAULT)) {
             TelemetryOutbox outbox = new TelemetryOutbox(db);
             for (int i = 0; i < 5; i++) {
                 outbox.append("health", bytes("h" + i));
@@ -51,7 +51,7 @@ class OutboxPublisherTest {
 
     @Test
     void anAcknowledgementArrivingBeforeSendReturnsDoesNotLeakTheWindow() throws Exception {
-        try (AgentDb db = new AgentDb(BufferOptions.defaults(dir.resolve("db")))) {
+        try (AgentDb db = new AgentDb(dir.resolve("db"), BufferOptions.DEFAULT)) {
             TelemetryOutbox outbox = new TelemetryOutbox(db);
             for (int i = 0; i < 10; i++) {
                 outbox.append("health", bytes("h" + i));

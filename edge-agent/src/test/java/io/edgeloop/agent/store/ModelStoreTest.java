@@ -23,7 +23,7 @@ class ModelStoreTest {
     Path root;
 
     private ModelStore store(int keep) throws EdgeLoopException {
-        return new ModelStore(new StoreOptions(root, keep));
+        return new ModelStore(root, new StoreOptions(keep));
     }
 
     private static void install(ModelStore store, String version) throws EdgeLoopException {

@@ -1,6 +1,6 @@
 package io.edgeloop.agent.store;
 
-import io.edgeloop.agent.fixtures.TestPackages;
+import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.KnownProfiles;
 import io.edgeloop.packageformat.PackageVerifier;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
@@ -17,6 +17,7 @@ import java.security.PublicKey;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +41,7 @@ class PackageInstallerTest {
 
     @Test
     void installsTheVariantForThisProfileWithItsBaseline() throws Exception {
-        ModelStore store = new ModelStore(new StoreOptions(dir.resolve("ok"), 2));
+        ModelStore store = new ModelStore(dir.resolve("ok"), new StoreOptions(2));
         ModelDescriptor d = installer(store, keys.getPublic()).install(good);
         assertEquals("fashion", d.name());
         assertEquals("1.0.0", d.version());
@@ -60,21 +61,30 @@ class PackageInstallerTest {
 
     @Test
     void aPackageSignedByAnotherKeyOrAlteredIsRefusedBeforeAnythingIsExtracted() throws Exception {
-        ModelStore store = new ModelStore(new StoreOptions(dir.resolve("bad"), 2));
+        ModelStore store = new ModelStore(dir.resolve("bad"), new StoreOptions(2));
         EdgeLoopException wrongKey = assertThrows(EdgeLoopException.class,
                 () -> installer(store, KeyPairFiles.generate().getPublic()).install(good));
         assertTrue(List.of(ErrorCode.PACKAGE_KEY_MISMATCH, ErrorCode.PACKAGE_SIGNATURE_INVALID).contains(wrongKey.code()),
                 wrongKey.describe());
-        Path altered = TestPackages.tamper(good, "model.onnx", b -> {
+        Path altered = TestPackages.withEntryChanged(good, dir.resolve("altered.elpkg"), "model.onnx", b -> {
             byte[] c = b.clone();
             c[c.length - 1] ^= 1;
             return c;
-        }, dir.resolve("altered.elpkg"));
+        });
         EdgeLoopException hash = assertThrows(EdgeLoopException.class,
                 () -> installer(store, keys.getPublic()).install(altered));
         assertEquals(ErrorCode.PACKAGE_HASH_MISMATCH, hash.code(), hash.describe());
         assertEquals(List.of(), store.versions("fashion"));
-        assertEquals(ErrorCode.PACKAGE_KEY_MISMATCH, assertThrows(EdgeLoopException.class,
-                () -> installer(store, null).install(good)).code());
+    }
+
+    @Test
+    void withoutAPublisherKeyThePackageIsRefusedAsKeyMissingWithAdviceToConfigureOne() throws Exception {
+        ModelStore store = new ModelStore(dir.resolve("nokey"), new StoreOptions(2));
+        EdgeLoopException missing = assertThrows(EdgeLoopException.class, () -> installer(store, null).install(good));
+        assertEquals(ErrorCode.PACKAGE_KEY_MISSING, missing.code(), missing.describe());
+        assertTrue(missing.describe().contains("--pubkey FILE") && missing.describe().contains("publicKey in agent.yaml"),
+                missing.describe());
+        assertFalse(missing.describe().contains("different key"), missing.describe());
+        assertEquals(List.of(), store.versions("fashion"));
     }
 }

@@ -1,82 +1,94 @@
 package io.edgeloop.server.api;
 
-import io.edgeloop.packager.data.DatasetLoader;
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.server.FleetServer;
+import io.edgeloop.server.FleetServerOptions;
 import io.edgeloop.server.db.Database;
 import io.edgeloop.server.registry.EvaluationGate;
-import io.edgeloop.server.registry.ModelRegistry;
-import io.edgeloop.server.registry.ModelVersionRepository;
-import io.edgeloop.server.registry.OnnxHoldoutEvaluator;
-import io.edgeloop.server.tracking.RunRepository;
-import io.edgeloop.server.training.CodeVersion;
-import io.edgeloop.server.training.TrainCommand;
-import io.edgeloop.server.training.TrainingPipeline;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code edgeloop server}: the fleet server's HTTP API. For now it serves training, tracking and
- * the model registry, on an embedded H2 database under {@code --data-dir}.
+ * {@code edgeloop server}: the fleet server on embedded defaults (H2 file database and the
+ * embedded broker in {@code --data-dir}), or PostgreSQL and an external broker by configuration.
  */
-@Command(name = "server", mixinStandardHelpOptions = true, description = "Run the fleet server's REST API.")
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Run the fleet server (REST API, devices, packages, training).")
 public final class ServerCommand implements Callable<Integer> {
-    public static final int DEFAULT_PORT = 8080;
 
-    @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
-    int port = DEFAULT_PORT;
+    @Option(names = {"--http-port", "--port"}, description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int httpPort = FleetServerOptions.DEFAULT_HTTP_PORT;
 
-    @Option(names = "--data-dir", description = "Database and run artifacts folder (default: ${DEFAULT-VALUE}).")
-    Path dataDir = TrainCommand.DEFAULT_DATA_DIR;
+    @Option(names = "--mqtt-port", description = "Embedded MQTT broker port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int mqttPort = FleetServerOptions.DEFAULT_MQTT_PORT;
+
+    @Option(names = "--mqtt-url", description = "An external MQTT broker (tcp://host:1883) instead of the embedded one.")
+    String mqttUrl;
+
+    @Option(names = "--mqtt-advertised-url", description = "The broker URL enrolling agents get (default: the external URL, or tcp://localhost:MQTT_PORT).")
+    String advertisedMqttUrl;
+
+    @Option(names = "--data-dir", description = "Database, packages and admin token folder (default: ${DEFAULT-VALUE}).")
+    Path dataDir = Database.DEFAULT_DATA_DIR;
+
+    @Option(names = "--db-url", description = "JDBC URL, e.g. jdbc:postgresql://host/edgeloop (default: H2 in --data-dir; env EDGELOOP_DB_URL).")
+    String dbUrl = System.getenv("EDGELOOP_DB_URL");
+
+    @Option(names = "--db-user", description = "Database user (env EDGELOOP_DB_USER).")
+    String dbUser = System.getenv("EDGELOOP_DB_USER");
+
+    @Option(names = "--db-password", description = "Database password (env EDGELOOP_DB_PASSWORD).")
+    String dbPassword = System.getenv("EDGELOOP_DB_PASSWORD");
+
+    @Option(names = "--trusted-key", description = "A publisher's public key (.pub) uploads must be signed with; repeatable.")
+    List<Path> trustedKeys = new ArrayList<>();
+
+    @Option(names = "--max-package-bytes", description = "Largest package upload (default: ${DEFAULT-VALUE}).")
+    long maxPackageBytes = FleetServerOptions.DEFAULT_MAX_PACKAGE_BYTES;
+
+    @Option(names = "--enrol-token-ttl", description = "How long an enrolment token works, ISO-8601 (default: PT24H).")
+    Duration enrolTokenTtl = FleetServerOptions.DEFAULT_ENROL_TOKEN_TTL;
+
+    @Option(names = "--download-token-ttl", description = "How long a package download token works, ISO-8601 (default: PT1H).")
+    Duration downloadTokenTtl = FleetServerOptions.DEFAULT_DOWNLOAD_TOKEN_TTL;
+
+    @Option(names = "--mosquitto-dir", description = "With --mqtt-url: the folder to write Mosquitto's passwd and acl files into (its password_file and acl_file).")
+    Path mosquittoDir;
+
+    @Option(names = "--mosquitto-pid-file", description = "Mosquitto's pid file: the server sends SIGHUP after rewriting its files.")
+    Path mosquittoPidFile;
+
+    @Option(names = "--replica-id", description = "This replica's stable id: its persistent MQTT session and the ingested_by of what it stores (default: ${DEFAULT-VALUE}).")
+    String replicaId = io.edgeloop.server.ingest.FleetMqttOptions.DEFAULT_REPLICA_ID;
 
     @Option(names = "--gate-tolerance", description = "Accuracy a candidate may lose against production (default: 0.005).")
     double gateTolerance = EvaluationGate.Options.DEFAULT_TOLERANCE;
 
     @Override
     public Integer call() throws Exception {
-        Files.createDirectories(dataDir);
-        try (Database db = Database.embedded(dataDir); Running running = start(db, dataDir, port, gateTolerance)) {
-            System.err.printf("edgeloop server listening on http://localhost:%d/api/v1 (data in %s)%n",
-                    running.port(), dataDir.toAbsolutePath());
+        FleetServerOptions options = new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl,
+                dbUrl, dbUser, dbPassword, trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
+                mosquittoDir, mosquittoPidFile, replicaId);
+        try (FleetServer server = FleetServer.start(options, FleetServer.Plugins.defaults().withMqtt())) {
+            System.err.printf("edgeloop server listening on http://localhost:%d/api/v1 (OpenAPI at /openapi.yaml; data in %s; %s)%n",
+                    server.httpPort(), dataDir.toAbsolutePath(),
+                    mqttUrl != null ? "MQTT broker " + mqttUrl : "embedded MQTT on port " + server.mqttPort());
+            if (server.adminTokenFile() != null) {
+                System.err.printf("first start: admin API token written to %s (owner-only)%n", server.adminTokenFile().toAbsolutePath());
+            }
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();
+        } catch (EdgeLoopException e) {
+            System.err.println("edgeloop server: " + e.describe());
+            return 2;
         }
         return 0;
-    }
-
-    /** A started HTTP server and what it holds; close to stop it. */
-    public record Running(Vertx vertx, HttpServer server, TrainingRoutes routes) implements AutoCloseable {
-        public int port() {
-            return server.actualPort();
-        }
-
-        @Override
-        public void close() throws Exception {
-            routes.close();
-            vertx.close().toCompletionStage().toCompletableFuture().get();
-        }
-    }
-
-    /** Wires the routes on {@code db} and listens on {@code port}. */
-    public static Running start(Database db, Path dataDir, int port, double gateTolerance) throws Exception {
-        RunRepository runs = new RunRepository(db);
-        DatasetLoader loader = DatasetLoader.fromEnvironment();
-        ModelRegistry registry = new ModelRegistry(new ModelVersionRepository(db),
-                new EvaluationGate(new EvaluationGate.Options(gateTolerance), new OnnxHoldoutEvaluator()));
-        TrainingPipeline pipeline = new TrainingPipeline(loader, runs, CodeVersion.current(), System.err);
-        TrainingRoutes routes = new TrainingRoutes(pipeline, runs, registry, loader, dataDir.resolve("runs"));
-        Vertx vertx = Vertx.vertx();
-        Router router = Router.router(vertx);
-        routes.mount(vertx, router);
-        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port)
-                .toCompletionStage().toCompletableFuture().get();
-        return new Running(vertx, server, routes);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
+import io.edgeloop.protocol.ErrorResponse;
 import io.edgeloop.server.registry.ModelRegistry;
 import io.edgeloop.server.registry.ModelStage;
 import io.edgeloop.server.tracking.RunComparison;
@@ -12,10 +13,10 @@ import io.edgeloop.server.tracking.RunRepository;
 import io.edgeloop.server.training.ModelArchitecture;
 import io.edgeloop.server.training.TrainingOptions;
 import io.edgeloop.server.training.TrainingPipeline;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,22 +53,25 @@ public final class TrainingRoutes implements AutoCloseable {
         this.runsDir = runsDir;
     }
 
-    public void mount(Vertx vertx, Router router) {
-        router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
-        router.post("/api/v1/training-runs").handler(ctx -> blocking(vertx, ctx, () -> startRun(ctx)));
-        router.get("/api/v1/training-runs").handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 200, runs.list())));
-        router.get("/api/v1/training-runs/compare").handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 200,
+    /**
+     * Mounts the routes behind {@code read} (GET) and {@code change} (POST) token checks; a body
+     * handler must already run on {@code /api/v1/*}.
+     */
+    public void mount(Vertx vertx, Router router, Handler<RoutingContext> read, Handler<RoutingContext> change) {
+        router.post("/api/v1/training-runs").handler(change).handler(ctx -> blocking(vertx, ctx, () -> startRun(ctx)));
+        router.get("/api/v1/training-runs").handler(read).handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 200, runs.list())));
+        router.get("/api/v1/training-runs/compare").handler(read).handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 200,
                 RunComparison.of(runs.get(param(ctx, "a")), runs.get(param(ctx, "b"))))));
-        router.get("/api/v1/training-runs/:id").handler(ctx -> blocking(vertx, ctx,
+        router.get("/api/v1/training-runs/:id").handler(read).handler(ctx -> blocking(vertx, ctx,
                 () -> reply(ctx, 200, runs.get(ctx.pathParam("id")))));
-        router.get("/api/v1/models").handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 200, registry.all())));
-        router.get("/api/v1/models/:name/versions").handler(ctx -> blocking(vertx, ctx,
+        router.get("/api/v1/models").handler(read).handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 200, registry.all())));
+        router.get("/api/v1/models/:name/versions").handler(read).handler(ctx -> blocking(vertx, ctx,
                 () -> reply(ctx, 200, registry.versions(ctx.pathParam("name")))));
-        router.post("/api/v1/models/:name/versions").handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 201,
+        router.post("/api/v1/models/:name/versions").handler(change).handler(ctx -> blocking(vertx, ctx, () -> reply(ctx, 201,
                 registry.register(ctx.pathParam("name"), runs.get(text(body(ctx), "runId", null))))));
-        router.post("/api/v1/models/:name/versions/:version/promote").handler(ctx -> blocking(vertx, ctx,
+        router.post("/api/v1/models/:name/versions/:version/promote").handler(change).handler(ctx -> blocking(vertx, ctx,
                 () -> promote(ctx)));
-        router.get("/api/v1/models/:name/gate-decisions").handler(ctx -> blocking(vertx, ctx,
+        router.get("/api/v1/models/:name/gate-decisions").handler(read).handler(ctx -> blocking(vertx, ctx,
                 () -> reply(ctx, 200, registry.decisions(ctx.pathParam("name")))));
     }
 
@@ -107,8 +111,7 @@ public final class TrainingRoutes implements AutoCloseable {
                 throw e;
             }
             List<?> decisions = registry.decisions(ctx.pathParam("name"));
-            reply(ctx, 409, Map.of("error", e.describe(), "code", e.code().name(),
-                    "decision", decisions.get(decisions.size() - 1)));
+            HttpErrors.reply(ctx, ErrorResponse.of(e), Map.of("decision", decisions.get(decisions.size() - 1)));
         }
     }
 
@@ -145,23 +148,11 @@ public final class TrainingRoutes implements AutoCloseable {
         vertx.executeBlocking(() -> {
             try {
                 action.run();
-            } catch (EdgeLoopException e) {
-                reply(ctx, status(e.code()), Map.of("error", e.describe(), "code", e.code().name()));
             } catch (Exception e) {
-                reply(ctx, 500, Map.of("error", String.valueOf(e), "code", ErrorCode.INTERNAL.name()));
+                HttpErrors.fail(ctx, e);
             }
             return null;
         }, false);
-    }
-
-    static int status(ErrorCode code) {
-        return switch (code) {
-            case INVALID_ARGUMENT, DATASET_INVALID, MALFORMED_MESSAGE -> 400;
-            case MODEL_NOT_FOUND -> 404;
-            case EVALUATION_GATE_FAILED -> 409;
-            case DATASET_UNAVAILABLE -> 422;
-            default -> 500;
-        };
     }
 
     private static JsonNode body(RoutingContext ctx) throws EdgeLoopException {
@@ -197,8 +188,8 @@ public final class TrainingRoutes implements AutoCloseable {
         try {
             text = JSON.writeValueAsString(value);
         } catch (Exception e) {
-            status = 500;
-            text = "{\"error\":\"cannot serialise the answer\"}";
+            HttpErrors.fail(ctx, e);
+            return;
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(text);
     }

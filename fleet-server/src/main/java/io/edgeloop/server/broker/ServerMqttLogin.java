@@ -80,6 +80,6 @@ public final class ServerMqttLogin {
 
     /** This login as a Mosquitto password-file account, freshly salted. */
     public MqttAccount account() {
-        return new MqttAccount(USERNAME, MosquittoPasswordHash.hash(password));
+        return new MqttAccount(USERNAME, io.edgeloop.server.devices.MosquittoPasswordHash.hash(password));
     }
 }

@@ -34,6 +34,12 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Where the server's commands keep the embedded database, runs and models unless told
+     * otherwise (relative to the working directory).
+     */
+    public static final Path DEFAULT_DATA_DIR = Path.of("edgeloop-data");
+
     /** An embedded H2 file database {@code dir/edgeloop}. */
     public static Database embedded(Path dir) throws EdgeLoopException {
         return new Database("jdbc:h2:file:" + dir.toAbsolutePath().resolve("edgeloop") + ";AUTO_SERVER=FALSE", "sa", "");
@@ -50,6 +56,31 @@ public final class Database implements AutoCloseable {
 
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url, user, password);
+    }
+
+    /** Work on one connection inside a transaction. */
+    public interface Work<T> {
+        T run(Connection c) throws SQLException, EdgeLoopException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it
+     * throws. SQL failures become {@code STORAGE_FAILED}; an {@link EdgeLoopException} passes.
+     */
+    public <T> T transaction(Work<T> work) throws EdgeLoopException {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | EdgeLoopException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "database error: " + e.getMessage(), e);
+        }
     }
 
     public String url() {

@@ -3,11 +3,11 @@ package io.edgeloop.server.demo;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.pkg.DenseInt8Quantizer;
 import io.edgeloop.packager.pkg.PlannedInt8Quantizer;
-import io.edgeloop.packager.quantize.CpuFeatures;
 import io.edgeloop.packager.quantize.PlanApplier;
 import io.edgeloop.packager.quantize.PlanSelector;
 import io.edgeloop.packager.quantize.PlannerOptions;
 import io.edgeloop.packager.quantize.QuantizationPlanner;
+import io.edgeloop.profiles.probe.LocalCpu;
 import io.edgeloop.protocol.EdgeLoopException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,13 +19,13 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code edgeloop demo}: runs every stage of the loop that exists, in order, on embedded defaults,
- * and says which stages of DESIGN.md's loop are still to come.
+ * and says which stages of the loop (README.md, "Architecture") are still to come.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole loop on embedded defaults and print what each stage measured.")
 public final class DemoCommand implements Callable<Integer> {
 
-    /** Stages of DESIGN.md's loop not built yet; each later issue moves its entry into stages(). */
+    /** Stages of the loop (README.md, "Architecture") not built yet; each later issue moves its entry into stages(). */
     static final List<String> COMING = List.of(
             "roll out over MQTT with health gates; retrain on drift");
 
@@ -65,7 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
     static List<DemoStage> stages() {
         DatasetLoader datasets = DatasetLoader.fromEnvironment();
         PlannedInt8Quantizer int8 = new PlannedInt8Quantizer(new QuantizationPlanner(PlannerOptions.DEFAULT,
-                PlanSelector.measureAll(), new PlanApplier(CpuFeatures.needsReducedRange()), System.out));
+                PlanSelector.measureAll(), new PlanApplier(LocalCpu.get().features().needsReducedInt8Range()), System.out));
         DenseInt8Quantizer denseInt8 = new DenseInt8Quantizer(PlannerOptions.DEFAULT.calibration(), System.out);
         return List.of(new ProbeStage(), new TrainStage(),
                 new PackageStage(TrainStage.MODEL_ONNX, int8, denseInt8, datasets),

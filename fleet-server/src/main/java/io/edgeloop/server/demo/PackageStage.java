@@ -1,15 +1,7 @@
 package io.edgeloop.server.demo;
 
-import io.edgeloop.packager.cli.EvaluationTable;
-import io.edgeloop.packager.data.Dataset;
-import io.edgeloop.packager.data.DatasetLoader;
-import io.edgeloop.packager.onnx.GraphBuilder;
-import io.edgeloop.packager.onnx.OnnxModel;
-import io.edgeloop.packager.pkg.CalibrationSplit;
-import io.edgeloop.packager.pkg.Int8Quantizer;
 import io.edgeloop.packageformat.Lineage;
 import io.edgeloop.packageformat.Manifest;
-import io.edgeloop.packager.pkg.PackageBuilder;
 import io.edgeloop.packageformat.PackageVerifier;
 import io.edgeloop.packageformat.PackageWriter;
 import io.edgeloop.packageformat.Preprocessing;
@@ -17,6 +9,14 @@ import io.edgeloop.packageformat.VariantConstraints;
 import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packageformat.sign.ManifestSigner;
+import io.edgeloop.packager.cli.EvaluationTable;
+import io.edgeloop.packager.data.Dataset;
+import io.edgeloop.packager.data.DatasetLoader;
+import io.edgeloop.packager.onnx.GraphBuilder;
+import io.edgeloop.packager.onnx.OnnxModel;
+import io.edgeloop.packager.pkg.CalibrationSplit;
+import io.edgeloop.packager.pkg.Int8Quantizer;
+import io.edgeloop.packager.pkg.PackageBuilder;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,10 +2,6 @@ package io.edgeloop.server.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeloop.agent.Agent;
-import io.edgeloop.agent.config.AgentConfigLoader;
-import io.edgeloop.agent.config.AgentOptions;
-import io.edgeloop.agent.config.DeviceProfileResolver;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.data.DatasetLoader;
 import org.HdrHistogram.Histogram;
@@ -17,15 +13,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * Demo stage "serve": starts an edge agent in this process on the package the package stage
- * signed (verified with its public key, as a device would), classifies the Fashion-MNIST test
- * set over the KServe v2 REST API, and prints accuracy, latency percentiles and the drift reports
- * of a clean stream and of a shifted one (inverted images).
+ * Demo stage "serve": starts an edge agent as its own process, as a user runs it ({@code ./edgeloop
+ * agent --package ...}), on the package the package stage signed (verified with its public key,
+ * as a device would), classifies the Fashion-MNIST test set over the KServe v2 REST API, prints
+ * accuracy, latency percentiles and the drift reports of a clean stream and of a shifted one
+ * (inverted images), and stops the agent.
  */
 public final class ServeStage implements DemoStage {
     static final int BATCH = 100;
@@ -52,18 +50,19 @@ public final class ServeStage implements DemoStage {
         Path publicKey = context.get(PackageStage.PUBLIC_KEY);
         PrintStream out = context.out();
         Path dataDir = context.workDir().resolve("agent");
-        AgentOptions options = AgentOptions.from(new AgentConfigLoader().load(null, Map.of(
-                "EDGELOOP_AGENT_DATA_DIR", dataDir.toString(),
-                "EDGELOOP_AGENT_PUBLIC_KEY", publicKey.toString(),
-                "EDGELOOP_AGENT_HTTP_HOST", "127.0.0.1",
-                "EDGELOOP_AGENT_HTTP_PORT", "0",
-                "EDGELOOP_AGENT_DRIFT_WINDOW_SIZE", Integer.toString(STREAM))), DeviceProfileResolver.resolve(null));
-        long t0 = System.nanoTime();
-        try (Agent agent = Agent.start(options, Optional.of(pkg), Agent.standardInstallers(options, null, null))) {
+        // Configuration a user would put in agent.yaml: local only, one drift window per stream.
+        Path config = Files.writeString(context.workDir().resolve("agent.yaml"),
+                "http:\n  host: 127.0.0.1\ndrift:\n  windowSize: " + STREAM + "\n");
+        List<String> args = List.of("--config", config.toString(), "--http-port", "0", "--data-dir", dataDir.toString(),
+                "--pubkey", publicKey.toString(), "--package", pkg.toString());
+        Path log = context.workDir().resolve("agent.log");
+        try (AgentProcess agent = AgentProcess.start(checkoutRoot(), args, log)) {
             String base = "http://127.0.0.1:" + agent.port();
-            String model = agent.registry().names().get(0);
-            out.printf("      agent: %s %s ready on %s in %d ms (data in %s)%n", model,
-                    agent.registry().activeVersions().get(model), base, (System.nanoTime() - t0) / 1_000_000, dataDir);
+            Map.Entry<String, JsonNode> active = JSON.readTree(get(base + "/v2/agent/health")).get("activeVersions")
+                    .fields().next();
+            String model = active.getKey();
+            out.printf("      agent: %s %s ready on %s in %d ms (process %d, data in %s, log %s)%n", model,
+                    active.getValue().asText(), base, agent.readyMillis(), agent.pid(), dataDir, log);
             JsonNode meta = JSON.readTree(get(base + "/v2/models/" + model));
             JsonNode inputShape = meta.get("inputs").get(0).get("shape");
             long[] sampleShape = new long[inputShape.size() - 1];
@@ -89,10 +88,26 @@ public final class ServeStage implements DemoStage {
             stream(infer, test, STREAM, sampleShape, x -> 1f - x);
             printDrift(out, "shifted stream (test images 1000-1999, inverted)", JSON.readTree(get(drift)).get("last"));
             JsonNode health = JSON.readTree(get(base + "/v2/agent/health"));
-            out.printf("      health: %d requests, p50 %.3f ms, p99 %.3f ms (in the agent), demo JVM resident %d MB, captures %d%n",
+            out.printf("      health: %d requests, p50 %.3f ms, p99 %.3f ms (in the agent), agent resident %d MB, captures %d%n",
                     health.get("requests").asLong(), health.get("p50Ms").asDouble(), health.get("p99Ms").asDouble(),
-                    health.get("residentBytes").asLong() >> 20, agent.capture().count());
+                    health.get("residentBytes").asLong() >> 20, captures(get(base + "/metrics")));
         }
+        out.printf("      agent stopped%n");
+    }
+
+    /** The checkout the launcher runs from ({@code -Dedgeloop.home}); the agent's jars are built there. */
+    private static Path checkoutRoot() {
+        return Path.of(System.getProperty("edgeloop.home", ".")).toAbsolutePath().normalize();
+    }
+
+    /** Captured samples, from the agent's Prometheus gauge {@code edgeloop_capture_records}. */
+    static long captures(String metrics) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("edgeloop_capture_records ")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
     }
 
     private void classifyTestSet(PrintStream out, String infer, Dataset test, long[] sampleShape) throws Exception {

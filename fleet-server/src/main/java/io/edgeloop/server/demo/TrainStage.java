@@ -2,12 +2,12 @@ package io.edgeloop.server.demo;
 
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.server.db.Database;
+import io.edgeloop.server.evaluation.OnnxHoldoutEvaluator;
 import io.edgeloop.server.registry.EvaluationGate;
 import io.edgeloop.server.registry.ModelRegistry;
 import io.edgeloop.server.registry.ModelStage;
 import io.edgeloop.server.registry.ModelVersion;
 import io.edgeloop.server.registry.ModelVersionRepository;
-import io.edgeloop.server.registry.OnnxHoldoutEvaluator;
 import io.edgeloop.server.tracking.RunRepository;
 import io.edgeloop.server.training.CodeVersion;
 import io.edgeloop.server.training.ModelArchitecture;

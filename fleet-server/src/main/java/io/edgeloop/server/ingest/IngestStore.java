@@ -29,13 +29,17 @@ final class IngestStore {
 
     private static final String BIRTH = """
             MERGE INTO device_state d USING (VALUES (CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(128)),
-              CAST(? AS VARCHAR(64)), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT)))
-              AS s(device_id, profile_id, agent_version, hardware, models, birth_ms)
+              CAST(? AS VARCHAR(64)), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS VARCHAR(128)),
+              CAST(? AS VARCHAR(64))))
+              AS s(device_id, profile_id, agent_version, hardware, models, birth_ms, model_name, model_version)
             ON d.device_id = s.device_id
             WHEN MATCHED THEN UPDATE SET profile_id = s.profile_id, agent_version = s.agent_version,
-              hardware = s.hardware, models = s.models, birth_ms = s.birth_ms
-            WHEN NOT MATCHED THEN INSERT (device_id, profile_id, agent_version, hardware, models, birth_ms, online)
-              VALUES (s.device_id, s.profile_id, s.agent_version, s.hardware, s.models, s.birth_ms, FALSE)""";
+              hardware = s.hardware, models = s.models, birth_ms = s.birth_ms,
+              model_name = s.model_name, model_version = s.model_version
+            WHEN NOT MATCHED THEN INSERT (device_id, profile_id, agent_version, hardware, models, birth_ms, model_name,
+              model_version, online)
+              VALUES (s.device_id, s.profile_id, s.agent_version, s.hardware, s.models, s.birth_ms, s.model_name,
+              s.model_version, FALSE)""";
     private static final String STATUS = """
             MERGE INTO device_state d USING (VALUES (CAST(? AS VARCHAR(128)), CAST(? AS BOOLEAN),
               CAST(? AS VARCHAR(256)), CAST(? AS BIGINT))) AS s(device_id, online, status_reason, status_ms)
@@ -126,6 +130,8 @@ final class IngestStore {
                 ps.setString(4, toJson(b.hardware()));
                 ps.setString(5, toJson(b.models()));
                 ps.setLong(6, b.ts().toEpochMilli());
+                ps.setString(7, b.models().isEmpty() ? null : b.models().get(0).name());
+                ps.setString(8, b.models().isEmpty() ? null : b.models().get(0).version());
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -3,6 +3,7 @@ package io.edgeloop.server.registry;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.data.DatasetDigest;
 import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.server.evaluation.OnnxHoldoutEvaluator;
 
 import java.nio.file.Path;
 import java.time.Instant;

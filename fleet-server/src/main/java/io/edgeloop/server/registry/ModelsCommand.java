@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.server.db.Database;
+import io.edgeloop.server.evaluation.OnnxHoldoutEvaluator;
 import io.edgeloop.server.tracking.RunRepository;
-import io.edgeloop.server.training.TrainCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,7 +30,7 @@ public final class ModelsCommand implements Callable<Integer> {
     String[] args = new String[0];
 
     @Option(names = "--data-dir", description = "Server data folder (default: ${DEFAULT-VALUE}).")
-    Path dataDir = TrainCommand.DEFAULT_DATA_DIR;
+    Path dataDir = Database.DEFAULT_DATA_DIR;
 
     @Option(names = "--holdout", description = "Holdout dataset for the gate (default: ${DEFAULT-VALUE}).")
     String holdout = "fashion-mnist:test";

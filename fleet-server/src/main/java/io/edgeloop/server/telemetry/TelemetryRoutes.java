@@ -6,14 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.server.ingest.IngestCounters;
-import io.vertx.ext.web.Router;
+import io.edgeloop.server.api.ApiRouter;
+import io.edgeloop.server.api.HttpReplies;
+import io.edgeloop.server.auth.Role;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
@@ -22,7 +24,7 @@ import java.util.function.Supplier;
  * (both {@code ?stream=health|drift&since=ISO-8601&limit=N}, newest first),
  * {@code GET /api/v1/devices/{id}/reported} (birth, presence, last health and drift) and
  * {@code GET /api/v1/ingest} (this replica's ingest counters; all replicas' stored rows and rejects).
- * Reads run off the event loop. Errors are {@code {"error", "code"}}.
+ * Viewer tokens and up; reads run off the event loop; errors are the server's {@code {"error", "code"}}.
  */
 public final class TelemetryRoutes {
     public static final int DEFAULT_LIMIT = 100;
@@ -39,32 +41,37 @@ public final class TelemetryRoutes {
         this.counters = counters;
     }
 
-    public void mount(Router router) {
-        router.get("/api/v1/devices/:id/telemetry").handler(ctx -> answer(ctx, () -> {
+    /** Mounts the routes for callers with a viewer token or better. */
+    public void mount(ApiRouter api) {
+        api.route(HttpMethod.GET, "/api/v1/devices/:id/telemetry", Role.VIEWER, (ctx, actor) -> {
             Query q = query(ctx);
-            return entries(queries.forDevice(ctx.pathParam("id"), q.stream, q.since, q.limit));
-        }));
-        router.get("/api/v1/models/:name/versions/:version/telemetry").handler(ctx -> answer(ctx, () -> {
+            HttpReplies.json(ctx, 200, entries(queries.forDevice(ctx.pathParam("id"), q.stream, q.since, q.limit)));
+        });
+        api.route(HttpMethod.GET, "/api/v1/models/:name/versions/:version/telemetry", Role.VIEWER, (ctx, actor) -> {
             Query q = query(ctx);
-            return entries(queries.forModel(ctx.pathParam("name"), ctx.pathParam("version"), q.stream, q.since, q.limit));
-        }));
-        router.get("/api/v1/devices/:id/reported").handler(ctx -> answer(ctx, () -> {
+            HttpReplies.json(ctx, 200, entries(queries.forModel(ctx.pathParam("name"), ctx.pathParam("version"), q.stream,
+                    q.since, q.limit)));
+        });
+        api.route(HttpMethod.GET, "/api/v1/devices/:id/reported", Role.VIEWER, (ctx, actor) -> {
             String id = ctx.pathParam("id");
-            return state(states.get(id).orElseThrow(() -> new EdgeLoopException(ErrorCode.INVALID_ARGUMENT,
-                    "device " + id + " has reported nothing over MQTT")));
-        }));
-        router.get("/api/v1/ingest").handler(ctx -> answer(ctx, () -> {
-            IngestCounters c = counters.get();
-            ObjectNode out = json.createObjectNode();
-            out.put("received", c.received()).put("stored", c.stored()).put("duplicates", c.duplicates())
-                    .put("rejected", c.rejected()).put("batches", c.batches()).put("retries", c.retries())
-                    .put("storedInAll", queries.total());
-            ObjectNode rejects = out.putObject("rejectsByCode");
-            for (ErrorCode code : List.of(ErrorCode.MALFORMED_MESSAGE, ErrorCode.INTERNAL)) {
-                rejects.put(code.name(), queries.rejects(code));
-            }
-            return out;
-        }));
+            HttpReplies.json(ctx, 200, state(states.get(id).orElseThrow(() -> new EdgeLoopException(ErrorCode.NOT_FOUND,
+                    "device " + id + " has reported nothing over MQTT"))));
+        });
+        api.route(HttpMethod.GET, "/api/v1/ingest", Role.VIEWER, (ctx, actor) -> HttpReplies.json(ctx, 200, ingest()));
+    }
+
+    /** This replica's counters, and the stored rows and rejects of all replicas. */
+    public ObjectNode ingest() throws EdgeLoopException {
+        IngestCounters c = counters.get();
+        ObjectNode out = json.createObjectNode();
+        out.put("received", c.received()).put("stored", c.stored()).put("duplicates", c.duplicates())
+                .put("rejected", c.rejected()).put("batches", c.batches()).put("retries", c.retries())
+                .put("storedInAll", queries.total());
+        ObjectNode rejects = out.putObject("rejectsByCode");
+        for (ErrorCode code : List.of(ErrorCode.MALFORMED_MESSAGE, ErrorCode.INTERNAL)) {
+            rejects.put(code.name(), queries.rejects(code));
+        }
+        return out;
     }
 
     private record Query(String stream, long since, int limit) {
@@ -133,17 +140,4 @@ public final class TelemetryRoutes {
         return out;
     }
 
-    private void answer(RoutingContext ctx, Callable<ObjectNode> work) {
-        ctx.vertx().executeBlocking(work, false).onComplete(result -> {
-            if (result.succeeded()) {
-                ctx.response().putHeader("Content-Type", "application/json").end(result.result().toString());
-                return;
-            }
-            Throwable t = result.cause();
-            ErrorCode code = t instanceof EdgeLoopException e ? e.code() : ErrorCode.INTERNAL;
-            int status = code == ErrorCode.INVALID_ARGUMENT ? 400 : 500;
-            ObjectNode body = json.createObjectNode().put("error", t.getMessage()).put("code", code.name());
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
-        });
-    }
 }

@@ -1,6 +1,6 @@
 package io.edgeloop.server.tracking;
 
-import io.edgeloop.server.training.EpochResult;
+import io.edgeloop.server.tracking.EpochResult;
 
 import java.time.Instant;
 import java.util.List;

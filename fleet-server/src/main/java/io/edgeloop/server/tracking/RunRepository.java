@@ -4,7 +4,7 @@ import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.server.db.Database;
 import io.edgeloop.server.db.JsonColumns;
-import io.edgeloop.server.training.EpochResult;
+import io.edgeloop.server.tracking.EpochResult;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.server.db.Database;
-import io.edgeloop.server.training.TrainCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,7 +23,7 @@ public final class RunsCommand implements Callable<Integer> {
     String[] ids = new String[0];
 
     @Option(names = "--data-dir", description = "Server data folder (default: ${DEFAULT-VALUE}).")
-    Path dataDir = TrainCommand.DEFAULT_DATA_DIR;
+    Path dataDir = Database.DEFAULT_DATA_DIR;
 
     @Override
     public Integer call() throws Exception {

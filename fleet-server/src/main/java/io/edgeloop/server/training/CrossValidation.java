@@ -4,6 +4,7 @@ import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.data.DatasetSplits;
 import io.edgeloop.packager.export.FeatureScaling;
 import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.server.tracking.EpochResult;
 
 import java.io.PrintStream;
 import java.util.ArrayList;

@@ -18,6 +18,7 @@ import ai.djl.training.tracker.Tracker;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
+import io.edgeloop.server.tracking.EpochResult;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -21,8 +21,6 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a model (DJL/PyTorch) and export it to ONNX with metrics and a run record.")
 public final class TrainCommand implements Callable<Integer> {
-    public static final Path DEFAULT_DATA_DIR = Path.of("edgeloop-data");
-
     @Option(names = "--dataset", required = true,
             description = "fashion-mnist, or csv:PATH?label=COLUMN[&…] (see README).")
     String dataset;
@@ -72,7 +70,7 @@ public final class TrainCommand implements Callable<Integer> {
     int folds;
 
     @Option(names = "--data-dir", description = "Server data folder holding the run database (default: ${DEFAULT-VALUE}).")
-    Path dataDir = DEFAULT_DATA_DIR;
+    Path dataDir = Database.DEFAULT_DATA_DIR;
 
     @Override
     public Integer call() throws Exception {

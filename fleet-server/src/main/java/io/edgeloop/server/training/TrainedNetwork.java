@@ -2,6 +2,7 @@ package io.edgeloop.server.training;
 
 import ai.djl.Model;
 import ai.djl.nn.Block;
+import io.edgeloop.server.tracking.EpochResult;
 
 import java.util.List;
 

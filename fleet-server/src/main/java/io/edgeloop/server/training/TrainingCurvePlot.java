@@ -1,6 +1,6 @@
 package io.edgeloop.server.training;
 
-import javax.imageio.ImageIO;
+import io.edgeloop.server.tracking.EpochResult;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
+import javax.imageio.ImageIO;
 
 /** Draws loss and validation accuracy per epoch into a PNG with plain Java2D. */
 public final class TrainingCurvePlot {

@@ -2,12 +2,12 @@ package io.edgeloop.server.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.edgeloop.packager.data.CsvDatasetReader;
+import io.edgeloop.packager.data.CsvSpec;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.data.DatasetDigest;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.data.DatasetSplits;
-import io.edgeloop.packager.data.CsvDatasetReader;
-import io.edgeloop.packager.data.CsvSpec;
 import io.edgeloop.packager.data.TabularData;
 import io.edgeloop.packager.eval.ClassificationMetrics;
 import io.edgeloop.packager.eval.RegressionMetrics;
@@ -16,7 +16,8 @@ import io.edgeloop.packager.export.ExportCheck;
 import io.edgeloop.packager.export.FeatureScaling;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
-import io.edgeloop.server.registry.OnnxHoldoutEvaluator;
+import io.edgeloop.server.evaluation.OnnxHoldoutEvaluator;
+import io.edgeloop.server.tracking.EpochResult;
 import io.edgeloop.server.tracking.RunRecord;
 import io.edgeloop.server.tracking.RunRepository;
 

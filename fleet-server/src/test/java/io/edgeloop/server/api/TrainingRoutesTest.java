@@ -2,7 +2,10 @@ package io.edgeloop.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeloop.server.db.Database;
+import io.edgeloop.server.FleetServer;
+import io.edgeloop.server.FleetServerOptions;
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,10 +15,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A real HTTP round trip: train through the API, poll the run, register and promote the model. */
@@ -25,6 +32,7 @@ class TrainingRoutesTest {
 
     @TempDir
     Path dir;
+    private String token;
 
     @Test
     void trainsRegistersAndPromotesOverHttp() throws Exception {
@@ -38,9 +46,9 @@ class TrainingRoutesTest {
         }
         Files.writeString(csv, rows);
         String dataset = "csv:" + csv + "?label=label";
-        try (Database db = Database.inMemory("routes");
-             ServerCommand.Running server = ServerCommand.start(db, dir, 0, 0.005)) {
-            String base = "http://localhost:" + server.port() + "/api/v1";
+        try (FleetServer server = FleetServer.start(FleetServerOptions.embedded(dir, 0, 0), FleetServer.Plugins.defaults())) {
+            String base = "http://localhost:" + server.httpPort() + "/api/v1";
+            token = Files.readString(dir.resolve("admin.token")).strip();
 
             HttpResponse<String> bad = post(base + "/training-runs", "{\"dataset\":\"x\",\"model\":\"transformer\"}");
             assertEquals(400, bad.statusCode(), bad.body());
@@ -81,12 +89,49 @@ class TrainingRoutesTest {
         }
     }
 
+    @Test
+    void errorsAnswerErrorAndCodeWithTheCodesStatusAsTheAgentDoes() throws Exception {
+        try (FleetServer server = FleetServer.start(FleetServerOptions.embedded(dir, 0, 0), FleetServer.Plugins.defaults())) {
+            String base = "http://localhost:" + server.httpPort() + "/api/v1";
+            token = Files.readString(dir.resolve("admin.token")).strip();
+            Map<HttpResponse<String>, Object[]> cases = new LinkedHashMap<>();
+            cases.put(post(base + "/training-runs", "{\"model\":\"transformer\"}"), new Object[]{400, "INVALID_ARGUMENT"});
+            cases.put(post(base + "/training-runs", "{not json"), new Object[]{400, "MALFORMED_MESSAGE"});
+            cases.put(post(base + "/models/demo/versions/9/promote", "{\"stage\":\"staging\"}"),
+                    new Object[]{404, "MODEL_NOT_FOUND"});
+            cases.put(get(base + "/nothing/here"), new Object[]{404, "NOT_FOUND"});
+            cases.put(get("http://localhost:" + server.httpPort() + "/"), new Object[]{404, "NOT_FOUND"});
+            cases.put(http.send(HttpRequest.newBuilder(URI.create(base + "/models")).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString()), new Object[]{405, "METHOD_NOT_ALLOWED"});
+            for (Map.Entry<HttpResponse<String>, Object[]> c : cases.entrySet()) {
+                HttpResponse<String> r = c.getKey();
+                assertEquals(c.getValue()[0], r.statusCode(), r.body());
+                JsonNode body = JSON.readTree(r.body());
+                assertEquals(c.getValue()[1], body.path("code").asText(), r.body());
+                assertTrue(body.path("error").asText().length() > 10, r.body());
+                assertFalse(body.path("error").asText().startsWith(c.getValue()[1] + ":"),
+                        "the code is its own field, not a prefix of the sentence: " + r.body());
+            }
+        }
+    }
+
+    @Test
+    void aPortInUseIsReportedAsPortInUseNamingThePort() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            EdgeLoopException e = assertThrows(EdgeLoopException.class, () -> FleetServer.start(
+                    FleetServerOptions.embedded(dir, taken.getLocalPort(), 0), FleetServer.Plugins.defaults()));
+            assertEquals(ErrorCode.PORT_IN_USE, e.code(), e.describe());
+            assertTrue(e.getMessage().contains("port " + taken.getLocalPort()), e.getMessage());
+        }
+    }
+
     private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String url, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

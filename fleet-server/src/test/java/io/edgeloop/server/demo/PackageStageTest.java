@@ -1,12 +1,12 @@
 package io.edgeloop.server.demo;
 
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.pkg.DenseInt8Quantizer;
 import io.edgeloop.packager.pkg.Int8Quantizer;
-import io.edgeloop.packageformat.Manifest;
-import io.edgeloop.packageformat.PackageVerifier;
 import io.edgeloop.packager.quantize.CalibrationOptions;
-import io.edgeloop.packageformat.sign.KeyPairFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -6,6 +6,7 @@ import io.edgeloop.packager.data.DatasetSplits;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.server.db.Database;
+import io.edgeloop.server.evaluation.OnnxHoldoutEvaluator;
 import io.edgeloop.server.tracking.RunRepository;
 import io.edgeloop.server.training.ModelArchitecture;
 import io.edgeloop.server.training.TrainingFixtures;

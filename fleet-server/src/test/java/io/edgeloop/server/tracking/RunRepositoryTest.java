@@ -1,7 +1,7 @@
 package io.edgeloop.server.tracking;
 
 import io.edgeloop.server.db.Database;
-import io.edgeloop.server.training.EpochResult;
+import io.edgeloop.server.tracking.EpochResult;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

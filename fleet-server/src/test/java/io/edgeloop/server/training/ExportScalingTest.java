@@ -62,7 +62,7 @@ class ExportScalingTest {
 
             // Serving: raw features into ONNX Runtime give DJL's classes on standardised features.
             int[] djl = DjlPredictions.classes(net.block(), TrainingPipeline.scaled(test, scaling));
-            int[] served = new io.edgeloop.server.registry.OnnxHoldoutEvaluator().predict(onnx, test);
+            int[] served = new io.edgeloop.server.evaluation.OnnxHoldoutEvaluator().predict(onnx, test);
             assertArrayEquals(djl, served);
             // ...and the graph really standardises: feeding it pre-standardised rows changes the answer.
             float[] raw = run(onnx, test.features(), test.size());

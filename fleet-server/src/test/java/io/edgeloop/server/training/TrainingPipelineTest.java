@@ -3,14 +3,14 @@ package io.edgeloop.server.training;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.data.DatasetSplits;
 import io.edgeloop.server.db.Database;
-import io.edgeloop.server.registry.OnnxHoldoutEvaluator;
+import io.edgeloop.server.evaluation.OnnxHoldoutEvaluator;
 import io.edgeloop.server.tracking.RunRecord;
 import io.edgeloop.server.tracking.RunRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

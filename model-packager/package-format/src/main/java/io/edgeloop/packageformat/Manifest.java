@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The manifest of an {@code .elpkg} package (format version 1, DESIGN.md): what the model is,
- * which files hold it with their digests, its tensors, preprocessing and labels, the variants
+ * The manifest of an {@code .elpkg} package (format version 1; README.md, "Architecture"): what
+ * the model is, which files hold it with their digests, its tensors, preprocessing and labels, the variants
  * and the devices each suits, what they measured, where the model came from, and the drift
  * baseline the agent compares live data against. Its canonical JSON bytes are what is signed.
  *

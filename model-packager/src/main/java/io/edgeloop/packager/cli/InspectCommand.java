@@ -1,7 +1,6 @@
 package io.edgeloop.packager.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packageformat.Manifest;
 import io.edgeloop.packageformat.ManifestJson;
 import io.edgeloop.packageformat.PackageVerifier;
@@ -11,6 +10,7 @@ import io.edgeloop.packageformat.Variant;
 import io.edgeloop.packageformat.VariantMetrics;
 import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.protocol.EdgeLoopException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -3,9 +3,9 @@ package io.edgeloop.packager.cli;
 import io.edgeloop.packageformat.sign.KeyIds;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -4,11 +4,11 @@ import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.eval.EvaluatorOptions;
 import io.edgeloop.packager.pkg.DenseInt8Quantizer;
 import io.edgeloop.packager.pkg.PlannedInt8Quantizer;
-import io.edgeloop.packager.quantize.CpuFeatures;
 import io.edgeloop.packager.quantize.PlanApplier;
 import io.edgeloop.packager.quantize.PlanSelector;
 import io.edgeloop.packager.quantize.PlannerOptions;
 import io.edgeloop.packager.quantize.QuantizationPlanner;
+import io.edgeloop.profiles.probe.LocalCpu;
 import io.edgeloop.protocol.EdgeLoopException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,7 +39,7 @@ public final class PackagerMain {
                 .addSubcommand(new KeygenCommand())
                 .addSubcommand(new PackCommand(
                         new PlannedInt8Quantizer(new QuantizationPlanner(PlannerOptions.DEFAULT, PlanSelector.measureAll(),
-                                new PlanApplier(CpuFeatures.needsReducedRange()), System.err)),
+                                new PlanApplier(LocalCpu.get().features().needsReducedInt8Range()), System.err)),
                         new DenseInt8Quantizer(PlannerOptions.DEFAULT.calibration(), System.err), datasets))
                 .addSubcommand(new InspectCommand())
                 .addSubcommand(new VerifyCommand())

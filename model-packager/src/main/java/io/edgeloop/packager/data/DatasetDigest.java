@@ -7,8 +7,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The sha256 of datasets' contents (features, targets, shape and class names), the lineage
- * fingerprint recorded with runs and model versions: the same data gives the same digest
+ * The sha256 of datasets' contents (features, targets, shape and class names), the one lineage
+ * fingerprint EdgeLoop records ({@code datasetSha256} of runs, model versions and package
+ * manifests; {@code holdoutSha256} of gate decisions): the same data gives the same digest
  * whatever file it was read from.
  */
 public final class DatasetDigest {

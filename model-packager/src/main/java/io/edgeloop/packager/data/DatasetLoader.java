@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Resolves dataset names of DESIGN.md ({@code fashion-mnist:train}, {@code fashion-mnist:test},
+ * Resolves the dataset names users type ({@code fashion-mnist:train}, {@code fashion-mnist:test},
  * {@code csv:PATH}) to in-memory datasets. Fashion-MNIST is read from {@code $EDGELOOP_DATA/fashion-mnist}
  * when that is set, else from Debian's {@code dataset-fashion-mnist} location.
  */

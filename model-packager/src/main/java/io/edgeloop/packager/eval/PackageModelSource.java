@@ -1,12 +1,12 @@
 package io.edgeloop.packager.eval;
 
-import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packageformat.KnownProfiles;
 import io.edgeloop.packageformat.PackageVerifier;
 import io.edgeloop.packageformat.ProfileTraits;
 import io.edgeloop.packageformat.UnverifiedPackage;
 import io.edgeloop.packageformat.Variant;
 import io.edgeloop.packageformat.VariantSelector;
+import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.profiles.ProfileDetection;
 import io.edgeloop.profiles.catalog.ProfileCatalog;
 import io.edgeloop.profiles.match.ProfileMatcher;

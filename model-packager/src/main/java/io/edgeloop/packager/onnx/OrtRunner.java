@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.edgeloop.packageformat.ort.ServingSessionOptions;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 
@@ -28,9 +29,9 @@ public final class OrtRunner implements AutoCloseable {
     private boolean closed;
 
     public OrtRunner(byte[] model, RunnerOptions options) throws EdgeLoopException {
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.setIntraOpNumThreads(options.intraOpThreads());
-            so.setInterOpNumThreads(1);
+        // As the agent serves (no spinning, no arena, ...), so what the packager measures is what
+        // a device will see; only the optimization level may differ (calibration needs BASIC).
+        try (OrtSession.SessionOptions so = ServingSessionOptions.create(options.intraOpThreads())) {
             so.setOptimizationLevel(switch (options.optimization()) {
                 case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
                 case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;

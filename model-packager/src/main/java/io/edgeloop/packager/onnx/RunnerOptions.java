@@ -1,7 +1,8 @@
 package io.edgeloop.packager.onnx;
 
 /**
- * How an {@link OrtRunner} configures its ONNX Runtime session.
+ * How an {@link OrtRunner} configures its ONNX Runtime session, on top of the settings the agent
+ * serves with ({@code io.edgeloop.packageformat.ort.ServingSessionOptions}).
  *
  * @param intraOpThreads threads one operator may use; 1 for latency figures comparable across machines
  * @param optimization   graph optimization level; {@code ALL} lets ORT fuse QDQ groups into int8 kernels

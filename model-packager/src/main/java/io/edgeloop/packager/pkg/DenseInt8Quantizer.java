@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /**
  * The int8 variant as static QDQ on the dense layers (Gemm, MatMul) with per-channel weights,
- * calibrated on the given data: the recipe DESIGN.md measured to pay on CPUs (convolutions stay
- * fp32, where the full static recipe made a small CNN slower). Unlike {@link PlannedInt8Quantizer}
+ * calibrated on the given data: the recipe measured to pay on CPUs (README.md, "Architecture";
+ * convolutions stay fp32, where the full static recipe made a small CNN slower). Unlike {@link PlannedInt8Quantizer}
  * it does not measure whether int8 pays on this host: {@code pack --int8-recipe dense} uses it to
  * ship an int8 variant for int8 device classes whatever this host measures.
  */

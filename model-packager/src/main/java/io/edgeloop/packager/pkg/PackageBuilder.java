@@ -6,35 +6,31 @@ import io.edgeloop.packageformat.Manifest;
 import io.edgeloop.packageformat.MetricsSummary;
 import io.edgeloop.packageformat.PackageWriter;
 import io.edgeloop.packageformat.Preprocessing;
-import io.edgeloop.packageformat.Sha256;
 import io.edgeloop.packageformat.TensorSpec;
 import io.edgeloop.packageformat.Variant;
 import io.edgeloop.packageformat.VariantConstraints;
 import io.edgeloop.packageformat.VariantMetrics;
-import io.edgeloop.packager.baseline.BaselineBuilder;
 import io.edgeloop.packageformat.baseline.DriftBaseline;
 import io.edgeloop.packageformat.baseline.InputSummary;
+import io.edgeloop.packageformat.sign.ManifestSigner;
+import io.edgeloop.packager.baseline.BaselineBuilder;
 import io.edgeloop.packager.data.Dataset;
+import io.edgeloop.packager.data.DatasetDigest;
 import io.edgeloop.packager.onnx.InputShapes;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
 import io.edgeloop.packager.onnx.TensorInfo;
-import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +134,10 @@ public final class PackageBuilder {
             }
             Lineage lineage = request.lineage();
             if (lineage.datasetSha256() == null) {
-                lineage = new Lineage(lineage.trainingRunId(), digest(data), lineage.parentVersion(), lineage.createdBy());
+                // No training data named: record the data the variants were evaluated on, digested
+                // as runs and gate decisions digest theirs, so the same data gives the same digest.
+                lineage = new Lineage(lineage.trainingRunId(), DatasetDigest.sha256(data), lineage.parentVersion(),
+                        lineage.createdBy());
             }
             Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, request.name(), request.version(),
                     Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), "onnx", files,
@@ -205,23 +204,6 @@ public final class PackageBuilder {
             case "STRING" -> "BYTES";
             default -> onnxType;
         };
-    }
-
-    /** sha256 over the samples' float bits and labels, little-endian: the same data gives the same digest. */
-    static String digest(Dataset data) {
-        MessageDigest sha = Sha256.newDigest();
-        ByteBuffer buffer = ByteBuffer.allocate(4 * 4096).order(ByteOrder.LITTLE_ENDIAN);
-        for (float[] values : new float[][]{data.features(), data.targets()}) {
-            for (int i = 0; i < values.length; i++) {
-                if (!buffer.hasRemaining()) {
-                    sha.update(buffer.flip());
-                    buffer.clear();
-                }
-                buffer.putFloat(values[i]);
-            }
-        }
-        sha.update(buffer.flip());
-        return HexFormat.of().formatHex(sha.digest());
     }
 
     private static Path staging(Path out) throws EdgeLoopException {

@@ -12,7 +12,7 @@ import java.util.Set;
 public final class PlanApplier {
     private final boolean reduceRange;
 
-    /** @param reduceRange 7-bit Conv weights; see {@link CpuFeatures#needsReducedRange()} */
+    /** @param reduceRange 7-bit Conv weights; see {@link io.edgeloop.profiles.probe.CpuFeatures#needsReducedInt8Range()} */
     public PlanApplier(boolean reduceRange) {
         this.reduceRange = reduceRange;
     }

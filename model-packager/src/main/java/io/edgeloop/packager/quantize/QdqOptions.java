@@ -1,5 +1,7 @@
 package io.edgeloop.packager.quantize;
 
+import io.edgeloop.profiles.probe.LocalCpu;
+
 import java.util.Set;
 
 /**
@@ -26,9 +28,9 @@ public record QdqOptions(Set<String> opTypes, boolean perChannel, boolean reduce
         }
     }
 
-    /** Options with the weight range this CPU needs ({@link CpuFeatures#needsReducedRange()}). */
+    /** Options with the weight range this CPU needs ({@link io.edgeloop.profiles.probe.CpuFeatures#needsReducedInt8Range()}). */
     public static QdqOptions of(Set<String> opTypes, boolean perChannel) {
-        return new QdqOptions(opTypes, perChannel, CpuFeatures.needsReducedRange(), Set.of());
+        return new QdqOptions(opTypes, perChannel, LocalCpu.get().features().needsReducedInt8Range(), Set.of());
     }
 
     public int weightQmax(String opType) {

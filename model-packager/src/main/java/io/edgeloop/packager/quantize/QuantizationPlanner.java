@@ -7,6 +7,7 @@ import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
 import io.edgeloop.packager.onnx.TensorInfo;
+import io.edgeloop.profiles.probe.LocalCpu;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 
@@ -141,15 +142,7 @@ public final class QuantizationPlanner {
     }
 
     static String cpuName() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim() + (CpuFeatures.needsReducedRange() ? " (no VNNI)" : "");
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // fall through to the JVM's view
-        }
-        return System.getProperty("os.arch");
+        LocalCpu cpu = LocalCpu.get();
+        return cpu.model() + (cpu.features().needsReducedInt8Range() ? " (no VNNI)" : "");
     }
 }

@@ -2,7 +2,7 @@ package io.edgeloop.packager.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeloop.packager.fixtures.TestModels;
+import io.edgeloop.fixtures.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

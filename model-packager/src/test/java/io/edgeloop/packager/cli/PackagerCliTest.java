@@ -1,6 +1,6 @@
 package io.edgeloop.packager.cli;
 
-import io.edgeloop.packager.fixtures.TestPackages;
+import io.edgeloop.fixtures.TestPackages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

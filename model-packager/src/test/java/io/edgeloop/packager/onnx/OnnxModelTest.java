@@ -1,7 +1,8 @@
 package io.edgeloop.packager.onnx;
 
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestModels;
 import io.edgeloop.packager.data.Dataset;
-import io.edgeloop.packager.fixtures.TestModels;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class OnnxModelTest {
         OnnxModel cnn = TestModels.cnn(2);
         assertEquals(Map.of("Conv", 2, "Relu", 3, "MaxPool", 2, "Flatten", 1, "Gemm", 2, "Identity", 1),
                 cnn.operatorCensus());
-        Dataset test = TestModels.test().head(500);
+        Dataset test = TestImages.test().head(500);
         try (OrtRunner r = new OrtRunner(cnn, RunnerOptions.DEFAULT)) {
             float[][] logits = r.run(test.features(), new long[]{test.size(), 1, 28, 28});
             assertEquals(test.size(), logits.length);

@@ -1,5 +1,7 @@
 package io.edgeloop.packager.pkg;
 
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestModels;
 import io.edgeloop.packageformat.FileEntry;
 import io.edgeloop.packageformat.KnownProfiles;
 import io.edgeloop.packageformat.Lineage;
@@ -13,14 +15,14 @@ import io.edgeloop.packageformat.VariantConstraints;
 import io.edgeloop.packageformat.VariantMetrics;
 import io.edgeloop.packageformat.VariantSelector;
 import io.edgeloop.packageformat.VerifiedPackage;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.packager.data.Dataset;
-import io.edgeloop.packager.fixtures.TestModels;
+import io.edgeloop.packager.data.DatasetDigest;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
 import io.edgeloop.packager.quantize.CalibrationOptions;
-import io.edgeloop.packageformat.sign.KeyPairFiles;
-import io.edgeloop.packageformat.sign.ManifestSigner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,8 +43,8 @@ class PackageBuilderTest {
     @Test
     void packsFp32AndDenseInt8VariantsThatBothVerifyAndRun(@TempDir Path dir) throws Exception {
         OnnxModel mlp = TestModels.mlp(1);
-        Dataset reference = TestModels.test().head(500);
-        Dataset calibration = TestModels.train().head(256);
+        Dataset reference = TestImages.test().head(500);
+        Dataset calibration = TestImages.train().head(256);
         KeyPair keys = KeyPairFiles.generate();
         OnnxModel int8 = new DenseInt8Quantizer(CalibrationOptions.DEFAULT, new PrintStream(new ByteArrayOutputStream()))
                 .quantize(mlp, calibration, reference).orElseThrow();
@@ -76,7 +78,7 @@ class PackageBuilderTest {
     @Test
     void packsALogitModelWithMetricsBaselineAndProbabilityOutputs(@TempDir Path dir) throws Exception {
         OnnxModel mlp = TestModels.mlp(1);
-        Dataset reference = TestModels.test().head(300);
+        Dataset reference = TestImages.test().head(300);
         KeyPair keys = KeyPairFiles.generate();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PackageBuilder builder = new PackageBuilder(new PackageBuilder.Options(0.01, 64, 20, 1), new PackageWriter(),
@@ -99,7 +101,8 @@ class PackageBuilderTest {
         assertTrue(metrics.latencyUsP50() > 0 && metrics.throughputPerS() > 0);
         assertEquals(300, m.baseline().samples());
         assertEquals(metrics.accuracy(), m.baseline().outputs().accuracy(), 1e-9);
-        assertEquals(64, m.lineage().datasetSha256().length());
+        assertEquals(DatasetDigest.sha256(reference), m.lineage().datasetSha256(),
+                "one dataset digest: the one runs and gate decisions record");
         assertEquals("fp32", m.metrics().recommendedVariant());
         assertTrue(log.toString().contains("pack: wrote"), log.toString());
         try (var staged = Files.list(out.getParent())) {

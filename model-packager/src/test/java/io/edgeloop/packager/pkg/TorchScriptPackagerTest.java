@@ -1,5 +1,6 @@
 package io.edgeloop.packager.pkg;
 
+import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.Lineage;
 import io.edgeloop.packageformat.Manifest;
 import io.edgeloop.packageformat.PackageVerifier;
@@ -7,7 +8,6 @@ import io.edgeloop.packageformat.PackageWriter;
 import io.edgeloop.packageformat.TensorSpec;
 import io.edgeloop.packageformat.Variant;
 import io.edgeloop.packageformat.VerifiedPackage;
-import io.edgeloop.packager.fixtures.TestPackages;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.protocol.EdgeLoopException;

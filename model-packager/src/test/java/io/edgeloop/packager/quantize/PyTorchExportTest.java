@@ -1,7 +1,8 @@
 package io.edgeloop.packager.quantize;
 
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestModels;
 import io.edgeloop.packager.data.Dataset;
-import io.edgeloop.packager.fixtures.TestModels;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.TensorInfo;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,7 +76,7 @@ class PyTorchExportTest {
 
     private static void checkQuantized(OnnxModel model, java.util.Set<String> ops) throws Exception {
         StaticQdqQuantizer q = new StaticQdqQuantizer(QdqOptions.of(ops, true));
-        Dataset calibration = TestModels.train().select(QuantizersTest.range(50_000, 50_256), "cal");
+        Dataset calibration = TestImages.train().select(QuantizersTest.range(50_000, 50_256), "cal");
         var ranges = new Calibrator(CalibrationOptions.DEFAULT, QUIET).calibrate(model, q.tensorsToCalibrate(model), calibration);
         QuantizersTestSupport.assertSmallAndAgreeing(model, q.quantize(model, ranges), 0.30, MIN_AGREEMENT);
     }

@@ -1,10 +1,12 @@
 package io.edgeloop.packager.quantize;
 
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestModels;
 import io.edgeloop.packager.data.Dataset;
-import io.edgeloop.packager.fixtures.TestModels;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
+import io.edgeloop.profiles.probe.LocalCpu;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import org.junit.jupiter.api.Test;
@@ -23,10 +25,10 @@ class QuantizationPlannerTest {
     @Test
     void cnnPlanMeasuresEveryCandidateAndNeverChoosesASlowerOne() throws Exception {
         OnnxModel cnn = TestModels.cnn(5);
-        Dataset calibration = TestModels.train().select(QuantizersTest.range(40_000, 40_256), "cal");
-        Dataset validation = TestModels.test().head(500);
+        Dataset calibration = TestImages.train().select(QuantizersTest.range(40_000, 40_256), "cal");
+        Dataset validation = TestImages.test().head(500);
         QuantizationPlanner planner = new QuantizationPlanner(PlannerOptions.DEFAULT.quick(), PlanSelector.measureAll(),
-                new PlanApplier(CpuFeatures.needsReducedRange()), System.err);
+                new PlanApplier(LocalCpu.get().features().needsReducedInt8Range()), System.err);
         QuantizationPlanner.Result result = planner.plan("cnn", cnn, calibration, validation);
         QuantizationReport report = result.report();
 

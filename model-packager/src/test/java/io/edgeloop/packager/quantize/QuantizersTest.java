@@ -1,7 +1,8 @@
 package io.edgeloop.packager.quantize;
 
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestModels;
 import io.edgeloop.packager.data.Dataset;
-import io.edgeloop.packager.fixtures.TestModels;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
@@ -10,8 +11,8 @@ import io.edgeloop.protocol.ErrorCode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +33,7 @@ class QuantizersTest {
     static void fixtures() throws Exception {
         mlp = TestModels.mlp(11);
         cnn = TestModels.cnn(12);
-        calibration = TestModels.train().head(60_000).select(range(50_000, 50_256), "calibration");
+        calibration = TestImages.train().head(60_000).select(range(50_000, 50_256), "calibration");
     }
 
     @Test

@@ -1,8 +1,9 @@
 package io.edgeloop.packager.quantize;
 
+import io.edgeloop.fixtures.TestImages;
+import io.edgeloop.fixtures.TestModels;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.eval.Predictions;
-import io.edgeloop.packager.fixtures.TestModels;
 import io.edgeloop.packager.onnx.OnnxModel;
 import io.edgeloop.packager.onnx.OrtRunner;
 import io.edgeloop.packager.onnx.RunnerOptions;
@@ -15,7 +16,7 @@ final class QuantizersTestSupport {
     }
 
     static void assertSmallAndAgreeing(OnnxModel fp32, OnnxModel int8, double maxRatio, double minAgreement) throws Exception {
-        Dataset test = TestModels.test().head(1000);
+        Dataset test = TestImages.test().head(1000);
         double ratio = (double) int8.sizeBytes() / fp32.sizeBytes();
         assertTrue(ratio <= maxRatio, "size ratio " + ratio);
         int[] a;

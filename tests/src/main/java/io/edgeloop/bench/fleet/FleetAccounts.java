@@ -1,7 +1,7 @@
 package io.edgeloop.bench.fleet;
 
 import io.edgeloop.agent.link.FleetCredentials;
-import io.edgeloop.server.broker.MosquittoPasswordHash;
+import io.edgeloop.server.devices.MosquittoPasswordHash;
 import io.edgeloop.server.broker.MqttAccount;
 import io.edgeloop.server.broker.MqttAccountSource;
 import io.edgeloop.server.broker.MqttCredentialCheck;

@@ -41,7 +41,7 @@ public final class LightAgent implements AutoCloseable {
                       MessageCodec codec) throws EdgeLoopException {
         this.deviceId = credentials.deviceId();
         this.codec = codec;
-        this.db = new AgentDb(BufferOptions.defaults(dir));
+        this.db = new AgentDb(dir, BufferOptions.DEFAULT);
         this.outbox = new TelemetryOutbox(db);
         AgentState state = new AgentState(db);
         FleetLink.BirthSource birth = (id, seq) -> new BirthMessage(id, Instant.now(), seq, "generic-x86_64",

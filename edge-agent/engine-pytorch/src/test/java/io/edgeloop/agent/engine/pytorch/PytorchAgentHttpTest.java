@@ -3,17 +3,14 @@ package io.edgeloop.agent.engine.pytorch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.agent.Agent;
-import io.edgeloop.agent.config.AgentConfig;
-import io.edgeloop.agent.config.AgentConfigLoader;
 import io.edgeloop.agent.config.AgentOptions;
-import io.edgeloop.agent.config.DeviceProfileResolver;
 import io.edgeloop.packageformat.Lineage;
 import io.edgeloop.packageformat.Manifest;
 import io.edgeloop.packageformat.PackageWriter;
 import io.edgeloop.packageformat.TensorSpec;
-import io.edgeloop.packager.pkg.TorchScriptPackager;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packageformat.sign.ManifestSigner;
+import io.edgeloop.packager.pkg.TorchScriptPackager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +24,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,12 +51,9 @@ class PytorchAgentHttpTest {
                 List.of(new TensorSpec("probs", "FP32", List.of(-1L, 3L))), List.of("a", "b", "c"),
                 new Lineage(null, null, null, "engine-pytorch tests")), new ManifestSigner(KeyPairFiles.loadPair(keys.privateKey())), pkg);
         assertEquals("torchscript", manifest.framework());
-        AgentConfig c = new AgentConfigLoader().load(null, Map.of(
-                "EDGELOOP_AGENT_DATA_DIR", dir.resolve("data").toString(),
-                "EDGELOOP_AGENT_PUBLIC_KEY", keys.publicKey().toString(),
-                "EDGELOOP_AGENT_HTTP_PORT", "0"));
-        AgentOptions options = AgentOptions.from(c, DeviceProfileResolver.resolve("generic-x86_64"));
-        agent = Agent.start(options, Optional.of(pkg), Agent.standardInstallers(options, null, null));
+        AgentOptions options = AgentOptions.DEFAULT.withDataDir(dir.resolve("data")).withPublicKey(keys.publicKey())
+                .withProfile("generic-x86_64").withHttp(http -> http.withHost("127.0.0.1").withPort(0));
+        agent = Agent.builder(options).install(pkg).start();
     }
 
     @AfterAll

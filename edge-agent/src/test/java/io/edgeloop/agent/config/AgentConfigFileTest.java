@@ -1,0 +1,151 @@
+package io.edgeloop.agent.config;
+
+import io.edgeloop.agent.buffer.SyncPolicy;
+import io.edgeloop.profiles.catalog.DeviceProfile;
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AgentConfigFileTest {
+    @TempDir
+    Path dir;
+
+    private static final DeviceProfile PROFILE = profile();
+
+    private static DeviceProfile profile() {
+        try {
+            return DeviceProfileResolver.resolve("generic-x86_64");
+        } catch (EdgeLoopException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void defaultsThenFileThenEnvironment() throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.yaml"), """
+                dataDir: /tmp/edgeloop-test
+                deviceId: kiosk-7
+                http:
+                  port: 9000
+                batch:
+                  maxBatch: 16
+                buffer:
+                  sync: always
+                """);
+        AgentOptions o = AgentConfigFile.load(file, Map.of(
+                "EDGELOOP_AGENT_HTTP_PORT", "9100",
+                "EDGELOOP_AGENT_HTTP_ENABLED", "false",
+                "EDGELOOP_AGENT_BATCH_MAX_DELAY_MICROS", "750",
+                "EDGELOOP_AGENT_ENGINE_PREFERRED_ENGINES", "onnxruntime-cuda, onnxruntime")).validate();
+        assertEquals(9100, o.http().port());
+        assertFalse(o.http().enabled());
+        assertEquals("kiosk-7", o.deviceId());
+        assertEquals(16, o.batch().maxBatch());
+        assertEquals(Duration.ofNanos(750_000), o.batch().maxDelay());
+        assertEquals(SyncPolicy.ALWAYS, o.buffer().sync());
+        assertEquals(Path.of("/tmp/edgeloop-test/models"), o.storeDir());
+        assertEquals(Path.of("/tmp/edgeloop-test/db"), o.dbDir());
+        assertEquals(List.of("onnxruntime-cuda", "onnxruntime"), o.engine().preferredEngines());
+        assertTrue(o.engine().prefersCuda());
+        assertEquals("EDGELOOP_AGENT_BUFFER_CAPTURE_SAMPLE_RATE", AgentConfigFile.envName("buffer.captureSampleRate"));
+    }
+
+    @Test
+    void noFileMeansDefaultsAndTheProfileFillsWhatTheyLeaveOpen() throws Exception {
+        AgentOptions o = AgentConfigFile.load(dir.resolve("absent.yaml"), Map.of());
+        assertEquals(AgentOptions.DEFAULT, o);
+        assertEquals(8080, o.http().port());
+        assertTrue(o.http().enabled());
+        assertEquals(Path.of("/var/lib/edgeloop"), o.dataDir());
+        AgentOptions resolved = o.resolvedFor(PROFILE);
+        assertEquals(PROFILE.preferredEngines(), resolved.engine().preferredEngines());
+        assertEquals(PROFILE.captureBufferQuotaBytes(), resolved.buffer().captureQuotaBytes());
+        assertEquals(Math.min(PROFILE.intraOpThreads(), Runtime.getRuntime().availableProcessors()),
+                resolved.engine().intraOpThreads());
+    }
+
+    @Test
+    void theShippedFileNamesEverySettingWithItsDefault() throws Exception {
+        // The documented agent.yaml and the record agree: every key known, every value the default.
+        Path shipped = Path.of("src/main/dist/agent.yaml");
+        AgentOptions o = AgentConfigFile.load(shipped, Map.of());
+        assertEquals(AgentOptions.DEFAULT.withPublicKey(Path.of("/etc/edgeloop/publisher.pub")), o);
+        String text = Files.readString(shipped);
+        for (String key : List.of("enabled:", "host:", "port:", "bodyLimitBytes:", "intraOpThreads:", "preferredEngines:",
+                "maxBatch:", "maxDelayMicros:", "queueCapacity:", "workers:", "inlineWhenIdle:", "keepPrevious:", "sync:",
+                "syncIntervalMillis:", "captureSampleRate:", "captureQuotaBytes:", "captureMaxAgeHours:", "windowSize:",
+                "minSamples:", "ksAlpha:", "psiThreshold:", "outputPsiThreshold:", "feedbackCapacity:",
+                "drainTimeoutMillis:", "deviceId:", "profile:", "dataDir:", "publicKey:")) {
+            assertTrue(text.contains(key), key);
+        }
+    }
+
+    @Test
+    void writtenSettingsReadBackEqual() throws Exception {
+        AgentOptions o = AgentOptions.DEFAULT.withDataDir(dir.resolve("data")).withPublicKey(dir.resolve("pub.pem"))
+                .withDeviceId("sim-3").withProfile("generic-x86_64")
+                .withHttp(http -> http.withEnabled(false).withPort(0))
+                .withBatch(batch -> batch.withMaxBatch(8).withInlineWhenIdle(false))
+                .withBuffer(buffer -> buffer.withSync(SyncPolicy.NEVER).withCaptureSampleRate(1.0))
+                .withDrift(drift -> drift.withWindowSize(300)).withShutdown(s -> s.withDrainTimeoutMillis(1));
+        Path file = Files.writeString(dir.resolve("written.yaml"), AgentConfigFile.write(o));
+        assertEquals(o, AgentConfigFile.load(file, Map.of()));
+        assertTrue(Files.readString(file).contains("dataDir: " + dir.resolve("data")), Files.readString(file));
+    }
+
+    @Test
+    void typosAndBadValuesAreRefusedByName() throws Exception {
+        Path typo = Files.writeString(dir.resolve("typo.yaml"), "batch:\n  maxBach: 3\n");
+        EdgeLoopException e = assertThrows(EdgeLoopException.class, () -> AgentConfigFile.load(typo, Map.of()));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+        assertTrue(e.getMessage().contains("batch.maxBach"), e.getMessage());
+
+        Path sync = Files.writeString(dir.resolve("sync.yaml"), "buffer:\n  sync: sometimes\n");
+        EdgeLoopException badSync = assertThrows(EdgeLoopException.class, () -> AgentConfigFile.load(sync, Map.of()));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, badSync.code());
+        assertTrue(badSync.getMessage().contains("buffer.sync"), badSync.getMessage());
+
+        EdgeLoopException eighty = assertThrows(EdgeLoopException.class,
+                () -> AgentConfigFile.load(null, Map.of("EDGELOOP_AGENT_HTTP_PORT", "eighty")));
+        assertTrue(eighty.getMessage().contains("http.port"), eighty.getMessage());
+
+        Path empty = Files.writeString(dir.resolve("empty.yaml"), "http:\n  port:\n");
+        EdgeLoopException missing = assertThrows(EdgeLoopException.class, () -> AgentConfigFile.load(empty, Map.of()));
+        assertTrue(missing.getMessage().contains("http.port"), missing.getMessage());
+
+        AgentOptions outOfRange = AgentConfigFile.load(null, Map.of("EDGELOOP_AGENT_HTTP_PORT", "70000"));
+        EdgeLoopException port = assertThrows(EdgeLoopException.class, outOfRange::validate);
+        assertEquals(ErrorCode.INVALID_ARGUMENT, port.code());
+        assertTrue(port.getMessage().startsWith("http.port must be 0-65535"), port.getMessage());
+    }
+
+    @Test
+    void validationNamesTheSettingInEverySection() {
+        Map<String, AgentOptions> bad = Map.of(
+                "engine.intraOpThreads", AgentOptions.DEFAULT.withEngine(e -> e.withIntraOpThreads(-1)),
+                "batch.maxBatch", AgentOptions.DEFAULT.withBatch(b -> b.withMaxBatch(0)),
+                "store.keepPrevious", AgentOptions.DEFAULT.withStore(s -> s.withKeepPrevious(-1)),
+                "buffer.captureSampleRate", AgentOptions.DEFAULT.withBuffer(b -> b.withCaptureSampleRate(1.5)),
+                "drift.ksAlpha", AgentOptions.DEFAULT.withDrift(d -> d.withKsAlpha(0)),
+                "shutdown.drainTimeoutMillis", AgentOptions.DEFAULT.withShutdown(s -> s.withDrainTimeoutMillis(-1)),
+                "deviceId", AgentOptions.DEFAULT.withDeviceId("a/b"),
+                "dataDir", AgentOptions.DEFAULT.withDataDir(null));
+        bad.forEach((key, options) -> {
+            EdgeLoopException e = assertThrows(EdgeLoopException.class, options::validate, key);
+            assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+            assertTrue(e.getMessage().startsWith(key), key + ": " + e.getMessage());
+        });
+    }
+}

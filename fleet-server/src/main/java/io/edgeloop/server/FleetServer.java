@@ -1,0 +1,253 @@
+package io.edgeloop.server;
+
+import io.edgeloop.packager.data.DatasetLoader;
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
+import io.edgeloop.protocol.ErrorResponse;
+import io.edgeloop.server.api.ApiRouter;
+import io.edgeloop.server.devices.CredentialCheck;
+import io.edgeloop.server.devices.CredentialsListener;
+import io.edgeloop.server.ingest.FleetMqtt;
+import io.edgeloop.server.telemetry.DeviceStates;
+import io.edgeloop.server.telemetry.TelemetryQueries;
+import io.edgeloop.server.telemetry.TelemetryRoutes;
+import io.edgeloop.server.api.HttpErrors;
+import io.edgeloop.server.api.OpenApiDocument;
+import io.edgeloop.server.api.TrainingRoutes;
+import io.edgeloop.server.audit.AuditLog;
+import io.edgeloop.server.audit.AuditRoutes;
+import io.edgeloop.server.auth.AdminTokenFile;
+import io.edgeloop.server.auth.ApiTokens;
+import io.edgeloop.server.auth.Role;
+import io.edgeloop.server.auth.TokenRoutes;
+import io.edgeloop.server.db.Database;
+import io.edgeloop.server.devices.DeviceCredentials;
+import io.edgeloop.server.devices.DeviceRoutes;
+import io.edgeloop.server.devices.DeviceService;
+import io.edgeloop.server.devices.DeviceStateColumns;
+import io.edgeloop.server.devices.Enrolment;
+import io.edgeloop.server.packages.DesiredModelReferences;
+import io.edgeloop.server.packages.DownloadTokens;
+import io.edgeloop.server.packages.PackageReferences;
+import io.edgeloop.server.packages.PackageRepository;
+import io.edgeloop.server.packages.PackageRoutes;
+import io.edgeloop.server.packages.PackageStore;
+import io.edgeloop.server.packages.PublisherKeys;
+import io.edgeloop.server.registry.EvaluationGate;
+import io.edgeloop.server.registry.ModelRegistry;
+import io.edgeloop.server.registry.ModelVersionRepository;
+import io.edgeloop.server.evaluation.OnnxHoldoutEvaluator;
+import io.edgeloop.server.tracking.RunRepository;
+import io.edgeloop.server.training.CodeVersion;
+import io.edgeloop.server.training.TrainingPipeline;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The fleet server's composition: builds its components in dependency order (database, audit,
+ * tokens, devices and credentials, packages, training, HTTP, broker) and closes them in reverse.
+ * Every {@code new} of the server process is here or in {@code ServerCommand}.
+ */
+public final class FleetServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FleetServer.class);
+    private static final DeviceStateColumns REPORTED_STATE = new DeviceStateColumns(
+            "LEFT JOIN device_state s ON s.device_id = d.id", "s.online", "s.model_name", "s.model_version");
+
+    /**
+     * What tests and later issues plug in: the clock, whether the MQTT half runs (broker or
+     * Mosquitto's files, ingest; off by default so REST tests need no broker), who refers to packages.
+     */
+    public record Plugins(Clock clock, boolean mqtt, List<PackageReferences> packageReferences) {
+        public static Plugins defaults() {
+            return new Plugins(Clock.systemUTC(), false, List.of());
+        }
+
+        public Plugins withClock(Clock c) {
+            return new Plugins(c, mqtt, packageReferences);
+        }
+
+        /** With the MQTT half: what {@code edgeloop server} runs. */
+        public Plugins withMqtt() {
+            return new Plugins(clock, true, packageReferences);
+        }
+
+        public Plugins withPackageReferences(List<PackageReferences> refs) {
+            return new Plugins(clock, mqtt, refs);
+        }
+    }
+
+    private final Deque<AutoCloseable> closeInReverse;
+    private final Database database;
+    private final ApiTokens tokens;
+    private final DeviceCredentials credentials;
+    private final Router router;
+    private final int httpPort;
+    private final int mqttPort;
+    private final Path adminTokenFile;
+
+    private FleetServer(Deque<AutoCloseable> closeInReverse, Database database, ApiTokens tokens,
+                        DeviceCredentials credentials, Router router, int httpPort, int mqttPort, Path adminTokenFile) {
+        this.closeInReverse = closeInReverse;
+        this.database = database;
+        this.tokens = tokens;
+        this.credentials = credentials;
+        this.router = router;
+        this.httpPort = httpPort;
+        this.mqttPort = mqttPort;
+        this.adminTokenFile = adminTokenFile;
+    }
+
+    public static FleetServer start(FleetServerOptions o, Plugins plugins) throws Exception {
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            return start(o, plugins, started);
+        } catch (Exception | Error e) {
+            closeAll(started, e);
+            throw e;
+        }
+    }
+
+    private static FleetServer start(FleetServerOptions o, Plugins plugins, Deque<AutoCloseable> started) throws Exception {
+        Clock clock = plugins.clock();
+        Files.createDirectories(o.dataDir());
+        Database db = o.dbUrl() == null ? Database.embedded(o.dataDir()) : Database.of(o.dbUrl(), o.dbUser(), o.dbPassword());
+        started.push(db);
+
+        AuditLog audit = new AuditLog(db, clock);
+        ApiTokens tokens = new ApiTokens(db, audit, clock);
+        Path adminToken = AdminTokenFile.ensure(tokens, o.dataDir()).orElse(null);
+        DeviceCredentials credentials = new DeviceCredentials(db, clock);
+        // Presence and the running model come from what devices report over MQTT (V3's device_state).
+        DeviceService devices = new DeviceService(db, audit, credentials, plugins.mqtt() ? REPORTED_STATE
+                : DeviceStateColumns.NONE, clock, o.enrolTokenTtl());
+
+        List<PackageReferences> references = new ArrayList<>(plugins.packageReferences());
+        references.add(new DesiredModelReferences(db));
+        PackageRepository packages = new PackageRepository(db, audit, new PackageStore(o.dataDir().resolve("packages")),
+                PublisherKeys.load(o.trustedKeys()), references, clock);
+        DownloadTokens downloadTokens = DownloadTokens.shared(db, clock, o.downloadTokenTtl());
+
+        RunRepository runs = new RunRepository(db);
+        DatasetLoader loader = DatasetLoader.fromEnvironment();
+        ModelRegistry registry = new ModelRegistry(new ModelVersionRepository(db),
+                new EvaluationGate(new EvaluationGate.Options(o.gateTolerance()), new OnnxHoldoutEvaluator()));
+        TrainingRoutes training = new TrainingRoutes(new TrainingPipeline(loader, runs, CodeVersion.current(), System.err),
+                runs, registry, loader, o.dataDir().resolve("runs"));
+        started.push(training);
+
+        // The broker before HTTP: enrolment hands out its URL.
+        int mqttPort = -1;
+        FleetMqtt mqtt = null;
+        if (plugins.mqtt()) {
+            mqtt = FleetMqtt.start(o.mqtt(), db, new CredentialCheck(credentials), new CredentialCheck(credentials));
+            started.push(mqtt);
+            FleetMqtt m = mqtt;
+            credentials.addListener((deviceId, change) -> m.credentialsChanged(deviceId,
+                    change == CredentialsListener.Change.REVOKED));
+            mqttPort = mqtt.embeddedPort();
+        } else if (o.mqttUrl() == null) {
+            LOG.info("the MQTT half is off: no broker, no telemetry ingest");
+        }
+        Enrolment enrolment = new Enrolment(db, audit, devices, credentials, clock, o.agentMqttUrl(mqttPort));
+
+        Vertx vertx = Vertx.vertx();
+        started.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get());
+        Router router = Router.router(vertx);
+        ApiRouter api = new ApiRouter(vertx, router, tokens);
+        PackageRoutes packageRoutes = new PackageRoutes(packages, downloadTokens, devices, o.maxPackageBytes());
+        OpenApiDocument.mount(router);
+        packageRoutes.mountStreaming(api);
+        router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
+        new TokenRoutes(tokens).mount(api);
+        new AuditRoutes(audit).mount(api);
+        new DeviceRoutes(devices, enrolment).mount(api);
+        packageRoutes.mount(api);
+        if (mqtt != null) {
+            FleetMqtt m = mqtt;
+            new TelemetryRoutes(new TelemetryQueries(db), new DeviceStates(db), () -> m.ingest().counters()).mount(api);
+        }
+        training.mount(vertx, router, api.authenticate(Role.VIEWER), api.authenticate(Role.OPERATOR));
+        HttpErrors.mount(router);
+        HttpServer http = listen(vertx, router, o.httpPort());
+        return new FleetServer(started, db, tokens, credentials, router, http.actualPort(), mqttPort, adminToken);
+    }
+
+    private static HttpServer listen(Vertx vertx, Router router, int port) throws Exception {
+        try {
+            return vertx.createHttpServer().requestHandler(router).listen(port).toCompletionStage().toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            if (ErrorResponse.unwrap(e) instanceof BindException) {
+                throw new EdgeLoopException(ErrorCode.PORT_IN_USE, "cannot listen on port " + port
+                        + ": it is in use (pass --http-port N, or 0 for any free port)", e.getCause());
+            }
+            throw e;
+        }
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** The embedded broker's port; -1 with an external broker. */
+    public int mqttPort() {
+        return mqttPort;
+    }
+
+    /** The admin token file written at this start, or null when admin tokens already existed. */
+    public Path adminTokenFile() {
+        return adminTokenFile;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public ApiTokens tokens() {
+        return tokens;
+    }
+
+    public DeviceCredentials credentials() {
+        return credentials;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    @Override
+    public void close() throws Exception {
+        closeAll(closeInReverse, null);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> started, Throwable primary) throws Exception {
+        Exception first = null;
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                if (primary != null) {
+                    primary.addSuppressed(e);
+                } else if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

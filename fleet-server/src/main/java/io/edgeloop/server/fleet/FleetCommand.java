@@ -1,0 +1,14 @@
+package io.edgeloop.server.fleet;
+
+import picocli.CommandLine.Command;
+
+/**
+ * {@code edgeloop fleet …}: the fleet REST API from the command line. Tables by default,
+ * {@code --json} for scripts; exit 0 done, 1 the server refused (code and sentence printed), 2 a
+ * usage error.
+ */
+@Command(name = "fleet", mixinStandardHelpOptions = true,
+        description = "REST client of the fleet server: devices, packages, tokens, audit log.",
+        subcommands = {DevicesCommand.class, PackagesCommand.class, TokensCommand.class, AuditCommand.class})
+public final class FleetCommand {
+}

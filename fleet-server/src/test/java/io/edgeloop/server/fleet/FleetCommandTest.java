@@ -1,0 +1,155 @@
+package io.edgeloop.server.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.server.FleetServer;
+import io.edgeloop.server.FleetServerOptions;
+import io.edgeloop.server.auth.AdminTokenFile;
+import io.edgeloop.server.fixtures.TestPackages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code edgeloop fleet …} run in-process against a live server: output, JSON and exit codes. */
+class FleetCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    private static FleetServer server;
+    private static String url;
+    private static String admin;
+    private static Path pkg;
+
+    record Run(int exit, String out, String err) {
+        JsonNode json() throws Exception {
+            return JSON.readTree(out);
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        KeyPairFiles.Paths keys = TestPackages.keys(dir.resolve("keys"), "publisher");
+        pkg = TestPackages.signed(dir.resolve("pkgs"), "cli-model", "1.0.0", keys);
+        server = FleetServer.start(FleetServerOptions.embedded(dir.resolve("server"), 0, 0)
+                .withTrustedKeys(List.of(keys.publicKey())), FleetServer.Plugins.defaults());
+        url = "http://localhost:" + server.httpPort();
+        admin = Files.readString(dir.resolve("server").resolve(AdminTokenFile.FILE_NAME)).strip();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    private static Run fleet(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new FleetCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static Run admin(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--server", url, "--token", admin));
+        return fleet(all.toArray(String[]::new));
+    }
+
+    @Test
+    void devicesEnrolListGetRevoke() throws Exception {
+        Run enrol = admin("devices", "enrol", "cli-1", "--group", "lab", "--tag", "site=berlin", "--tag", "rack=2", "--json");
+        assertEquals(0, enrol.exit(), enrol.err());
+        assertEquals("cli-1", enrol.json().get("deviceId").asText());
+        assertTrue(enrol.json().get("enrolToken").asText().startsWith("ele_"));
+
+        Run list = admin("devices", "list", "--group", "lab", "--json");
+        assertEquals(0, list.exit(), list.err());
+        JsonNode device = list.json().get(0);
+        assertEquals("cli-1", device.get("deviceId").asText());
+        assertFalse(device.get("online").asBoolean());
+        assertEquals("berlin", device.get("tags").get("site").asText());
+
+        Run table = admin("devices", "list", "--tag", "site=berlin");
+        assertEquals(0, table.exit());
+        assertTrue(table.out().startsWith("DEVICE"), table.out());
+        assertTrue(table.out().contains("cli-1") && table.out().contains("rack=2,site=berlin"), table.out());
+        assertEquals(0, admin("devices", "list", "--online", "--json").json().size(), "nothing is online yet");
+
+        assertEquals("lab", admin("devices", "get", "cli-1", "--json").json().get("group").asText());
+        Run missing = admin("devices", "get", "nope");
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().startsWith("DEVICE_NOT_FOUND: "), missing.err());
+
+        Run revoke = admin("devices", "revoke", "cli-1");
+        assertEquals(0, revoke.exit(), revoke.err());
+        assertEquals("revoked", admin("devices", "get", "cli-1", "--json").json().get("status").asText());
+    }
+
+    @Test
+    void packagesUploadListGetDelete() throws Exception {
+        Run up = admin("packages", "upload", pkg.toString(), "--json");
+        assertEquals(0, up.exit(), up.err());
+        assertEquals("cli-model", up.json().get("name").asText());
+        Run again = admin("packages", "upload", pkg.toString());
+        assertEquals(1, again.exit());
+        assertTrue(again.err().startsWith("PACKAGE_ALREADY_EXISTS: "), again.err());
+        assertTrue(admin("packages", "list").out().contains("cli-model"));
+        assertEquals("cli-model", admin("packages", "get", "cli-model", "1.0.0", "--json").json()
+                .get("manifest").get("name").asText());
+        assertEquals(0, admin("packages", "delete", "cli-model", "1.0.0").exit());
+        assertEquals(0, admin("packages", "list", "--json").json().size());
+    }
+
+    @Test
+    void tokensAuditConfigFileAndExitCodes() throws Exception {
+        Run created = admin("tokens", "create", "reader", "--role", "viewer", "--json");
+        assertEquals(0, created.exit(), created.err());
+        String viewer = created.json().get("token").asText();
+        String id = created.json().get("id").asText();
+        assertTrue(admin("tokens", "list").out().contains("reader"));
+
+        Path config = Files.writeString(dir.resolve("fleet.yaml"), "server: " + url + "\ntoken: " + viewer + "\n");
+        Run asViewer = fleet("devices", "list", "--config", config.toString(), "--json");
+        assertEquals(0, asViewer.exit(), asViewer.err());
+        Run denied = fleet("devices", "enrol", "x", "--config", config.toString());
+        assertEquals(1, denied.exit());
+        assertTrue(denied.err().startsWith("PERMISSION_DENIED: "), denied.err());
+        Run deniedUpload = fleet("packages", "upload", pkg.toString(), "--config", config.toString());
+        assertEquals(1, deniedUpload.exit());
+        assertTrue(deniedUpload.err().startsWith("PERMISSION_DENIED: "), deniedUpload.err());
+
+        assertEquals(0, admin("tokens", "revoke", id).exit());
+        Run revoked = fleet("devices", "list", "--config", config.toString());
+        assertEquals(1, revoked.exit());
+        assertTrue(revoked.err().startsWith("AUTHENTICATION_REQUIRED: "), revoked.err());
+
+        Run audit = admin("audit", "--target", "token:" + id, "--json");
+        assertEquals(0, audit.exit(), audit.err());
+        assertEquals("token.revoke", audit.json().get(0).get("action").asText());
+        assertTrue(admin("audit").out().startsWith("AT"));
+
+        assertEquals(2, admin("devices", "enrol").exit(), "missing ID is a usage error");
+        assertEquals(2, admin("devices", "enrol", "y", "--tag", "novalue").exit());
+        assertEquals(2, fleet("devices", "list", "--server", url, "--config", dir.resolve("none.yaml").toString()).exit());
+        Run unreachable = fleet("devices", "list", "--server", "http://localhost:1", "--token", admin);
+        assertEquals(1, unreachable.exit());
+        assertTrue(unreachable.err().contains("cannot connect"), unreachable.err());
+    }
+}
