@@ -49,8 +49,10 @@ public final class Agent implements AutoCloseable {
 
     private final AgentOptions options;
     private final String deviceId;
+    private final DeviceProfile deviceProfile;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final TelemetryOutbox outbox;
+    private final io.edgeloop.agent.buffer.AgentState state;
     private final CaptureBuffer capture;
     private final ModelStore store;
     private final ModelRegistry registry;
@@ -65,10 +67,12 @@ public final class Agent implements AutoCloseable {
           List<InstallerFactory> installers) throws Exception {
         this.options = options;
         this.deviceId = deviceId;
+        this.deviceProfile = device;
         try {
             NativeLibraries.prepare(options.dataDir());
             AgentDb db = opened(new AgentDb(options.dbDir(), options.buffer(), shared.scheduler()));
             this.outbox = new TelemetryOutbox(db);
+            this.state = new io.edgeloop.agent.buffer.AgentState(db);
             this.capture = new CaptureBuffer(db, System::currentTimeMillis);
             EngineRegistry engines = opened(EngineRegistry.discover());
             this.store = new ModelStore(options.storeDir(), options.store());
@@ -176,7 +180,8 @@ public final class Agent implements AutoCloseable {
         enqueue("drift", seq -> TelemetryMessages.drift(deviceId, seq, result, variantOf(result.model(), result.version())));
     }
 
-    private void reportHealth() {
+    /** Puts a health report of the interval since the last one into the outbox now. */
+    public void reportHealth() {
         HealthSnapshot snapshot = health.snapshot();
         enqueue("health", seq -> TelemetryMessages.health(deviceId, seq, snapshot, health.requestsTotal(),
                 health.errorsTotal(), this::variantOf));
@@ -225,6 +230,11 @@ public final class Agent implements AutoCloseable {
         return http != null;
     }
 
+    /** The device profile it was resolved for (the configured one, else the detected one). */
+    public DeviceProfile deviceProfile() {
+        return deviceProfile;
+    }
+
     /** The id this agent reports under: the configured one, else this host's name. */
     public String deviceId() {
         return deviceId;
@@ -258,6 +268,11 @@ public final class Agent implements AutoCloseable {
 
     public TelemetryOutbox outbox() {
         return outbox;
+    }
+
+    /** The agent's small durable key-value state (fleet credentials, job progress). */
+    public io.edgeloop.agent.buffer.AgentState state() {
+        return state;
     }
 
     public ModelStore store() {

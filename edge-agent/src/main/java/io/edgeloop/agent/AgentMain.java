@@ -2,6 +2,11 @@ package io.edgeloop.agent;
 
 import io.edgeloop.agent.config.AgentConfigFile;
 import io.edgeloop.agent.config.AgentOptions;
+import io.edgeloop.agent.link.EnrolmentClient;
+import io.edgeloop.agent.link.FleetCredentials;
+import io.edgeloop.agent.link.FleetEnrolment;
+import io.edgeloop.agent.link.FleetJoin;
+import io.edgeloop.agent.link.FleetLink;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.process.AgentReadyLine;
 import io.edgeloop.protocol.ErrorCode;
@@ -9,7 +14,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -52,13 +59,45 @@ public final class AgentMain {
         @Option(names = "--model-version", description = "Version for a bare .onnx model (default: 1).")
         String modelVersion;
 
+        @Option(names = "--server", description = "Fleet server URL (e.g. http://fleet:8090) to enrol with.")
+        String server;
+
+        @Option(names = "--enrol-token", description = "One-time enrolment token (from 'edgeloop fleet devices enrol ID'); needed at the first start only.")
+        String enrolToken;
+
+        @Option(names = "--device-id", description = "The device id to enrol and report as (default: the config's, else the host name).")
+        String deviceId;
+
+        @Option(names = "--mqtt-url", description = "Broker URL to use instead of the one enrolment gave.")
+        String mqttUrl;
+
+        @Option(names = "--health-interval-seconds", description = "Also report health every N seconds (tests; the agent reports every 60 s anyway).")
+        Integer healthIntervalSeconds;
+
         @Override
         public Integer call() {
             try {
-                Agent agent = Agent.builder(options()).install(packageFile)
+                AgentOptions options = options();
+                Optional<FleetCredentials> kept = FleetEnrolment.peek(options.dbDir(), options.buffer());
+                if (kept.isPresent() && deviceId == null) {
+                    // The data directory is enrolled: report as that device from the first line on.
+                    deviceId = kept.get().deviceId();
+                    options = options();
+                }
+                Agent agent = Agent.builder(options).install(packageFile)
                         .installers(InstallerFactory.standard(modelName, modelVersion)).start();
+                FleetLink link;
+                try {
+                    link = kept.isPresent() || server != null || enrolToken != null ? link(agent) : null;
+                } catch (EdgeLoopException | RuntimeException e) {
+                    agent.close();
+                    throw e;
+                }
                 CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    if (link != null) {
+                        link.close();
+                    }
                     agent.close();
                     stopped.countDown();
                 }, "agent-shutdown"));
@@ -80,6 +119,23 @@ public final class AgentMain {
             }
         }
 
+        /** Enrols (once) and connects the agent to the fleet's broker. */
+        private FleetLink link(Agent agent) throws EdgeLoopException {
+            FleetJoin join = FleetJoin.of(server == null ? null : URI.create(server), enrolToken).withMqttUrl(mqttUrl);
+            FleetLink link = join.connect(agent, agent.deviceProfile().id(), new EnrolmentClient(), null);
+            if (healthIntervalSeconds != null && healthIntervalSeconds > 0) {
+                java.util.concurrent.ScheduledExecutorService health = java.util.concurrent.Executors
+                        .newSingleThreadScheduledExecutor(r -> {
+                            Thread t = new Thread(r, "agent-health-report");
+                            t.setDaemon(true);
+                            return t;
+                        });
+                health.scheduleWithFixedDelay(agent::reportHealth, healthIntervalSeconds, healthIntervalSeconds,
+                        java.util.concurrent.TimeUnit.SECONDS);
+            }
+            return link;
+        }
+
         /** Defaults, then the file, then {@code EDGELOOP_AGENT_*}, then these options. */
         AgentOptions options() throws EdgeLoopException {
             Path file = config != null ? config : AgentConfigFile.DEFAULT_FILE;
@@ -95,6 +151,9 @@ public final class AgentMain {
             }
             if (publicKey != null) {
                 options = options.withPublicKey(publicKey);
+            }
+            if (deviceId != null) {
+                options = options.withDeviceId(deviceId);
             }
             return options;
         }

@@ -5,6 +5,12 @@ import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.protocol.ErrorResponse;
 import io.edgeloop.server.api.ApiRouter;
+import io.edgeloop.server.devices.CredentialCheck;
+import io.edgeloop.server.devices.CredentialsListener;
+import io.edgeloop.server.ingest.FleetMqtt;
+import io.edgeloop.server.telemetry.DeviceStates;
+import io.edgeloop.server.telemetry.TelemetryQueries;
+import io.edgeloop.server.telemetry.TelemetryRoutes;
 import io.edgeloop.server.api.HttpErrors;
 import io.edgeloop.server.api.OpenApiDocument;
 import io.edgeloop.server.api.TrainingRoutes;
@@ -55,22 +61,30 @@ import java.util.concurrent.ExecutionException;
  * Every {@code new} of the server process is here or in {@code ServerCommand}.
  */
 public final class FleetServer implements AutoCloseable {
-    /** What tests and later issues plug in: the clock, the broker, who refers to packages. */
-    public record Plugins(Clock clock, BrokerStarter broker, List<PackageReferences> packageReferences) {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FleetServer.class);
+    private static final DeviceStateColumns REPORTED_STATE = new DeviceStateColumns(
+            "LEFT JOIN device_state s ON s.device_id = d.id", "s.online", "s.model_name", "s.model_version");
+
+    /**
+     * What tests and later issues plug in: the clock, whether the MQTT half runs (broker or
+     * Mosquitto's files, ingest; off by default so REST tests need no broker), who refers to packages.
+     */
+    public record Plugins(Clock clock, boolean mqtt, List<PackageReferences> packageReferences) {
         public static Plugins defaults() {
-            return new Plugins(Clock.systemUTC(), BrokerStarter.NONE, List.of());
+            return new Plugins(Clock.systemUTC(), false, List.of());
         }
 
         public Plugins withClock(Clock c) {
-            return new Plugins(c, broker, packageReferences);
+            return new Plugins(c, mqtt, packageReferences);
         }
 
-        public Plugins withBroker(BrokerStarter b) {
-            return new Plugins(clock, b, packageReferences);
+        /** With the MQTT half: what {@code edgeloop server} runs. */
+        public Plugins withMqtt() {
+            return new Plugins(clock, true, packageReferences);
         }
 
         public Plugins withPackageReferences(List<PackageReferences> refs) {
-            return new Plugins(clock, broker, refs);
+            return new Plugins(clock, mqtt, refs);
         }
     }
 
@@ -115,7 +129,9 @@ public final class FleetServer implements AutoCloseable {
         ApiTokens tokens = new ApiTokens(db, audit, clock);
         Path adminToken = AdminTokenFile.ensure(tokens, o.dataDir()).orElse(null);
         DeviceCredentials credentials = new DeviceCredentials(db, clock);
-        DeviceService devices = new DeviceService(db, audit, credentials, DeviceStateColumns.NONE, clock, o.enrolTokenTtl());
+        // Presence and the running model come from what devices report over MQTT (V3's device_state).
+        DeviceService devices = new DeviceService(db, audit, credentials, plugins.mqtt() ? REPORTED_STATE
+                : DeviceStateColumns.NONE, clock, o.enrolTokenTtl());
 
         List<PackageReferences> references = new ArrayList<>(plugins.packageReferences());
         references.add(new DesiredModelReferences(db));
@@ -132,12 +148,17 @@ public final class FleetServer implements AutoCloseable {
         started.push(training);
 
         // The broker before HTTP: enrolment hands out its URL.
-        BrokerStarter.Running broker = null;
         int mqttPort = -1;
-        if (o.mqttUrl() == null) {
-            broker = plugins.broker().start(o.mqttPort(), credentials, o.dataDir());
-            started.push(broker);
-            mqttPort = broker.port();
+        FleetMqtt mqtt = null;
+        if (plugins.mqtt()) {
+            mqtt = FleetMqtt.start(o.mqtt(), db, new CredentialCheck(credentials), new CredentialCheck(credentials));
+            started.push(mqtt);
+            FleetMqtt m = mqtt;
+            credentials.addListener((deviceId, change) -> m.credentialsChanged(deviceId,
+                    change == CredentialsListener.Change.REVOKED));
+            mqttPort = mqtt.embeddedPort();
+        } else if (o.mqttUrl() == null) {
+            LOG.info("the MQTT half is off: no broker, no telemetry ingest");
         }
         Enrolment enrolment = new Enrolment(db, audit, devices, credentials, clock, o.agentMqttUrl(mqttPort));
 
@@ -153,6 +174,10 @@ public final class FleetServer implements AutoCloseable {
         new AuditRoutes(audit).mount(api);
         new DeviceRoutes(devices, enrolment).mount(api);
         packageRoutes.mount(api);
+        if (mqtt != null) {
+            FleetMqtt m = mqtt;
+            new TelemetryRoutes(new TelemetryQueries(db), new DeviceStates(db), () -> m.ingest().counters()).mount(api);
+        }
         training.mount(vertx, router, api.authenticate(Role.VIEWER), api.authenticate(Role.OPERATOR));
         HttpErrors.mount(router);
         HttpServer http = listen(vertx, router, o.httpPort());

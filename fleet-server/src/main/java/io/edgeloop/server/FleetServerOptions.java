@@ -1,5 +1,7 @@
 package io.edgeloop.server;
 
+import io.edgeloop.server.ingest.FleetMqttOptions;
+
 import io.edgeloop.server.devices.DeviceService;
 import io.edgeloop.server.packages.DownloadTokens;
 import io.edgeloop.server.api.PackageRoutes;
@@ -25,11 +27,15 @@ import java.util.List;
  * @param enrolTokenTtl    how long an enrolment token works
  * @param downloadTokenTtl how long a download token works
  * @param gateTolerance    accuracy a candidate model may lose against production
+ * @param mosquittoDir     with {@code mqttUrl}: the folder the server writes Mosquitto's {@code passwd} and
+ *                         {@code acl} into; null: the broker's logins are managed elsewhere
+ * @param mosquittoPidFile Mosquitto's pid file, sent SIGHUP after those files change; or null
+ * @param replicaId        this replica's stable id (its MQTT ingest session; {@code ingested_by})
  */
 public record FleetServerOptions(int httpPort, int mqttPort, Path dataDir, String mqttUrl, String advertisedMqttUrl,
                                  String dbUrl, String dbUser, String dbPassword, List<Path> trustedKeys,
                                  long maxPackageBytes, Duration enrolTokenTtl, Duration downloadTokenTtl,
-                                 double gateTolerance) {
+                                 double gateTolerance, Path mosquittoDir, Path mosquittoPidFile, String replicaId) {
     public static final int DEFAULT_HTTP_PORT = 8090;
     public static final int DEFAULT_MQTT_PORT = 1883;
     public static final long DEFAULT_MAX_PACKAGE_BYTES = PackageRoutes.DEFAULT_MAX_PACKAGE_BYTES;
@@ -56,27 +62,51 @@ public record FleetServerOptions(int httpPort, int mqttPort, Path dataDir, Strin
     public static FleetServerOptions embedded(Path dataDir, int httpPort, int mqttPort) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, null, null, null, null, null, List.of(),
                 DEFAULT_MAX_PACKAGE_BYTES, DEFAULT_ENROL_TOKEN_TTL, DEFAULT_DOWNLOAD_TOKEN_TTL,
-                EvaluationGate.Options.DEFAULT_TOLERANCE);
+                EvaluationGate.Options.DEFAULT_TOLERANCE, null, null, FleetMqttOptions.DEFAULT_REPLICA_ID);
     }
 
     public FleetServerOptions withDatabase(String url, String user, String password) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, url, user, password,
-                trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance);
+                trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
+                mosquittoDir, mosquittoPidFile, replicaId);
     }
 
     public FleetServerOptions withTrustedKeys(List<Path> keys) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
-                keys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance);
+                keys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
+                mosquittoDir, mosquittoPidFile, replicaId);
     }
 
     public FleetServerOptions withMaxPackageBytes(long bytes) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
-                trustedKeys, bytes, enrolTokenTtl, downloadTokenTtl, gateTolerance);
+                trustedKeys, bytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
+                mosquittoDir, mosquittoPidFile, replicaId);
     }
 
     public FleetServerOptions withTokenLifetimes(Duration enrol, Duration download) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
-                trustedKeys, maxPackageBytes, enrol, download, gateTolerance);
+                trustedKeys, maxPackageBytes, enrol, download, gateTolerance,
+                mosquittoDir, mosquittoPidFile, replicaId);
+    }
+
+    /** An external broker at {@code url}, whose files the server writes into {@code mosquittoDir} (or not, when null). */
+    public FleetServerOptions withExternalBroker(String url, Path mosquittoDir, Path mosquittoPidFile) {
+        return new FleetServerOptions(httpPort, mqttPort, dataDir, url, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
+                trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
+                replicaId);
+    }
+
+    public FleetServerOptions withReplicaId(String id) {
+        return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
+                trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
+                id);
+    }
+
+    /** The MQTT half's options: the embedded broker, or the external one with Mosquitto's files. */
+    public FleetMqttOptions mqtt() {
+        FleetMqttOptions m = mqttUrl == null ? FleetMqttOptions.embedded(dataDir, mqttPort)
+                : FleetMqttOptions.external(dataDir, mqttUrl, mosquittoDir, mosquittoPidFile);
+        return m.withReplicaId(replicaId == null ? FleetMqttOptions.DEFAULT_REPLICA_ID : replicaId);
     }
 
     /** The broker URL enrolling agents get. */

@@ -56,14 +56,24 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--download-token-ttl", description = "How long a package download token works, ISO-8601 (default: PT1H).")
     Duration downloadTokenTtl = FleetServerOptions.DEFAULT_DOWNLOAD_TOKEN_TTL;
 
+    @Option(names = "--mosquitto-dir", description = "With --mqtt-url: the folder to write Mosquitto's passwd and acl files into (its password_file and acl_file).")
+    Path mosquittoDir;
+
+    @Option(names = "--mosquitto-pid-file", description = "Mosquitto's pid file: the server sends SIGHUP after rewriting its files.")
+    Path mosquittoPidFile;
+
+    @Option(names = "--replica-id", description = "This replica's stable id: its persistent MQTT session and the ingested_by of what it stores (default: ${DEFAULT-VALUE}).")
+    String replicaId = io.edgeloop.server.ingest.FleetMqttOptions.DEFAULT_REPLICA_ID;
+
     @Option(names = "--gate-tolerance", description = "Accuracy a candidate may lose against production (default: 0.005).")
     double gateTolerance = EvaluationGate.Options.DEFAULT_TOLERANCE;
 
     @Override
     public Integer call() throws Exception {
         FleetServerOptions options = new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl,
-                dbUrl, dbUser, dbPassword, trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance);
-        try (FleetServer server = FleetServer.start(options, FleetServer.Plugins.defaults().withBroker(BrokerStarter.NONE))) {
+                dbUrl, dbUser, dbPassword, trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
+                mosquittoDir, mosquittoPidFile, replicaId);
+        try (FleetServer server = FleetServer.start(options, FleetServer.Plugins.defaults().withMqtt())) {
             System.err.printf("edgeloop server listening on http://localhost:%d/api/v1 (OpenAPI at /openapi.yaml; data in %s; %s)%n",
                     server.httpPort(), dataDir.toAbsolutePath(),
                     mqttUrl != null ? "MQTT broker " + mqttUrl : "embedded MQTT on port " + server.mqttPort());

@@ -74,11 +74,19 @@ public final class TelemetryOutbox {
     }
 
     /** The oldest unacknowledged messages of {@code stream}, at most {@code limit}. */
-    public synchronized List<OutboxEntry> pending(String stream, int limit) {
+    public List<OutboxEntry> pending(String stream, int limit) {
+        return pendingAfter(stream, 0, limit);
+    }
+
+    /**
+     * The oldest unacknowledged messages of {@code stream} with a seq above {@code afterSeq}, at
+     * most {@code limit}: what a sender with {@code afterSeq} already in flight sends next.
+     */
+    public synchronized List<OutboxEntry> pendingAfter(String stream, long afterSeq, int limit) {
         List<OutboxEntry> out = new ArrayList<>();
         byte[] prefix = prefix(stream);
         try (RocksIterator it = db.db().newIterator(cf)) {
-            for (it.seek(prefix); it.isValid() && out.size() < limit; it.next()) {
+            for (it.seek(key(stream, afterSeq + 1)); it.isValid() && out.size() < limit; it.next()) {
                 byte[] key = it.key();
                 if (key.length != prefix.length + 8 || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
                     break;

@@ -26,7 +26,8 @@ class OpenApiRoutesTest {
 
     @Test
     void documentedOperationsEqualTheRoutes(@TempDir Path dir) throws Exception {
-        try (FleetServer server = FleetServer.start(FleetServerOptions.embedded(dir, 0, 0), FleetServer.Plugins.defaults())) {
+        try (FleetServer server = FleetServer.start(FleetServerOptions.embedded(dir, 0, 0),
+                FleetServer.Plugins.defaults().withMqtt())) {
             Set<String> routed = new TreeSet<>();
             for (Route route : server.router().getRoutes()) {
                 String path = route.getPath();

@@ -27,6 +27,9 @@ public final class TopicFilters {
     /** Every device's drift telemetry. */
     public static final String ALL_DRIFT = ALL_DEVICES + "/telemetry/drift";
 
+    /** Every device's telemetry streams, one level after {@code telemetry}. */
+    public static final String ALL_TELEMETRY_STREAMS = ALL_DEVICES + "/telemetry/+";
+
     /** What a fleet server subscribes to: everything agents publish. */
     public static final List<String> SERVER = List.of(ALL_BIRTHS, ALL_STATUS, ALL_JOB_UPDATES, ALL_TELEMETRY);
 
@@ -36,6 +39,42 @@ public final class TopicFilters {
     /** What an agent subscribes to: its job documents and its commands. */
     public static List<String> agent(String deviceId) {
         return List.of(Topics.jobNotify(deviceId), commands(deviceId));
+    }
+
+    /**
+     * What one device may publish: its birth, status, telemetry streams and job updates. The
+     * broker's ACL (embedded or Mosquitto's file) grants exactly these to the device's user.
+     */
+    public static List<String> agentPublishes(String deviceId) {
+        String device = Topics.device(deviceId);
+        return List.of(Topics.birth(deviceId), Topics.status(deviceId), device + "/telemetry/+",
+                device + "/jobs/+/update");
+    }
+
+    /**
+     * Whether every topic {@code requested} (a topic or a filter) can match is also matched by
+     * {@code granted}: {@code +} in {@code granted} covers one level (also a {@code +} asked
+     * for), {@code #} covers the rest; a {@code #} asked for is covered only by a {@code #}.
+     * An ACL uses it so that a device's wildcard subscription cannot reach other devices.
+     */
+    public static boolean covers(String granted, String requested) {
+        if (requested.startsWith("$")) {
+            return false;
+        }
+        String[] g = granted.split("/", -1);
+        String[] r = requested.split("/", -1);
+        for (int i = 0; i < g.length; i++) {
+            if (g[i].equals("#")) {
+                return i == g.length - 1;
+            }
+            if (i >= r.length || r[i].equals("#")) {
+                return false;
+            }
+            if (!g[i].equals("+") && !g[i].equals(r[i])) {
+                return false;
+            }
+        }
+        return g.length == r.length;
     }
 
     /** {@code edgeloop/v1/devices/{deviceId}/cmd/+}: every command to one device. */

@@ -1,0 +1,68 @@
+package io.edgeloop.server.ingest;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The server's MQTT side, configured once.
+ *
+ * @param embeddedHost interface the embedded broker binds
+ * @param embeddedPort embedded broker port (0 = a free one); unused with {@code externalUrl}
+ * @param externalUrl an external broker ({@code tcp://host:port}, Mosquitto) instead of the
+ *     embedded one, or null
+ * @param mosquittoDir with an external broker: the folder the server writes Mosquitto's
+ *     {@code passwd} and {@code acl} files into, or null when the broker's accounts are managed
+ *     elsewhere
+ * @param mosquittoPidFile Mosquitto's pid file, signalled (SIGHUP) after the files change; or null
+ * @param serverPasswordFile the server's own broker password (shared by replicas of one broker)
+ * @param replicaId stable id of this server replica: its ingest client id and {@code ingested_by}
+ * @param rawRetention how long raw telemetry is kept before it is folded into hourly aggregates
+ */
+public record FleetMqttOptions(String embeddedHost, int embeddedPort, String externalUrl, Path mosquittoDir,
+                               Path mosquittoPidFile, Path serverPasswordFile, String replicaId, Duration rawRetention) {
+    public static final String DEFAULT_EMBEDDED_HOST = "0.0.0.0";
+    public static final int DEFAULT_EMBEDDED_PORT = 1883;
+    public static final Duration DEFAULT_RAW_RETENTION = Duration.ofDays(7);
+    public static final String DEFAULT_REPLICA_ID = "edgeloop-server-1";
+
+    public FleetMqttOptions {
+        if (externalUrl == null && (embeddedPort < 0 || embeddedPort > 65535)) {
+            throw new IllegalArgumentException("the MQTT port must be 0..65535, was " + embeddedPort);
+        }
+        if (serverPasswordFile == null) {
+            throw new IllegalArgumentException("the server's MQTT password file is required");
+        }
+        if (replicaId == null || !replicaId.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("the replica id must be 1-64 letters, digits, '.', '_' or '-', not " + replicaId);
+        }
+    }
+
+    /** The embedded broker on {@code port}, everything else defaulted under {@code dataDir}. */
+    public static FleetMqttOptions embedded(Path dataDir, int port) {
+        return new FleetMqttOptions(DEFAULT_EMBEDDED_HOST, port, null, null, null,
+                dataDir.resolve(io.edgeloop.server.broker.ServerMqttLogin.DEFAULT_FILE), DEFAULT_REPLICA_ID,
+                DEFAULT_RAW_RETENTION);
+    }
+
+    /** An external broker at {@code url}, maintaining Mosquitto's files in {@code mosquittoDir} (or not, when null). */
+    public static FleetMqttOptions external(Path dataDir, String url, Path mosquittoDir, Path pidFile) {
+        return new FleetMqttOptions(DEFAULT_EMBEDDED_HOST, 0, url, mosquittoDir, pidFile,
+                dataDir.resolve(io.edgeloop.server.broker.ServerMqttLogin.DEFAULT_FILE), DEFAULT_REPLICA_ID,
+                DEFAULT_RAW_RETENTION);
+    }
+
+    public FleetMqttOptions withReplicaId(String id) {
+        return new FleetMqttOptions(embeddedHost, embeddedPort, externalUrl, mosquittoDir, mosquittoPidFile,
+                serverPasswordFile, id, rawRetention);
+    }
+
+    public FleetMqttOptions withServerPasswordFile(Path file) {
+        return new FleetMqttOptions(embeddedHost, embeddedPort, externalUrl, mosquittoDir, mosquittoPidFile, file,
+                replicaId, rawRetention);
+    }
+
+    public FleetMqttOptions withRawRetention(Duration d) {
+        return new FleetMqttOptions(embeddedHost, embeddedPort, externalUrl, mosquittoDir, mosquittoPidFile,
+                serverPasswordFile, replicaId, d);
+    }
+}

@@ -1,0 +1,75 @@
+package io.edgeloop.server.ingest;
+
+import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.ErrorCode;
+import io.edgeloop.protocol.codec.MessageCodec;
+import io.edgeloop.protocol.message.BirthMessage;
+import io.edgeloop.protocol.message.DriftReport;
+import io.edgeloop.protocol.message.HealthReport;
+import io.edgeloop.protocol.message.JobExecutionUpdate;
+import io.edgeloop.protocol.message.Message;
+import io.edgeloop.protocol.message.ModelRef;
+import io.edgeloop.protocol.message.StatusMessage;
+import io.edgeloop.protocol.topic.TopicSegments;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns arrivals into an {@link IngestBatch}: decodes each with {@link MessageCodec#decodeForTopic}
+ * (so a device's payload must name the device of its topic) and sorts it by kind. A message that
+ * fails is counted under its error code and logged, never thrown: one bad publisher must not stop
+ * the consumer.
+ */
+public final class IngestDecoder {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestDecoder.class);
+    private final MessageCodec codec;
+
+    public IngestDecoder(MessageCodec codec) {
+        this.codec = codec;
+    }
+
+    /** Adds {@code arrival} to {@code batch}. */
+    public void add(IngestBatch batch, Arrival arrival) {
+        Message message;
+        try {
+            message = codec.decodeForTopic(arrival.topic(), arrival.payload());
+        } catch (EdgeLoopException e) {
+            reject(batch, arrival, e.code(), e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            reject(batch, arrival, ErrorCode.INTERNAL, e.toString());
+            return;
+        }
+        if (message instanceof HealthReport h) {
+            batch.health(h, row(h, "health", arrival, first(h), h.inference().p95Micros(), h.inference().errorCount(),
+                    null));
+        } else if (message instanceof DriftReport d) {
+            batch.drift(d, row(d, "drift", arrival, d.model(), null, null, d.drifted()));
+        } else if (message instanceof BirthMessage b) {
+            batch.birth(b);
+        } else if (message instanceof StatusMessage s) {
+            batch.status(s);
+        } else if (message instanceof JobExecutionUpdate) {
+            batch.other++; // the rollout engine (next issue) consumes these
+        } else {
+            reject(batch, arrival, ErrorCode.MALFORMED_MESSAGE, message.schema() + " is server-to-agent; a device may not send it");
+        }
+    }
+
+    private static ModelRef first(HealthReport h) {
+        return h.activeModels().isEmpty() ? null : h.activeModels().get(0);
+    }
+
+    private static IngestBatch.Row row(Message m, String stream, Arrival a, ModelRef model, Double p95, Long errors,
+                                       Boolean drifted) {
+        return new IngestBatch.Row(m.deviceId(), stream, m.seq(), m.ts().toEpochMilli(),
+                model == null ? "" : model.name(), model == null ? "" : model.version(), p95, errors, drifted,
+                new String(a.payload(), StandardCharsets.UTF_8), a.receivedMillis());
+    }
+
+    private static void reject(IngestBatch batch, Arrival arrival, ErrorCode code, String error) {
+        LOG.warn("{}: dropped a message on {}: {}", code, TopicSegments.printable(arrival.topic()), error);
+        batch.reject(code, arrival.topic(), error);
+    }
+}

@@ -1,0 +1,48 @@
+package io.edgeloop.server.telemetry;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The one statement H2 and PostgreSQL spell differently: an insert that skips a row whose key
+ * exists. PostgreSQL's {@code ON CONFLICT DO NOTHING} is safe against a concurrent replica
+ * inserting the same key; H2 has no {@code ON CONFLICT} outside its PostgreSQL mode, so it gets the
+ * standard {@code MERGE … WHEN NOT MATCHED THEN INSERT} (one writer per embedded database).
+ * Everything else the telemetry store says is standard SQL both accept, {@code MERGE} included
+ * (PostgreSQL 15 has it).
+ */
+public enum SqlDialect {
+    H2, POSTGRESQL;
+
+    /** The dialect of the database behind {@code c}. */
+    public static SqlDialect of(Connection c) throws SQLException {
+        String product = c.getMetaData().getDatabaseProductName();
+        return product != null && product.toLowerCase(java.util.Locale.ROOT).contains("postgres") ? POSTGRESQL : H2;
+    }
+
+    /**
+     * {@code INSERT} of {@code columns} into {@code table}, skipping rows whose {@code keys}
+     * exist; each column is a {@code ?} parameter cast to its SQL type so both databases type
+     * the parameters alike. The update count is 1 for an inserted row, 0 for a skipped one.
+     */
+    public String insertIgnore(String table, String[] columns, String[] types, String[] keys) {
+        StringBuilder names = new StringBuilder();
+        StringBuilder params = new StringBuilder();
+        StringBuilder source = new StringBuilder();
+        for (int i = 0; i < columns.length; i++) {
+            String sep = i == 0 ? "" : ", ";
+            names.append(sep).append(columns[i]);
+            params.append(sep).append("CAST(? AS ").append(types[i]).append(')');
+            source.append(sep).append("s.").append(columns[i]);
+        }
+        if (this == POSTGRESQL) {
+            return "INSERT INTO " + table + " (" + names + ") VALUES (" + params + ") ON CONFLICT DO NOTHING";
+        }
+        StringBuilder on = new StringBuilder();
+        for (int i = 0; i < keys.length; i++) {
+            on.append(i == 0 ? "" : " AND ").append("t.").append(keys[i]).append(" = s.").append(keys[i]);
+        }
+        return "MERGE INTO " + table + " t USING (VALUES (" + params + ")) AS s(" + names + ") ON " + on
+                + " WHEN NOT MATCHED THEN INSERT (" + names + ") VALUES (" + source + ")";
+    }
+}
