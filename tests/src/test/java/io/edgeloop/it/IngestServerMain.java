@@ -6,7 +6,7 @@ import io.edgeloop.server.ingest.FleetMqtt;
 import io.edgeloop.server.ingest.FleetMqttOptions;
 import io.edgeloop.server.telemetry.DeviceStates;
 import io.edgeloop.server.telemetry.TelemetryQueries;
-import io.edgeloop.server.telemetry.TelemetryRoutes;
+import io.edgeloop.server.api.TelemetryRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;

@@ -1,9 +1,7 @@
-package io.edgeloop.server.devices;
+package io.edgeloop.server.broker;
 
 import io.edgeloop.protocol.EdgeLoopException;
-import io.edgeloop.server.broker.MqttAccount;
-import io.edgeloop.server.broker.MqttAccountSource;
-import io.edgeloop.server.broker.MqttCredentialCheck;
+import io.edgeloop.server.devices.DeviceCredentials;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,13 +1,13 @@
-package io.edgeloop.server.telemetry;
+package io.edgeloop.server.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.server.telemetry.DeviceStates;
+import io.edgeloop.server.telemetry.TelemetryQueries;
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.server.ingest.IngestCounters;
-import io.edgeloop.server.api.ApiRouter;
-import io.edgeloop.server.api.HttpReplies;
 import io.edgeloop.server.access.Role;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
