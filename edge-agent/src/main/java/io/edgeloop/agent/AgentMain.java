@@ -5,7 +5,6 @@ import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.agent.link.EnrolmentClient;
 import io.edgeloop.agent.link.FleetCredentials;
 import io.edgeloop.agent.link.FleetEnrolment;
-import io.edgeloop.agent.link.FleetJoin;
 import io.edgeloop.agent.link.FleetLink;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.process.AgentReadyLine;

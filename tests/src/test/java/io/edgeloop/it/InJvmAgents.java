@@ -3,7 +3,7 @@ package io.edgeloop.it;
 import io.edgeloop.agent.Agent;
 import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.agent.link.EnrolmentClient;
-import io.edgeloop.agent.link.FleetJoin;
+import io.edgeloop.agent.FleetJoin;
 import io.edgeloop.agent.link.FleetLink;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,12 @@
-package io.edgeloop.agent.link;
+package io.edgeloop.agent;
 
-import io.edgeloop.agent.Agent;
+import io.edgeloop.agent.link.AgentBirth;
+import io.edgeloop.agent.link.EnrolmentClient;
+import io.edgeloop.agent.link.FleetCredentials;
+import io.edgeloop.agent.link.FleetEnrolment;
+import io.edgeloop.agent.link.FleetLink;
+import io.edgeloop.agent.link.FleetMessages;
+import io.edgeloop.agent.link.LinkOptions;
 import io.edgeloop.profiles.probe.HardwareProbe;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.codec.MessageCodec;
