@@ -23,7 +23,9 @@ class FleetOutageIT {
     void aThirtySecondBrokerOutageLosesNothingAndDuplicatesNothing() throws Exception {
         assumeTrue(MosquittoProcess.available(), "Mosquitto is not installed at " + MosquittoProcess.BINARY);
         try (MosquittoProcess mosquitto = new MosquittoProcess(dir.resolve("mosquitto"));
-             TestFleetServer server = TestFleetServer.start(dir.resolve("server"), mosquitto);
+             // Plain subscription: Mosquitto 2.0.11 does not restore the offline server's shared
+             // subscription after its own restart, and agents republishing first would lose messages.
+             TestFleetServer server = TestFleetServer.start(dir.resolve("server"), mosquitto, false);
              LightFleet fleet = new LightFleet(dir.resolve("agents"), server.accounts, server.mqtt.url(), "outage", AGENTS)) {
             server.mqtt.credentialsChanged("outage-0", false);
             Thread.sleep(500);

@@ -62,7 +62,7 @@ public final class FleetMqtt implements AutoCloseable {
         }
         TelemetryIngest ingest = null;
         try {
-            String group = broker == null ? IngestOptions.DEFAULT_SHARED_GROUP : null;
+            String group = broker == null && o.sharedSubscriptions() ? IngestOptions.DEFAULT_SHARED_GROUP : null;
             // The client id is namespaced apart from device ids (a device is its own client id, and a
             // broker drops the older of two connections with one id).
             ingest = new TelemetryIngest(IngestOptions.of(url, "edgeloop-ingest." + o.replicaId(), group), login, db,

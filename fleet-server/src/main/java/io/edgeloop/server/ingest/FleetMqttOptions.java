@@ -17,9 +17,13 @@ import java.time.Duration;
  * @param serverPasswordFile the server's own broker password (shared by replicas of one broker)
  * @param replicaId stable id of this server replica: its ingest client id and {@code ingested_by}
  * @param rawRetention how long raw telemetry is kept before it is folded into hourly aggregates
+ * @param sharedSubscriptions with an external broker: subscribe through {@code $share/…} so replicas
+ *     split the load (true), or plainly (one replica: Mosquitto 2.0.11 does not restore an offline
+ *     session's shared subscriptions after its own restart, a plain one it does)
  */
 public record FleetMqttOptions(String embeddedHost, int embeddedPort, String externalUrl, Path mosquittoDir,
-                               Path mosquittoPidFile, Path serverPasswordFile, String replicaId, Duration rawRetention) {
+                               Path mosquittoPidFile, Path serverPasswordFile, String replicaId, Duration rawRetention,
+                               boolean sharedSubscriptions) {
     public static final String DEFAULT_EMBEDDED_HOST = "0.0.0.0";
     public static final int DEFAULT_EMBEDDED_PORT = 1883;
     public static final Duration DEFAULT_RAW_RETENTION = Duration.ofDays(7);
@@ -41,28 +45,35 @@ public record FleetMqttOptions(String embeddedHost, int embeddedPort, String ext
     public static FleetMqttOptions embedded(Path dataDir, int port) {
         return new FleetMqttOptions(DEFAULT_EMBEDDED_HOST, port, null, null, null,
                 dataDir.resolve(io.edgeloop.server.broker.ServerMqttLogin.DEFAULT_FILE), DEFAULT_REPLICA_ID,
-                DEFAULT_RAW_RETENTION);
+                DEFAULT_RAW_RETENTION, true);
     }
 
     /** An external broker at {@code url}, maintaining Mosquitto's files in {@code mosquittoDir} (or not, when null). */
     public static FleetMqttOptions external(Path dataDir, String url, Path mosquittoDir, Path pidFile) {
         return new FleetMqttOptions(DEFAULT_EMBEDDED_HOST, 0, url, mosquittoDir, pidFile,
                 dataDir.resolve(io.edgeloop.server.broker.ServerMqttLogin.DEFAULT_FILE), DEFAULT_REPLICA_ID,
-                DEFAULT_RAW_RETENTION);
+                DEFAULT_RAW_RETENTION, true);
     }
 
     public FleetMqttOptions withReplicaId(String id) {
         return new FleetMqttOptions(embeddedHost, embeddedPort, externalUrl, mosquittoDir, mosquittoPidFile,
-                serverPasswordFile, id, rawRetention);
+                serverPasswordFile, id, rawRetention, sharedSubscriptions);
     }
 
     public FleetMqttOptions withServerPasswordFile(Path file) {
         return new FleetMqttOptions(embeddedHost, embeddedPort, externalUrl, mosquittoDir, mosquittoPidFile, file,
-                replicaId, rawRetention);
+                replicaId, rawRetention, sharedSubscriptions);
     }
 
     public FleetMqttOptions withRawRetention(Duration d) {
         return new FleetMqttOptions(embeddedHost, embeddedPort, externalUrl, mosquittoDir, mosquittoPidFile,
-                serverPasswordFile, replicaId, d);
+                serverPasswordFile, replicaId, d, sharedSubscriptions);
+
+    }
+
+    /** One replica on an external broker: a plain subscription instead of a shared one. */
+    public FleetMqttOptions withoutSharedSubscriptions() {
+        return new FleetMqttOptions(embeddedHost, embeddedPort, externalUrl, mosquittoDir, mosquittoPidFile,
+                serverPasswordFile, replicaId, rawRetention, false);
     }
 }
