@@ -1,4 +1,4 @@
-package io.edgeloop.server.api;
+package io.edgeloop.server;
 
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.server.BrokerStarter;
