@@ -6,7 +6,6 @@ import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.protocol.ErrorResponse;
-import io.edgeloop.server.http.HttpErrors;
 import io.edgeloop.server.registry.ModelRegistry;
 import io.edgeloop.server.registry.ModelStage;
 import io.edgeloop.server.tracking.RunComparison;

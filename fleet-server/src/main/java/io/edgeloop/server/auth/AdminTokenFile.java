@@ -2,8 +2,6 @@ package io.edgeloop.server.auth;
 
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
-import io.edgeloop.server.access.Actor;
-import io.edgeloop.server.access.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,9 +2,6 @@ package io.edgeloop.server.auth;
 
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
-import io.edgeloop.server.access.Actor;
-import io.edgeloop.server.access.Authenticator;
-import io.edgeloop.server.access.Role;
 import io.edgeloop.server.audit.AuditLog;
 import io.edgeloop.server.db.Database;
 import io.edgeloop.server.db.SqlTimes;
@@ -23,7 +20,7 @@ import java.util.Optional;
  * Bearer tokens of the REST API. A token is 32 random bytes; only its sha256 is stored, so a
  * database dump gives no usable token. Creating and revoking are audited.
  */
-public final class ApiTokens implements Authenticator {
+public final class ApiTokens {
     static final String TOKEN_PREFIX = "elt_";
 
     private final Database db;
@@ -61,7 +58,6 @@ public final class ApiTokens implements Authenticator {
     }
 
     /** The actor a presented bearer token stands for, when it is known and not revoked. */
-    @Override
     public Optional<Actor> authenticate(String presented) throws EdgeLoopException {
         if (presented == null || !presented.startsWith(TOKEN_PREFIX)) {
             return Optional.empty();

@@ -3,9 +3,9 @@ package io.edgeloop.server.devices;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
-import io.edgeloop.server.access.Role;
-import io.edgeloop.server.http.ApiRouter;
-import io.edgeloop.server.http.HttpReplies;
+import io.edgeloop.server.api.ApiRouter;
+import io.edgeloop.server.api.HttpReplies;
+import io.edgeloop.server.auth.Role;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 

@@ -2,9 +2,9 @@ package io.edgeloop.server.packages;
 
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
-import io.edgeloop.server.access.Actor;
-import io.edgeloop.server.http.ApiRouter;
-import io.edgeloop.server.http.HttpReplies;
+import io.edgeloop.server.api.ApiRouter;
+import io.edgeloop.server.api.HttpReplies;
+import io.edgeloop.server.auth.Actor;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;

@@ -1,4 +1,4 @@
-package io.edgeloop.server;
+package io.edgeloop.server.api;
 
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.server.BrokerStarter;

@@ -1,4 +1,4 @@
-package io.edgeloop.server.http;
+package io.edgeloop.server.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

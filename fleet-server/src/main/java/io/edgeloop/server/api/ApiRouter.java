@@ -1,10 +1,10 @@
-package io.edgeloop.server.http;
+package io.edgeloop.server.api;
 
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
-import io.edgeloop.server.access.Actor;
-import io.edgeloop.server.access.Authenticator;
-import io.edgeloop.server.access.Role;
+import io.edgeloop.server.auth.Actor;
+import io.edgeloop.server.auth.ApiTokens;
+import io.edgeloop.server.auth.Role;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -23,14 +23,14 @@ public final class ApiRouter {
 
     private final Vertx vertx;
     private final Router router;
-    private final Authenticator tokens;
+    private final ApiTokens tokens;
 
     /** What a route does once its caller is known; runs on a worker thread. */
     public interface Action {
         void run(RoutingContext ctx, Actor actor) throws Exception;
     }
 
-    public ApiRouter(Vertx vertx, Router router, Authenticator tokens) {
+    public ApiRouter(Vertx vertx, Router router, ApiTokens tokens) {
         this.vertx = vertx;
         this.router = router;
         this.tokens = tokens;

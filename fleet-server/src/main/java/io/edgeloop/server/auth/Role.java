@@ -1,4 +1,4 @@
-package io.edgeloop.server.access;
+package io.edgeloop.server.auth;
 
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
