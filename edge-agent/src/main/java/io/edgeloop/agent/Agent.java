@@ -67,7 +67,7 @@ public final class Agent implements AutoCloseable {
         this.deviceId = deviceId;
         try {
             NativeLibraries.prepare(options.dataDir());
-            AgentDb db = opened(new AgentDb(options.dbDir(), options.buffer()));
+            AgentDb db = opened(new AgentDb(options.dbDir(), options.buffer(), shared.scheduler()));
             this.outbox = new TelemetryOutbox(db);
             this.capture = new CaptureBuffer(db, System::currentTimeMillis);
             EngineRegistry engines = opened(EngineRegistry.discover());
@@ -172,10 +172,8 @@ public final class Agent implements AutoCloseable {
     }
 
     private void onDrift(DriftResult result) {
-        LOG.info("drift window {} of {} {}: {}", result.windowIndex(), result.model(), result.version(),
-                result.drifted() ? "DRIFT " + result.reasons() : "no drift");
-        enqueue("drift", seq -> TelemetryMessages.drift(deviceId, seq, result, variantOf(result.model(), result.version()),
-                options.drift().ksAlpha()));
+        LOG.info("drift window {} of {} {}: {}", result.windowIndex(), result.model(), result.version(), result.summary());
+        enqueue("drift", seq -> TelemetryMessages.drift(deviceId, seq, result, variantOf(result.model(), result.version())));
     }
 
     private void reportHealth() {

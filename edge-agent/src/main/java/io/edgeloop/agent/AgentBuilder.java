@@ -55,9 +55,9 @@ public final class AgentBuilder {
     }
 
     /**
-     * Runs the agent's periodic work (health reports, capture retention) on {@code shared}, which
-     * the caller owns: the agent cancels its tasks on close and never shuts it down. Without one an
-     * agent has a housekeeping thread of its own.
+     * Runs the agent's periodic work (health reports, capture retention, the RocksDB WAL sync) on
+     * {@code shared}, which the caller owns: the agent cancels its tasks on close and never shuts it
+     * down. Without one an agent has a housekeeping and a WAL-sync thread of its own.
      */
     public AgentBuilder scheduler(ScheduledExecutorService shared) {
         this.scheduler = shared;

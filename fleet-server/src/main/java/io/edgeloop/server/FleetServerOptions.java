@@ -2,7 +2,7 @@ package io.edgeloop.server;
 
 import io.edgeloop.server.devices.DeviceService;
 import io.edgeloop.server.packages.DownloadTokens;
-import io.edgeloop.server.packages.PackageRoutes;
+import io.edgeloop.server.api.PackageRoutes;
 import io.edgeloop.server.registry.EvaluationGate;
 
 import java.nio.file.Path;

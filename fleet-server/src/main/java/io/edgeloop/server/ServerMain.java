@@ -1,7 +1,6 @@
 package io.edgeloop.server;
 
 import io.edgeloop.server.demo.DemoCommand;
-import io.edgeloop.server.api.ServerCommand;
 import io.edgeloop.server.fleet.FleetCommand;
 import io.edgeloop.server.registry.ModelsCommand;
 import io.edgeloop.server.tracking.RunsCommand;

@@ -2,7 +2,6 @@ package io.edgeloop.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeloop.fixtures.TestModels;
 import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.server.FleetServer;
@@ -65,7 +64,7 @@ class FleetServerPostgresIT {
     @Test
     void migratesAndServesTheRestFlowsOnPostgres() throws Exception {
         KeyPairFiles.Paths keys = TestPackages.publisherKeys(dir.resolve("keys"));
-        Path pkg = TestPackages.signedPackage(dir.resolve("pkgs"), TestModels.randomMlp(7), "pg-model", "1.0.0", keys);
+        Path pkg = TestPackages.mlpPackage(dir.resolve("pkgs"), "pg-model", "1.0.0", KeyPairFiles.loadPair(keys.privateKey()));
         FleetServerOptions options = FleetServerOptions.embedded(dir.resolve("server"), 0, 0)
                 .withDatabase(postgres.jdbcUrl(), PostgresServer.USER, "").withTrustedKeys(List.of(keys.publicKey()));
         String admin;

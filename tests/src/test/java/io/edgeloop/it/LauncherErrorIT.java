@@ -1,5 +1,6 @@
 package io.edgeloop.it;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,16 +30,30 @@ class LauncherErrorIT {
     @TempDir
     Path dir;
 
+    /** Removes the links to the built jars first, so JUnit's clean-up never meets a link out of its folder. */
+    @AfterEach
+    void removeLinks() throws IOException {
+        Path lib = dir.resolve("opt").resolve("lib");
+        if (Files.isDirectory(lib)) {
+            try (Stream<Path> links = Files.list(lib)) {
+                for (Path link : links.toList()) {
+                    Files.delete(link);
+                }
+            }
+        }
+    }
+
     @Test
     void theInstalledLauncherEndsAFailedStartWithItsError() throws Exception {
         Path jar = AGENT_TARGET.resolve("edge-agent-0.1.0-SNAPSHOT.jar");
         assumeTrue(Files.isRegularFile(jar) && Files.isDirectory(AGENT_TARGET.resolve("lib")),
                 "needs the packaged agent (mvn package) in " + AGENT_TARGET);
-        // The layout install.sh creates: bin/edgeloop-agent beside lib/ with the runtime jars.
+        // The layout install.sh creates: bin/edgeloop-agent and its jvm.options beside lib/ with the jars.
         Path home = dir.resolve("opt");
         Path bin = Files.createDirectories(home.resolve("bin"));
         Path lib = Files.createDirectories(home.resolve("lib"));
         Files.copy(ROOT.resolve("edge-agent/src/main/dist/edgeloop-agent"), bin.resolve("edgeloop-agent"));
+        Files.copy(ROOT.resolve("edge-agent/src/main/dist/jvm.options"), bin.resolve("jvm.options"));
         Files.createSymbolicLink(lib.resolve(jar.getFileName()), jar);
         try (Stream<Path> jars = Files.list(AGENT_TARGET.resolve("lib"))) {
             for (Path j : jars.toList()) {
@@ -102,6 +117,8 @@ class LauncherErrorIT {
                 what + ": the last line is the error, not: " + last + "\n" + all);
         assertTrue(lines.stream().noneMatch(l -> l.contains("[cds]") || l.contains("[cds,")),
                 what + ": no class-archive warnings:\n" + all);
+        assertTrue(lines.stream().noneMatch(l -> l.contains("No such file")),
+                what + ": the launcher found its files:\n" + all);
     }
 
     private static boolean dumped(Path archive) throws IOException {

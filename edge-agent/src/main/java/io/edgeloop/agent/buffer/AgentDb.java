@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,10 +42,22 @@ public final class AgentDb implements AutoCloseable {
     private final RocksDB db;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final WriteOptions writeOptions;
-    private final ScheduledExecutorService syncer;
+    private final ScheduledExecutorService ownSyncer;
+    private final ScheduledFuture<?> syncTask;
+    /** Guards the handles: a WAL sync never runs on a closed database. */
+    private final Object lifecycle = new Object();
+    private boolean closed;
 
     /** Opens (or creates) the database in {@code dir} ({@code data-dir/db} in an agent). */
     public AgentDb(Path dir, BufferOptions options) throws EdgeLoopException {
+        this(dir, options, null);
+    }
+
+    /**
+     * Opens the database, syncing its WAL under {@link SyncPolicy#INTERVAL} on {@code sharedSyncer}
+     * (which stays its owner's), or on a thread of its own when that is null.
+     */
+    public AgentDb(Path dir, BufferOptions options, ScheduledExecutorService sharedSyncer) throws EdgeLoopException {
         this.dir = dir;
         // Opened without a device profile to fill a quota of 0: the fallback quota, never "evict all".
         this.options = options.orProfileQuota(BufferOptions.QUOTA_FROM_PROFILE);
@@ -72,21 +85,27 @@ public final class AgentDb implements AutoCloseable {
         }
         writeOptions = new WriteOptions().setSync(options.sync() == SyncPolicy.ALWAYS).setDisableWAL(false);
         if (options.sync() == SyncPolicy.INTERVAL) {
-            syncer = Executors.newSingleThreadScheduledExecutor(r -> {
+            ownSyncer = sharedSyncer != null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "rocksdb-wal-sync");
                 t.setDaemon(true);
                 return t;
             });
             long ms = options.syncInterval().toMillis();
-            syncer.scheduleWithFixedDelay(this::syncWal, ms, ms, TimeUnit.MILLISECONDS);
+            syncTask = (sharedSyncer != null ? sharedSyncer : ownSyncer).scheduleWithFixedDelay(this::syncWal, ms, ms,
+                    TimeUnit.MILLISECONDS);
         } else {
-            syncer = null;
+            ownSyncer = null;
+            syncTask = null;
         }
     }
 
     private void syncWal() {
         try {
-            db.flushWal(true);
+            synchronized (lifecycle) {
+                if (!closed) {
+                    db.flushWal(true);
+                }
+            }
         } catch (RocksDBException e) {
             LOG.warn("WAL sync failed: {}", e.getMessage());
         }
@@ -115,18 +134,27 @@ public final class AgentDb implements AutoCloseable {
 
     @Override
     public void close() {
-        if (syncer != null) {
-            syncer.shutdownNow();
+        if (syncTask != null) {
+            syncTask.cancel(false);
         }
-        try {
-            db.flushWal(true);
-        } catch (RocksDBException e) {
-            LOG.warn("final WAL sync failed: {}", e.getMessage());
+        if (ownSyncer != null) {
+            ownSyncer.shutdownNow();
         }
-        handles.forEach(ColumnFamilyHandle::close);
-        db.close();
-        writeOptions.close();
-        cfOptions.close();
-        dbOptions.close();
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                db.flushWal(true);
+            } catch (RocksDBException e) {
+                LOG.warn("final WAL sync failed: {}", e.getMessage());
+            }
+            handles.forEach(ColumnFamilyHandle::close);
+            db.close();
+            writeOptions.close();
+            cfOptions.close();
+            dbOptions.close();
+        }
     }
 }

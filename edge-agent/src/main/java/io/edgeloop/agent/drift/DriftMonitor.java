@@ -1,7 +1,9 @@
 package io.edgeloop.agent.drift;
 
+import io.edgeloop.packageformat.baseline.AccuracyCalibration;
 import io.edgeloop.packageformat.baseline.DriftBaseline;
 import io.edgeloop.packageformat.baseline.InputSummary;
+import io.edgeloop.packageformat.baseline.OutputScores;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +26,7 @@ public final class DriftMonitor {
     private final DriftBaseline baseline;
     private final DriftOptions options;
     private final InputSummary summary;
+    private final AccuracyCalibration calibration;
     private final Consumer<DriftResult> listener;
     private final Map<String, Prediction> recent;
     private DriftWindow window;
@@ -37,6 +40,7 @@ public final class DriftMonitor {
         this.baseline = baseline;
         this.options = options;
         this.summary = baseline.summary();
+        this.calibration = baseline.outputs().calibration();
         this.listener = listener;
         this.window = new DriftWindow(baseline, options);
         int capacity = options.feedbackCapacity();
@@ -66,9 +70,12 @@ public final class DriftMonitor {
             }
         }
         double confidence = probs[probOffset + top];
+        double[] logProbabilities = OutputScores.logProbabilities(probs, probOffset, classes, new double[classes]);
+        double margin = OutputScores.margin(logProbabilities);
+        boolean expectedCorrect = calibration != null && calibration.counts(calibration.score(logProbabilities));
         DriftResult done = null;
         synchronized (this) {
-            window.add(features, top, confidence);
+            window.add(features, top, confidence, margin, expectedCorrect);
             if (requestId != null && options.feedbackCapacity() > 0) {
                 recent.put(requestId, new Prediction(top));
             }

@@ -2,12 +2,15 @@ package io.edgeloop.agent.serving;
 
 import io.edgeloop.agent.engine.DataType;
 import io.edgeloop.agent.engine.Tensor;
+import io.edgeloop.packageformat.baseline.OutputBaseline;
 
 import java.util.List;
 
 /**
- * Reads a classifier's answer out of raw outputs: the first FP32 output whose rows are class
- * scores, turned into probabilities (softmax) unless they already are.
+ * Reads a classifier's answer out of its own raw outputs, which are served untouched: the output
+ * the package's baseline names (else the first FP32 output whose rows are class scores), turned
+ * into probabilities by softmax when the baseline says they are logits (packages without that
+ * record: unless each row already is a distribution).
  */
 final class Classification {
     private Classification() {
@@ -26,6 +29,27 @@ final class Classification {
         return null;
     }
 
+    /** The class-score output the baseline names, else as {@link #scores(List, int)} finds it. */
+    static Tensor scores(List<Tensor> outputs, int classes, OutputBaseline baseline) {
+        if (baseline != null && baseline.scoreOutput() != null) {
+            for (Tensor t : outputs) {
+                if (t.name().equals(baseline.scoreOutput()) && t.type() == DataType.FP32) {
+                    return t;
+                }
+            }
+        }
+        return scores(outputs, classes);
+    }
+
+    /** Row-wise probabilities as the baseline's record of the scores says, else as {@link #probabilities(float[], int)}. */
+    static float[] probabilities(float[] scores, int width, OutputBaseline baseline) {
+        String kind = baseline == null ? null : baseline.scores();
+        if (OutputBaseline.PROBABILITIES.equals(kind)) {
+            return scores;
+        }
+        return OutputBaseline.LOGITS.equals(kind) ? softmax(scores, width) : probabilities(scores, width);
+    }
+
     /** Row-wise probabilities: softmax of the scores unless each row is already a distribution. */
     static float[] probabilities(float[] scores, int width) {
         boolean distribution = true;
@@ -41,9 +65,11 @@ final class Classification {
             }
             distribution &= Math.abs(sum - 1) < 1e-3;
         }
-        if (distribution) {
-            return scores;
-        }
+        return distribution ? scores : softmax(scores, width);
+    }
+
+    /** Row-wise softmax, in float (the packager's baseline uses the same arithmetic). */
+    static float[] softmax(float[] scores, int width) {
         float[] out = new float[scores.length];
         for (int row = 0; row < scores.length / width; row++) {
             int from = row * width;

@@ -5,6 +5,7 @@ import io.edgeloop.agent.drift.DriftMonitor;
 import io.edgeloop.agent.engine.DataType;
 import io.edgeloop.agent.engine.Tensor;
 import io.edgeloop.agent.health.HealthMonitor;
+import io.edgeloop.packageformat.baseline.OutputBaseline;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import org.slf4j.Logger;
@@ -100,14 +101,15 @@ public final class InferenceService {
             return;
         }
         Tensor input = inputs.get(0);
-        Tensor scores = Classification.scores(outputs, model.descriptor().classes().size());
+        OutputBaseline baseline = model.descriptor().baseline() == null ? null : model.descriptor().baseline().outputs();
+        Tensor scores = Classification.scores(outputs, model.descriptor().classes().size(), baseline);
         if (input.type() != DataType.FP32 || scores == null) {
             return;
         }
         int rows = (int) input.rows();
         int width = input.length() / Math.max(1, rows);
         int classes = scores.length() / Math.max(1, rows);
-        float[] probs = Classification.probabilities(scores.floats(), classes);
+        float[] probs = Classification.probabilities(scores.floats(), classes, baseline);
         for (int r = 0; r < rows; r++) {
             String rowId = rows == 1 ? id : id + "#" + r;
             if (drift != null && drift.baseline().outputs().classes().size() == classes) {

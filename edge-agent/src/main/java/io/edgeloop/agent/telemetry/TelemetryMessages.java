@@ -2,6 +2,8 @@ package io.edgeloop.agent.telemetry;
 
 import io.edgeloop.agent.drift.DriftResult;
 import io.edgeloop.agent.health.HealthSnapshot;
+import io.edgeloop.protocol.message.AccuracyEstimate;
+import io.edgeloop.protocol.message.ClassCount;
 import io.edgeloop.protocol.message.DriftReport;
 import io.edgeloop.protocol.message.FeatureDrift;
 import io.edgeloop.protocol.message.HealthReport;
@@ -24,20 +26,35 @@ public final class TelemetryMessages {
     }
 
     /** The drift message of one window; {@code variant} is the installed package variant. */
-    public static DriftReport drift(String deviceId, long seq, DriftResult r, String variant, double familyAlpha) {
+    public static DriftReport drift(String deviceId, long seq, DriftResult r, String variant) {
         List<FeatureDrift> features = new ArrayList<>();
         for (io.edgeloop.agent.drift.FeatureDrift f : r.features()) {
             features.add(new FeatureDrift(f.name(), Math.max(0, f.psi()), clamp(f.ksStatistic()), clamp(f.ksPValue()),
-                    f.drifted()));
+                    f.drifted(), f.source(), clamp(f.threshold()), finiteOrNull(f.mean()), finiteOrNull(f.baselineMean())));
         }
-        boolean outputDrifted = r.reasons().stream().anyMatch(s -> s.startsWith("predicted classes"));
-        double alpha = familyAlpha / Math.max(1, r.features().size());
+        List<ClassCount> classes = new ArrayList<>();
+        for (io.edgeloop.agent.drift.ClassCount c : r.classes()) {
+            classes.add(new ClassCount(c.name(), c.observed(), Math.max(0, c.expected())));
+        }
         Double estimated = Double.isFinite(r.estimatedAccuracy()) ? clamp(r.estimatedAccuracy()) : null;
-        LiveAccuracy live = r.labelled() > 0 ? new LiveAccuracy(clamp(r.liveAccuracy()), r.labelled()) : null;
+        AccuracyEstimate estimate = estimated == null ? null : new AccuracyEstimate(estimated,
+                Double.isFinite(r.estimateLow()) ? clamp(r.estimateLow()) : null,
+                Double.isFinite(r.estimateHigh()) ? clamp(r.estimateHigh()) : null, r.estimateMethod(),
+                r.estimateOutOfRange());
+        LiveAccuracy live = r.labelled() > 0 ? new LiveAccuracy(clamp(r.liveAccuracy()), r.labelled(),
+                Double.isFinite(r.estimateError()) ? Math.max(-1, Math.min(1, r.estimateError())) : null) : null;
+        // The feature tests' level; the class test's own is in the output (weighted Bonferroni).
+        double perTest = !r.features().isEmpty() ? r.features().get(0).threshold()
+                : r.outputThreshold() > 0 && r.outputThreshold() < 1 ? r.outputThreshold() : r.alpha();
         return new DriftReport(deviceId, Instant.ofEpochMilli(r.endMillis()), seq, new ModelRef(r.model(), r.version(), variant),
                 Instant.ofEpochMilli(r.startMillis()), Instant.ofEpochMilli(r.endMillis()), r.samples(), features,
-                new OutputDrift(Math.max(0, r.outputPsi()), clamp(r.outputChiSquareP()), outputDrifted), estimated, live,
-                r.drifted(), alpha);
+                new OutputDrift(Math.max(0, r.outputPsi()), clamp(r.outputChiSquareP()), r.outputDrifted(),
+                        finiteOrNull(r.outputChiSquare()), clamp(r.outputThreshold()), classes),
+                estimated, live, r.drifted(), perTest, r.alpha(), estimate, r.summary());
+    }
+
+    private static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     /**

@@ -25,11 +25,13 @@ class DriftMonitorTest {
         return x;
     }
 
+    /** Right 90 % of the time, with a confidence jittered around {@code confidence}. */
     private static float[] probs(SplittableRandom r, int cls, double confidence) {
         float[] p = new float[3];
         int top = r.nextDouble() < 0.9 ? cls : (cls + 1) % 3;
+        double c = Math.min(0.99, Math.max(0.4, confidence + (r.nextDouble() - 0.5) * 0.2));
         for (int i = 0; i < 3; i++) {
-            p[i] = (float) (i == top ? confidence : (1 - confidence) / 2);
+            p[i] = (float) (i == top ? c : (1 - c) / 2);
         }
         return p;
     }
@@ -48,7 +50,7 @@ class DriftMonitorTest {
     void cleanStreamHasNoDriftAndShiftedStreamDrifts() {
         DriftBaseline baseline = baseline();
         List<DriftResult> reports = new ArrayList<>();
-        DriftOptions options = new DriftOptions(500, 100, 0.01, 0.1, 0.2, 1000);
+        DriftOptions options = new DriftOptions(500, 100, 0.01, 0.3, 1000);
         DriftMonitor clean = new DriftMonitor("m", "1", baseline, options, reports::add);
         SplittableRandom r = new SplittableRandom(2);
         for (int i = 0; i < 500; i++) {
@@ -58,9 +60,18 @@ class DriftMonitorTest {
         DriftResult ok = reports.get(0);
         assertFalse(ok.drifted(), ok.reasons().toString());
         assertEquals(500, ok.samples());
-        assertEquals(4, ok.features().size());
-        assertEquals(0.01 / 4, ok.features().get(0).threshold(), 1e-12);
-        assertEquals(baseline.outputs().accuracy(), ok.estimatedAccuracy(), 0.02);
+        // 8 image features and the output margin by KS, the predicted classes by chi-square.
+        assertEquals(9, ok.features().size());
+        assertEquals(10, ok.tests());
+        // Weighted Bonferroni: half of alpha to the class test, the rest shared by the 9 KS tests.
+        assertEquals(0.005 / 9, ok.features().get(0).threshold(), 1e-12);
+        assertEquals(0.005, ok.outputThreshold(), 1e-12);
+        assertEquals(baseline.outputs().accuracy(), ok.estimatedAccuracy(), 0.05);
+        assertTrue(ok.estimateLow() < ok.estimatedAccuracy() && ok.estimatedAccuracy() < ok.estimateHigh());
+        assertEquals("atc-max-confidence", ok.estimateMethod());
+        assertFalse(ok.estimateOutOfRange());
+        assertTrue(ok.summary().startsWith("No drift in 500 samples"), ok.summary());
+        assertEquals(3, ok.classes().size());
 
         DriftMonitor shifted = new DriftMonitor("m", "1", baseline, options, reports::add);
         for (int i = 0; i < 500; i++) {
@@ -71,12 +82,17 @@ class DriftMonitorTest {
         assertTrue(bad.drifted());
         assertTrue(bad.features().stream().anyMatch(FeatureDrift::drifted));
         assertTrue(bad.outputPsi() > 0.2, "output PSI " + bad.outputPsi());
+        assertTrue(bad.outputDrifted());
+        assertTrue(bad.summary().startsWith("Drift in 500 samples: "), bad.summary());
+        assertTrue(bad.summary().contains("mean up"), bad.summary());
+        assertTrue(bad.summary().contains("class mix ('a' predicted"), bad.summary());
+        assertTrue(bad.reasons().stream().anyMatch(s -> s.startsWith("predicted classes: chi-square")), bad.reasons().toString());
         assertTrue(bad.estimatedAccuracy() < baseline.outputs().accuracy() - 0.2, "estimate " + bad.estimatedAccuracy());
     }
 
     @Test
     void feedbackGivesLiveAccuracy() {
-        DriftMonitor monitor = new DriftMonitor("m", "1", baseline(), new DriftOptions(200, 10, 0.01, 0.1, 0.2, 100),
+        DriftMonitor monitor = new DriftMonitor("m", "1", baseline(), new DriftOptions(200, 10, 0.01, 0.3, 100),
                 result -> { });
         SplittableRandom r = new SplittableRandom(3);
         for (int i = 0; i < 20; i++) {
@@ -93,6 +109,49 @@ class DriftMonitorTest {
         assertEquals(0.75, interim.liveAccuracy(), 1e-9);
         assertTrue(monitor.flush().isPresent());
         assertEquals(0.75, monitor.last().orElseThrow().liveAccuracy(), 1e-9);
+    }
+
+    @Test
+    void cleanWindowsRarelyAlarmFromFiftyToFiveThousand() {
+        DriftBaseline baseline = baseline();
+        int[][] plan = {{50, 200}, {1000, 40}, {5000, 20}};
+        for (int[] p : plan) {
+            int size = p[0];
+            int windows = p[1];
+            List<DriftResult> reports = new ArrayList<>();
+            DriftMonitor monitor = new DriftMonitor("m", "1", baseline, new DriftOptions(size, 10, 0.01, 0.3, 0),
+                    reports::add);
+            SplittableRandom r = new SplittableRandom(size);
+            for (int i = 0; i < windows * size; i++) {
+                int cls = r.nextInt(3);
+                monitor.observe(null, image(r, cls, 0), 0, WIDTH, probs(r, cls, 0.9), 0);
+            }
+            assertEquals(windows, reports.size());
+            long alarms = reports.stream().filter(DriftResult::drifted).count();
+            // Family-wise alpha 0.01: 5 alarms in 200 clean windows, or 2 in 40, would each be a 1-in-20 event.
+            assertTrue(alarms <= (windows >= 200 ? 4 : 1), alarms + " false alarms in " + windows + " windows of " + size);
+        }
+    }
+
+    @Test
+    void classCountsAreTestedWithSmallCountHandling() {
+        long[] reference = {1000, 1000, 1000, 10};
+        // 30 samples: expected counts under 5, so a Monte Carlo p-value; a matching window is not significant.
+        DriftStatistics.Test same = DriftStatistics.classHomogeneity(reference, new long[]{10, 10, 10, 0});
+        assertTrue(same.pValue() > 0.5, "p " + same.pValue());
+        DriftStatistics.Test skewed = DriftStatistics.classHomogeneity(reference, new long[]{28, 1, 1, 0});
+        assertTrue(skewed.pValue() < 1e-3, "p " + skewed.pValue());
+        // Large counts: the chi-square distribution itself.
+        DriftStatistics.Test large = DriftStatistics.classHomogeneity(reference, new long[]{500, 250, 250, 4});
+        assertTrue(large.pValue() < 1e-3 && large.statistic() > 20, "p " + large.pValue());
+        assertEquals(1, DriftStatistics.classHomogeneity(new long[]{5, 5}, new long[]{0, 0}).pValue());
+    }
+
+    @Test
+    void wilsonIntervalCoversTheProportion() {
+        double[] w = DriftStatistics.wilson(45, 50);
+        assertTrue(w[0] < 0.9 && 0.9 < w[1] && w[0] > 0.75 && w[1] < 0.97, w[0] + " " + w[1]);
+        assertEquals(1, DriftStatistics.wilson(50, 50)[1], 1e-12);
     }
 
     @Test

@@ -2,9 +2,9 @@ package io.edgeloop.server.api;
 
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
-import io.edgeloop.server.auth.Actor;
+import io.edgeloop.server.access.Actor;
 import io.edgeloop.server.auth.ApiTokens;
-import io.edgeloop.server.auth.Role;
+import io.edgeloop.server.access.Role;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.protocol.EdgeLoopException;
-import io.edgeloop.server.auth.Actor;
+import io.edgeloop.server.access.Actor;
 import io.edgeloop.server.db.Database;
 import io.edgeloop.server.db.SqlTimes;
 

@@ -1,5 +1,7 @@
 package io.edgeloop.server.auth;
 
+import io.edgeloop.server.access.Actor;
+import io.edgeloop.server.access.Role;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import org.slf4j.Logger;

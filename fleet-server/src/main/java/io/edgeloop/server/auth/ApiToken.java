@@ -1,5 +1,7 @@
 package io.edgeloop.server.auth;
 
+import io.edgeloop.server.access.Actor;
+import io.edgeloop.server.access.Role;
 /** An API token as listed: never its secret, which is shown once when it is created. */
 public record ApiToken(String id, String name, String role, String createdAt, String createdBy, String revokedAt) {
     public Actor actor() {

@@ -1,5 +1,8 @@
 package io.edgeloop.server.auth;
 
+import io.edgeloop.server.access.Actor;
+import io.edgeloop.server.access.Role;
+import io.edgeloop.server.access.Secrets;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.server.audit.AuditLog;

@@ -160,8 +160,8 @@ public final class ServeStage implements DemoStage {
         }
         out.printf("      drift, %s: %s%n", title, r.get("drifted").asBoolean() ? "DRIFT" : "no drift");
         for (JsonNode f : r.get("features")) {
-            out.printf("        input %-12s mean %.3f (baseline %.3f)  PSI %.3f  KS D %.3f p=%.2g (alpha %.4f)%s%n",
-                    f.get("name").asText(), f.get("mean").asDouble(), f.get("baselineMean").asDouble(), f.get("psi").asDouble(),
+            out.printf("        %-6s %-12s mean %.3f (baseline %.3f)  PSI %.3f  KS D %.3f p=%.2g (alpha %.4f)%s%n",
+                    f.path("source").asText("input"), f.get("name").asText(), f.get("mean").asDouble(), f.get("baselineMean").asDouble(), f.get("psi").asDouble(),
                     f.get("ksStatistic").asDouble(), f.get("ksPValue").asDouble(), f.get("threshold").asDouble(),
                     f.get("drifted").asBoolean() ? "  drifted" : "");
         }
@@ -175,6 +175,7 @@ public final class ServeStage implements DemoStage {
         for (JsonNode reason : r.get("reasons")) {
             out.printf("        reason: %s%n", reason.asText());
         }
+        out.printf("        %s%n", r.path("summary").asText(""));
     }
 
     private static String body(String id, float[] x, int from, int rows, long[] sampleShape, UnaryOperator<Float> transform) {

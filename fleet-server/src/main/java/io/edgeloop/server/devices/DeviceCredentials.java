@@ -1,7 +1,7 @@
 package io.edgeloop.server.devices;
 
 import io.edgeloop.protocol.EdgeLoopException;
-import io.edgeloop.server.auth.Secrets;
+import io.edgeloop.server.access.Secrets;
 import io.edgeloop.server.db.Database;
 import io.edgeloop.server.db.SqlTimes;
 import org.slf4j.Logger;

@@ -4,8 +4,8 @@ import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.protocol.topic.TopicSegments;
 import io.edgeloop.server.audit.AuditLog;
-import io.edgeloop.server.auth.Actor;
-import io.edgeloop.server.auth.Secrets;
+import io.edgeloop.server.access.Actor;
+import io.edgeloop.server.access.Secrets;
 import io.edgeloop.server.db.Database;
 import io.edgeloop.server.db.SqlTimes;
 

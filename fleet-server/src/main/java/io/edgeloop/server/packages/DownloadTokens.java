@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
-import io.edgeloop.server.auth.Secrets;
+import io.edgeloop.server.access.Secrets;
 import io.edgeloop.server.db.Database;
 import io.edgeloop.server.db.SqlTimes;
 

@@ -7,7 +7,7 @@ import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.server.audit.AuditLog;
-import io.edgeloop.server.auth.Actor;
+import io.edgeloop.server.access.Actor;
 import io.edgeloop.server.db.Database;
 import io.edgeloop.server.db.SqlTimes;
 

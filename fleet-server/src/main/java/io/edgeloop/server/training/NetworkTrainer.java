@@ -131,12 +131,33 @@ public final class NetworkTrainer {
                         collector.backward(l);
                         lossSum += l.getFloat();
                     }
-                    trainer.step();
+                    step(trainer);
                     batches++;
                 }
             }
         }
         return lossSum / Math.max(1, batches);
+    }
+
+    /**
+     * {@link Trainer#step()}, tolerating DJL's first-step check where it is wrong: until one step
+     * passes, DJL refuses a step whose gradients sum to exactly 0, but a softmax over one linear
+     * layer (logistic regression) has gradients whose signed sum is 0 analytically, so float
+     * rounding alone decides (it refused a plain two-class CSV on an AMD EPYC). When some gradient
+     * is non-zero the check was wrong: that batch's update is skipped and training goes on; when
+     * all are zero the refusal stands.
+     */
+    private static void step(Trainer trainer) {
+        try {
+            trainer.step();
+        } catch (IllegalStateException refused) {
+            boolean anyNonZero = trainer.getModel().getBlock().getParameters().values().stream()
+                    .filter(p -> p.requiresGradient() && p.isInitialized())
+                    .anyMatch(p -> p.getArray().getGradient().abs().sum().getFloat() > 0f);
+            if (!anyNonZero) {
+                throw refused;
+            }
+        }
     }
 
     /** Mean loss and accuracy (NaN for regression) of {@code block} on {@code dataset}. */

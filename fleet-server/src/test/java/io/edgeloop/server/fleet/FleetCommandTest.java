@@ -2,11 +2,11 @@ package io.edgeloop.server.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.server.FleetServer;
 import io.edgeloop.server.FleetServerOptions;
 import io.edgeloop.server.auth.AdminTokenFile;
-import io.edgeloop.server.fixtures.TestPackages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,8 +43,8 @@ class FleetCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        KeyPairFiles.Paths keys = TestPackages.keys(dir.resolve("keys"), "publisher");
-        pkg = TestPackages.signed(dir.resolve("pkgs"), "cli-model", "1.0.0", keys);
+        KeyPairFiles.Paths keys = KeyPairFiles.generate(java.nio.file.Files.createDirectories(dir.resolve("keys")), "publisher");
+        pkg = TestPackages.mlpPackage(dir.resolve("pkgs"), "cli-model", "1.0.0", KeyPairFiles.loadPair(keys.privateKey()));
         server = FleetServer.start(FleetServerOptions.embedded(dir.resolve("server"), 0, 0)
                 .withTrustedKeys(List.of(keys.publicKey())), FleetServer.Plugins.defaults());
         url = "http://localhost:" + server.httpPort();

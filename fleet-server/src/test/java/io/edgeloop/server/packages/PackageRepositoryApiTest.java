@@ -1,13 +1,13 @@
 package io.edgeloop.server.packages;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.server.FleetServer;
 import io.edgeloop.server.FleetServerOptions;
 import io.edgeloop.server.auth.AdminTokenFile;
 import io.edgeloop.server.fixtures.ApiClient;
 import io.edgeloop.server.fixtures.MutableClock;
-import io.edgeloop.server.fixtures.TestPackages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,11 +52,11 @@ class PackageRepositoryApiTest {
 
     @org.junit.jupiter.api.BeforeAll
     static void packages() throws Exception {
-        publisher = TestPackages.keys(fixtures.resolve("keys"), "publisher");
-        stranger = TestPackages.keys(fixtures.resolve("keys"), "stranger");
-        pkg = TestPackages.signed(fixtures, "classifier", "1.0.0", publisher);
-        pkgB = TestPackages.signed(fixtures, "classifier", "1.1.0", publisher);
-        foreign = TestPackages.signed(fixtures.resolve("other"), "classifier", "2.0.0", stranger);
+        publisher = KeyPairFiles.generate(java.nio.file.Files.createDirectories(fixtures.resolve("keys")), "publisher");
+        stranger = KeyPairFiles.generate(java.nio.file.Files.createDirectories(fixtures.resolve("keys")), "stranger");
+        pkg = TestPackages.mlpPackage(fixtures, "classifier", "1.0.0", KeyPairFiles.loadPair(publisher.privateKey()));
+        pkgB = TestPackages.mlpPackage(fixtures, "classifier", "1.1.0", KeyPairFiles.loadPair(publisher.privateKey()));
+        foreign = TestPackages.mlpPackage(fixtures.resolve("other"), "classifier", "2.0.0", KeyPairFiles.loadPair(stranger.privateKey()));
     }
 
     @BeforeEach

@@ -1,9 +1,11 @@
 package io.edgeloop.packager.baseline;
 
+import io.edgeloop.packageformat.baseline.AccuracyCalibration;
 import io.edgeloop.packageformat.baseline.DriftBaseline;
 import io.edgeloop.packageformat.baseline.FeatureBaseline;
 import io.edgeloop.packageformat.baseline.InputSummary;
 import io.edgeloop.packageformat.baseline.OutputBaseline;
+import io.edgeloop.packageformat.baseline.OutputScores;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,13 +17,19 @@ import java.util.SplittableRandom;
  */
 public final class BaselineBuilder {
     public static final int DEFAULT_BINS = 10;
-    public static final int MAX_REFERENCE = 1000;
+    /** Reference values kept per feature for the device's two-sample tests: more is more power, and a larger manifest. */
+    public static final int MAX_REFERENCE = 2000;
+    /** Fewest labelled samples to fit the accuracy estimator on. */
+    public static final int MIN_CALIBRATION = 100;
     private static final double[] CONFIDENCE_EDGES = {0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99};
 
     private final InputSummary summary;
     private final List<String> classes;
     private final int bins;
     private final List<double[]> features = new ArrayList<>();
+    private final List<double[]> logProbabilities = new ArrayList<>();
+    private final List<Integer> labels = new ArrayList<>();
+    private final List<Integer> predicted = new ArrayList<>();
     private final long[] predictedCounts;
     private final long[] confidenceCounts = new long[CONFIDENCE_EDGES.length + 1];
     private double confidenceSum;
@@ -49,6 +57,10 @@ public final class BaselineBuilder {
         features.add(summary.summarize(input, offset, width));
         int top = argmax(probabilities);
         predictedCounts[top]++;
+        logProbabilities.add(OutputScores.logProbabilities(probabilities, 0, probabilities.length,
+                new double[probabilities.length]));
+        labels.add(label);
+        predicted.add(top);
         double confidence = probabilities[top];
         confidenceSum += confidence;
         confidenceCounts[binOf(CONFIDENCE_EDGES, confidence)]++;
@@ -73,9 +85,30 @@ public final class BaselineBuilder {
             }
             inputs.add(feature(summary.names().get(f), column));
         }
+        double[] margins = logProbabilities.stream().mapToDouble(OutputScores::margin).toArray();
         OutputBaseline outputs = new OutputBaseline(classes, fractions(predictedCounts, n), CONFIDENCE_EDGES.clone(),
-                fractions(confidenceCounts, n), confidenceSum / n, labelled == 0 ? Double.NaN : (double) correct / labelled);
+                fractions(confidenceCounts, n), confidenceSum / n, labelled == 0 ? Double.NaN : (double) correct / labelled,
+                null, null, feature("margin", margins), calibration());
         return new DriftBaseline(n, summary.isTabular(), inputs, outputs);
+    }
+
+    /** The accuracy estimator fitted on the labelled samples; null with too few labels. */
+    private AccuracyCalibration calibration() {
+        List<double[]> z = new ArrayList<>();
+        List<Integer> y = new ArrayList<>();
+        List<Integer> top = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            if (labels.get(i) >= 0) {
+                z.add(logProbabilities.get(i));
+                y.add(labels.get(i));
+                top.add(predicted.get(i));
+            }
+        }
+        if (z.size() < MIN_CALIBRATION) {
+            return null;
+        }
+        return AccuracyCalibrator.fit(z, y.stream().mapToInt(Integer::intValue).toArray(),
+                top.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private FeatureBaseline feature(String name, double[] column) {
@@ -108,9 +141,18 @@ public final class BaselineBuilder {
         if (sorted.length <= MAX_REFERENCE) {
             return sorted;
         }
-        // Seeded, so a package rebuilt from the same data has the same baseline.
+        // A seeded draw without replacement (so a package rebuilt from the same data has the same
+        // baseline): a random sample keeps the two-sample tests' null distribution exact, and drawing
+        // with replacement would add ties.
+        double[] pool = sorted.clone();
         SplittableRandom random = new SplittableRandom(42);
-        double[] out = random.ints(MAX_REFERENCE, 0, sorted.length).mapToDouble(i -> sorted[i]).toArray();
+        for (int i = 0; i < MAX_REFERENCE; i++) {
+            int j = i + random.nextInt(pool.length - i);
+            double t = pool[i];
+            pool[i] = pool[j];
+            pool[j] = t;
+        }
+        double[] out = Arrays.copyOf(pool, MAX_REFERENCE);
         Arrays.sort(out);
         return out;
     }

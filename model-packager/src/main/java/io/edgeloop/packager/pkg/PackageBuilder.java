@@ -12,6 +12,7 @@ import io.edgeloop.packageformat.VariantConstraints;
 import io.edgeloop.packageformat.VariantMetrics;
 import io.edgeloop.packageformat.baseline.DriftBaseline;
 import io.edgeloop.packageformat.baseline.InputSummary;
+import io.edgeloop.packageformat.baseline.OutputBaseline;
 import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.packager.baseline.BaselineBuilder;
 import io.edgeloop.packager.data.Dataset;
@@ -39,8 +40,9 @@ import java.util.Objects;
 /**
  * The {@code pack} pipeline after quantization: runs every variant over the reference data in
  * ONNX Runtime, records what each measured, builds the drift baseline from the fp32 outputs,
- * and writes the signed package. Classifier outputs are made probabilities first (see
- * {@link ProbabilityHead}), so the baseline and the device measure the same thing.
+ * and writes the signed package. The model's outputs are kept as they are; the baseline records
+ * which output holds the class scores and whether they are logits or probabilities (see
+ * {@link ClassScores}), so the device turns them into probabilities exactly as the baseline did.
  */
 public final class PackageBuilder {
 
@@ -112,8 +114,13 @@ public final class PackageBuilder {
             Map<String, Path> sources = new LinkedHashMap<>();
             VariantEvaluator.Evaluation reference = null;
             OnnxModel referenceModel = null;
+            boolean probabilities = false;
             for (VariantSource source : request.variants()) {
-                OnnxModel model = withProbabilities(source.model(), data, classes);
+                OnnxModel model = source.model();
+                boolean scoresAreProbabilities = scoresAreProbabilities(model, data, classes);
+                if (reference == null) {
+                    probabilities = scoresAreProbabilities;
+                }
                 progress.printf("pack: evaluating %s on %d samples of %s%n", source.id(), data.size(), data.name());
                 VariantEvaluator.Evaluation eval = evaluator.evaluate(model, data);
                 if (reference == null) {
@@ -144,7 +151,7 @@ public final class PackageBuilder {
                     specs(referenceModel.inputs()), specs(referenceModel.outputs()), request.preprocessing(),
                     data.classNames(), variants,
                     new MetricsSummary(data.name(), data.size(), recommend(variants)), lineage,
-                    baseline(data, reference.probabilities()));
+                    baseline(data, reference.probabilities(), probabilities, referenceModel.outputs().get(0).name()));
             writer.write(out, manifest, sources, signer);
             progress.printf("pack: wrote %s (%d bytes, key %s)%n", out, Files.size(out), signer.keyId());
             return manifest;
@@ -155,7 +162,8 @@ public final class PackageBuilder {
         }
     }
 
-    private static OnnxModel withProbabilities(OnnxModel model, Dataset data, int classes) throws EdgeLoopException {
+    /** Whether the model's first output already holds class probabilities (else logits). */
+    private static boolean scoresAreProbabilities(OnnxModel model, Dataset data, int classes) throws EdgeLoopException {
         Dataset probe = data.head(16);
         float[] out;
         try (OrtRunner runner = new OrtRunner(model, RunnerOptions.DEFAULT)) {
@@ -165,7 +173,7 @@ public final class PackageBuilder {
             throw new EdgeLoopException(ErrorCode.MODEL_INVALID, "the model's first output has " + out.length / probe.size()
                     + " values per sample, but " + data.name() + " has " + classes + " classes");
         }
-        return ProbabilityHead.looksLikeProbabilities(out, classes) ? model : ProbabilityHead.appendSoftmax(model);
+        return ClassScores.looksLikeProbabilities(out, classes);
     }
 
     /** The fastest variant within the accuracy tolerance of the reference (first) variant. */
@@ -180,14 +188,17 @@ public final class PackageBuilder {
         return best.id();
     }
 
-    private static DriftBaseline baseline(Dataset data, float[][] probabilities) {
+    private static DriftBaseline baseline(Dataset data, float[][] scores, boolean probabilities, String scoreOutput) {
         BaselineBuilder builder = new BaselineBuilder(InputSummary.forInput(data.featureNames()), data.classNames(),
                 BaselineBuilder.DEFAULT_BINS);
         int width = data.width();
         for (int i = 0; i < data.size(); i++) {
-            builder.add(data.features(), i * width, width, probabilities[i], data.label(i));
+            float[] p = probabilities ? scores[i] : ClassScores.softmax(scores[i], scores[i].length);
+            builder.add(data.features(), i * width, width, p, data.label(i));
         }
-        return builder.build();
+        DriftBaseline built = builder.build();
+        return built.withOutputs(built.outputs().withScores(scoreOutput,
+                probabilities ? OutputBaseline.PROBABILITIES : OutputBaseline.LOGITS));
     }
 
     private static List<TensorSpec> specs(List<TensorInfo> infos) {

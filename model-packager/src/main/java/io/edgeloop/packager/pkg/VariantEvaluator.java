@@ -42,7 +42,7 @@ final class VariantEvaluator {
         this.options = options;
     }
 
-    /** Evaluates a model whose first output is class probabilities (see {@link ProbabilityHead}). */
+    /** Evaluates a classifier by its first output: class probabilities or logits (see {@link ClassScores}). */
     Evaluation evaluate(OnnxModel model, Dataset data) throws EdgeLoopException {
         TensorInfo input = model.inputs().get(0);
         try (OrtRunner runner = new OrtRunner(model, options.runner())) {

@@ -1,5 +1,6 @@
 package io.edgeloop.packager.baseline;
 
+import io.edgeloop.packageformat.baseline.AccuracyCalibration;
 import io.edgeloop.packageformat.baseline.DriftBaseline;
 import io.edgeloop.packageformat.baseline.FeatureBaseline;
 import io.edgeloop.packageformat.baseline.InputSummary;
@@ -34,12 +35,41 @@ class BaselineBuilderTest {
     }
 
     @Test
-    void imageSummaryIsBrightnessAndInk() {
+    void imageSummaryIsBrightnessInkSharpnessAndGeometry() {
+        assertEquals(InputSummary.IMAGE_FEATURES, InputSummary.forInput(List.of()).names());
+        // A 2x2 image [[0, 1], [1, 0]].
         double[] s = InputSummary.image().summarize(new float[]{0f, 1f, 1f, 0f}, 0, 4);
         assertEquals(0.5, s[0], 1e-9);
         assertEquals(0.5, s[1], 1e-9);
         assertEquals(0.5, s[2], 1e-9);
-        assertEquals(1.0, s[3], 1e-9);
-        assertTrue(InputSummary.forInput(List.of()).names().contains("ink_fraction"));
+        assertEquals(1.0, s[3], 1e-9, "gradient: (0 + 1 + 1 + 2) / 4");
+        assertEquals(0, s[5], 1e-9, "centroid_x: centred");
+        assertEquals(-1, s[7], 1e-9, "orientation: the anti-diagonal");
+        // A 4x4 image with one bright pixel right of centre: shifted centroid, no interior Laplacian.
+        float[] dot = new float[16];
+        dot[4 * 1 + 3] = 1;
+        double[] d = InputSummary.image().summarize(dot, 0, 16);
+        assertEquals(1.5, d[5], 1e-9);
+        assertEquals(-0.5, d[6], 1e-9);
+        // Older baselines name "max", which stays computable.
+        assertEquals(1.0, InputSummary.image(List.of("max")).summarize(dot, 0, 16)[0], 1e-9);
+    }
+
+    @Test
+    void calibrationReproducesTheReferenceAccuracyAndFitsATemperature() {
+        BaselineBuilder builder = new BaselineBuilder(InputSummary.tabular(List.of("x")), List.of("a", "b"), 4);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 2000; i++) {
+            // Overconfident: right 70 % of the time with a probability around 0.95.
+            float p = (float) (0.9 + 0.09 * r.nextDouble());
+            int label = r.nextDouble() < 0.7 ? 0 : 1;
+            builder.add(new float[]{i}, 0, 1, new float[]{p, 1 - p}, label);
+        }
+        AccuracyCalibration c = builder.build().outputs().calibration();
+        assertEquals(0.7, c.accuracy(), 0.03);
+        assertTrue(c.temperature() > 1.5, "an overconfident model is cooled: T " + c.temperature());
+        assertEquals(AccuracyCalibration.METHOD, c.method());
+        assertEquals(2000, c.samples());
+        assertTrue(builder.build().outputs().margin().reference().length <= BaselineBuilder.MAX_REFERENCE);
     }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgeloop.protocol.MessageFormatException;
 import io.edgeloop.protocol.message.DriftReport;
 
-/** JSON body of {@link DriftReport}; absent accuracies are left out. */
+/** JSON body of {@link DriftReport}; absent accuracies and fields older agents lack are left out. */
 final class DriftJson implements MessageMapping<DriftReport> {
     @Override
     public String schema() {
@@ -34,6 +34,11 @@ final class DriftJson implements MessageMapping<DriftReport> {
         }
         out.put("drifted", report.drifted());
         out.put("alpha", report.alpha());
+        ValueJson.putIfPresent(out, "familyAlpha", report.familyAlpha());
+        if (report.estimate() != null) {
+            ValueJson.write(report.estimate(), out.putObject("estimate"));
+        }
+        ValueJson.putIfPresent(out, "summary", report.summary());
     }
 
     @Override
@@ -42,6 +47,7 @@ final class DriftJson implements MessageMapping<DriftReport> {
                 in.instant("windowStart"), in.instant("windowEnd"), in.longValue("samples"),
                 in.objects("features", ValueJson::readFeature), in.object("output", ValueJson::readOutput),
                 in.optionalDouble("estimatedAccuracy"), in.optionalObject("liveAccuracy", ValueJson::readLive),
-                in.bool("drifted"), in.doubleValue("alpha"));
+                in.bool("drifted"), in.doubleValue("alpha"), in.optionalDouble("familyAlpha"),
+                in.optionalObject("estimate", ValueJson::readEstimate), in.optionalText("summary"));
     }
 }

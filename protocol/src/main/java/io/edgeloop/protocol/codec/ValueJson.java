@@ -3,6 +3,8 @@ package io.edgeloop.protocol.codec;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgeloop.protocol.MessageFormatException;
+import io.edgeloop.protocol.message.AccuracyEstimate;
+import io.edgeloop.protocol.message.ClassCount;
 import io.edgeloop.protocol.message.FeatureDrift;
 import io.edgeloop.protocol.message.HardwareSummary;
 import io.edgeloop.protocol.message.InferenceStats;
@@ -93,30 +95,76 @@ final class ValueJson {
         out.put("ksStatistic", feature.ksStatistic());
         out.put("ksPValue", feature.ksPValue());
         out.put("drifted", feature.drifted());
+        putIfPresent(out, "source", feature.source());
+        putIfPresent(out, "threshold", feature.threshold());
+        putIfPresent(out, "mean", feature.mean());
+        putIfPresent(out, "baselineMean", feature.baselineMean());
     }
 
     static FeatureDrift readFeature(JsonFields in) throws MessageFormatException {
         return new FeatureDrift(in.text("name"), in.doubleValue("psi"), in.doubleValue("ksStatistic"),
-                in.doubleValue("ksPValue"), in.bool("drifted"));
+                in.doubleValue("ksPValue"), in.bool("drifted"), in.optionalText("source"), in.optionalDouble("threshold"),
+                in.optionalDouble("mean"), in.optionalDouble("baselineMean"));
     }
 
     static void write(OutputDrift output, ObjectNode out) {
         out.put("psi", output.psi());
         out.put("chiSquarePValue", output.chiSquarePValue());
         out.put("drifted", output.drifted());
+        putIfPresent(out, "chiSquare", output.chiSquare());
+        putIfPresent(out, "threshold", output.threshold());
+        if (!output.classes().isEmpty()) {
+            ArrayNode classes = out.putArray("classes");
+            for (ClassCount c : output.classes()) {
+                classes.addObject().put("name", c.name()).put("observed", c.observed()).put("expected", c.expected());
+            }
+        }
     }
 
     static OutputDrift readOutput(JsonFields in) throws MessageFormatException {
-        return new OutputDrift(in.doubleValue("psi"), in.doubleValue("chiSquarePValue"), in.bool("drifted"));
+        List<ClassCount> classes = in.has("classes") ? in.objects("classes", ValueJson::readClassCount) : List.of();
+        return new OutputDrift(in.doubleValue("psi"), in.doubleValue("chiSquarePValue"), in.bool("drifted"),
+                in.optionalDouble("chiSquare"), in.optionalDouble("threshold"), classes);
+    }
+
+    static ClassCount readClassCount(JsonFields in) throws MessageFormatException {
+        return new ClassCount(in.text("name"), in.longValue("observed"), in.doubleValue("expected"));
+    }
+
+    static void write(AccuracyEstimate estimate, ObjectNode out) {
+        out.put("value", estimate.value());
+        putIfPresent(out, "low", estimate.low());
+        putIfPresent(out, "high", estimate.high());
+        out.put("method", estimate.method());
+        out.put("outOfRange", estimate.outOfRange());
+    }
+
+    static AccuracyEstimate readEstimate(JsonFields in) throws MessageFormatException {
+        return new AccuracyEstimate(in.doubleValue("value"), in.optionalDouble("low"), in.optionalDouble("high"),
+                in.text("method"), in.optionalBool("outOfRange", false));
     }
 
     static void write(LiveAccuracy live, ObjectNode out) {
         out.put("accuracy", live.accuracy());
         out.put("labelledCount", live.labelledCount());
+        putIfPresent(out, "estimateError", live.estimateError());
     }
 
     static LiveAccuracy readLive(JsonFields in) throws MessageFormatException {
-        return new LiveAccuracy(in.doubleValue("accuracy"), in.longValue("labelledCount"));
+        return new LiveAccuracy(in.doubleValue("accuracy"), in.longValue("labelledCount"),
+                in.optionalDouble("estimateError"));
+    }
+
+    static void putIfPresent(ObjectNode out, String field, Double value) {
+        if (value != null) {
+            out.put(field, value);
+        }
+    }
+
+    static void putIfPresent(ObjectNode out, String field, String value) {
+        if (value != null) {
+            out.put(field, value);
+        }
     }
 
     static void writeMap(Map<String, String> values, ObjectNode out) {

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * The agent's drift statistics for one window of one model version, on {@code telemetry/drift}.
- * Each feature and the output are tested at {@code alpha} (the family-wise level divided by the
- * number of tests, Bonferroni), so {@code drifted} stays meaningful with many features.
+ * Each signal (input features, output margin, predicted classes) is tested at its own level, the
+ * levels summing to {@code familyAlpha} (weighted Bonferroni), so {@code drifted} is a false alarm
+ * with probability at most {@code familyAlpha} on a clean window, whatever its size.
  *
  * @param deviceId the reporting device
  * @param ts creation time
@@ -22,11 +23,18 @@ import java.util.List;
  *     for an empty window
  * @param liveAccuracy accuracy against arrived labels, or {@code null} when none arrived
  * @param drifted whether the window as a whole drifted
- * @param alpha the per-test significance level after Bonferroni correction, in (0, 1)
+ * @param alpha the per-test significance level of the feature tests after Bonferroni correction,
+ *     in (0, 1); each feature and the output also carry the {@code threshold} they were tested at
+ * @param familyAlpha the family-wise level {@code alpha} was derived from, or {@code null} from
+ *     older agents
+ * @param estimate the accuracy estimate with its interval and range flag, or {@code null}
+ *     (older agents, or no estimate)
+ * @param summary one sentence saying what changed, or {@code null} from older agents
  */
 public record DriftReport(String deviceId, Instant ts, long seq, ModelRef model, Instant windowStart,
                           Instant windowEnd, long samples, List<FeatureDrift> features, OutputDrift output,
-                          Double estimatedAccuracy, LiveAccuracy liveAccuracy, boolean drifted, double alpha)
+                          Double estimatedAccuracy, LiveAccuracy liveAccuracy, boolean drifted, double alpha,
+                          Double familyAlpha, AccuracyEstimate estimate, String summary)
         implements Message {
     /** Schema id of this record. */
     public static final String SCHEMA = "edgeloop.drift/1";
@@ -47,6 +55,16 @@ public record DriftReport(String deviceId, Instant ts, long seq, ModelRef model,
         if (alpha == 0 || alpha == 1) {
             throw new InvalidFieldException("alpha", "must be in (0, 1), was " + alpha);
         }
+        FieldChecks.optionalUnit("familyAlpha", familyAlpha);
+        FieldChecks.optionalText("summary", summary);
+    }
+
+    /** A report without the family-wise level, estimate details and summary (as older agents send it). */
+    public DriftReport(String deviceId, Instant ts, long seq, ModelRef model, Instant windowStart, Instant windowEnd,
+                       long samples, List<FeatureDrift> features, OutputDrift output, Double estimatedAccuracy,
+                       LiveAccuracy liveAccuracy, boolean drifted, double alpha) {
+        this(deviceId, ts, seq, model, windowStart, windowEnd, samples, features, output, estimatedAccuracy,
+                liveAccuracy, drifted, alpha, null, null, null);
     }
 
     @Override

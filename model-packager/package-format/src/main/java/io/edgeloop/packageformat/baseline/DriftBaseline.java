@@ -16,9 +16,14 @@ public record DriftBaseline(int samples, boolean tabular, List<FeatureBaseline> 
         inputs = List.copyOf(inputs);
     }
 
+    /** This baseline with other output statistics. */
+    public DriftBaseline withOutputs(OutputBaseline newOutputs) {
+        return new DriftBaseline(samples, tabular, inputs, newOutputs);
+    }
+
     /** The summariser that produced this baseline's input features. */
     public InputSummary summary() {
         List<String> names = inputs.stream().map(FeatureBaseline::name).toList();
-        return tabular ? InputSummary.tabular(names) : InputSummary.image();
+        return tabular ? InputSummary.tabular(names) : InputSummary.image(names);
     }
 }

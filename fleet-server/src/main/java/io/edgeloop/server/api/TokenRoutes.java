@@ -1,8 +1,8 @@
-package io.edgeloop.server.auth;
+package io.edgeloop.server.api;
 
+import io.edgeloop.server.access.Role;
+import io.edgeloop.server.auth.ApiTokens;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.edgeloop.server.api.ApiRouter;
-import io.edgeloop.server.api.HttpReplies;
 import io.vertx.core.http.HttpMethod;
 
 /** {@code /api/v1/tokens}: create, list and revoke API tokens (admin only). */

@@ -1,11 +1,13 @@
-package io.edgeloop.server.packages;
+package io.edgeloop.server.api;
 
+import io.edgeloop.server.packages.ByteRange;
+import io.edgeloop.server.packages.DownloadTokens;
+import io.edgeloop.server.packages.PackageRepository;
+import io.edgeloop.server.packages.StoredPackage;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
-import io.edgeloop.server.api.ApiRouter;
-import io.edgeloop.server.api.HttpReplies;
-import io.edgeloop.server.auth.Role;
+import io.edgeloop.server.access.Role;
 import io.edgeloop.server.devices.DeviceService;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;

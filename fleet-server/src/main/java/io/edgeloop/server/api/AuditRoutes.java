@@ -1,8 +1,8 @@
-package io.edgeloop.server.audit;
+package io.edgeloop.server.api;
 
-import io.edgeloop.server.api.ApiRouter;
-import io.edgeloop.server.api.HttpReplies;
-import io.edgeloop.server.auth.Role;
+import io.edgeloop.server.audit.AuditLog;
+import io.edgeloop.server.audit.AuditQuery;
+import io.edgeloop.server.access.Role;
 import io.vertx.core.http.HttpMethod;
 
 /** {@code GET /api/v1/audit?target=&actor=&since=&limit=} (admin). */

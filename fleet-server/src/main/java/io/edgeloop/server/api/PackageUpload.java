@@ -1,10 +1,10 @@
-package io.edgeloop.server.packages;
+package io.edgeloop.server.api;
 
+import io.edgeloop.server.packages.PackageRepository;
+import io.edgeloop.server.packages.PackageStore;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
-import io.edgeloop.server.api.ApiRouter;
-import io.edgeloop.server.api.HttpReplies;
-import io.edgeloop.server.auth.Actor;
+import io.edgeloop.server.access.Actor;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;

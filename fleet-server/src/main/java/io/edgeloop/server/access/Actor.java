@@ -1,4 +1,4 @@
-package io.edgeloop.server.auth;
+package io.edgeloop.server.access;
 
 /**
  * Who made a change, as the audit log records it: an API token (its id and name) or a device

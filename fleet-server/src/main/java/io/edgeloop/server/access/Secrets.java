@@ -1,4 +1,4 @@
-package io.edgeloop.server.auth;
+package io.edgeloop.server.access;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,11 +1,15 @@
-package io.edgeloop.server.devices;
+package io.edgeloop.server.api;
 
+import io.edgeloop.server.devices.Device;
+import io.edgeloop.server.devices.DeviceFilter;
+import io.edgeloop.server.devices.DevicePatch;
+import io.edgeloop.server.devices.DeviceService;
+import io.edgeloop.server.devices.Enrolment;
+import io.edgeloop.server.devices.Registration;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
-import io.edgeloop.server.api.ApiRouter;
-import io.edgeloop.server.api.HttpReplies;
-import io.edgeloop.server.auth.Role;
+import io.edgeloop.server.access.Role;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 

@@ -1,4 +1,4 @@
-package io.edgeloop.server.auth;
+package io.edgeloop.server.access;
 
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;

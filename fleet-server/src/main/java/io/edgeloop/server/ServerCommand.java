@@ -1,11 +1,8 @@
-package io.edgeloop.server.api;
+package io.edgeloop.server;
 
 import io.edgeloop.protocol.EdgeLoopException;
-import io.edgeloop.server.BrokerStarter;
-import io.edgeloop.server.FleetServer;
-import io.edgeloop.server.FleetServerOptions;
-import io.edgeloop.server.db.Database;
 import io.edgeloop.server.registry.EvaluationGate;
+import io.edgeloop.server.db.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
