@@ -94,7 +94,7 @@ public final class Agent implements AutoCloseable {
                     vertx = own;
                 }
                 httpStart = HttpStart.begin(vertx, options.http(), new KServeApi(inference, options.http(), () -> ready),
-                        new AdminApi(vertx, registry, health, installer::installUpload),
+                        new AdminApi(vertx, registry, health, installer::installUpload, options.http()),
                         AgentMetrics.create(health, registry, capture));
             }
             Exception loadFailure = null;

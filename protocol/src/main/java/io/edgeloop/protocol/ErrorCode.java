@@ -75,6 +75,7 @@ public enum ErrorCode {
     PACKAGE_NOT_FOUND("No package with that name and version (or digest) is stored; list packages with 'edgeloop fleet packages list'."),
     PACKAGE_TOO_LARGE("The upload is larger than the server's --max-package-bytes; shrink the package or raise the limit."),
     PERMISSION_DENIED("The token's role does not allow this; use a token with a higher role (viewer < operator < admin)."),
+    ADMIN_LOCAL_ONLY("The agent's administrative endpoints answer callers on the device itself; call from there, or send its http.adminToken as a bearer token."),
     RANGE_NOT_SATISFIABLE("The requested byte range lies outside the package; restart the download from offset 0."),
     TOKEN_NOT_FOUND("No API token with that id exists; list tokens with 'edgeloop fleet tokens list'."),
 
@@ -110,7 +111,7 @@ public enum ErrorCode {
                  PROFILE_CATALOG_INVALID,
                  PACKAGE_TOO_LARGE, RANGE_NOT_SATISFIABLE -> ErrorCategory.BAD_INPUT;
             case AUTHENTICATION_REQUIRED, ENROL_TOKEN_INVALID -> ErrorCategory.UNAUTHORISED;
-            case PERMISSION_DENIED, DEVICE_REVOKED, ENROL_TOKEN_EXPIRED, DOWNLOAD_TOKEN_EXPIRED,
+            case PERMISSION_DENIED, ADMIN_LOCAL_ONLY, DEVICE_REVOKED, ENROL_TOKEN_EXPIRED, DOWNLOAD_TOKEN_EXPIRED,
                  DOWNLOAD_TOKEN_INVALID -> ErrorCategory.FORBIDDEN;
             case NOT_FOUND, MODEL_NOT_FOUND, DRIFT_BASELINE_MISSING, PREDICTION_NOT_FOUND,
                  NO_DEVICE_PROFILE, DEVICE_NOT_FOUND, PACKAGE_NOT_FOUND, TOKEN_NOT_FOUND -> ErrorCategory.NOT_FOUND;

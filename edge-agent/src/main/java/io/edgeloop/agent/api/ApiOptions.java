@@ -11,15 +11,20 @@ import io.edgeloop.protocol.ErrorCode;
  * @param host           interface to bind ({@code 0.0.0.0} for all)
  * @param port           TCP port; 0 picks a free one ({@code Agent.port()} tells which)
  * @param bodyLimitBytes largest request body accepted; larger ones answer 413
+ * @param adminToken     the local token that opens the administrative endpoints (upload, activate,
+ *                       rollback, shadow) to callers on other interfaces ({@code Authorization: Bearer
+ *                       TOKEN}); empty means they answer loopback callers only
  */
-public record ApiOptions(boolean enabled, String host, int port, long bodyLimitBytes) {
+public record ApiOptions(boolean enabled, String host, int port, long bodyLimitBytes, String adminToken) {
     public static final boolean DEFAULT_ENABLED = true;
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_BODY_LIMIT_BYTES = 8L * 1024 * 1024;
+    /** No token: the administrative endpoints answer loopback callers only. */
+    public static final String DEFAULT_ADMIN_TOKEN = "";
 
     public static final ApiOptions DEFAULT = new ApiOptions(DEFAULT_ENABLED, DEFAULT_HOST, DEFAULT_PORT,
-            DEFAULT_BODY_LIMIT_BYTES);
+            DEFAULT_BODY_LIMIT_BYTES, DEFAULT_ADMIN_TOKEN);
     /** No HTTP server. */
     public static final ApiOptions DISABLED = DEFAULT.withEnabled(false);
 
@@ -35,22 +40,30 @@ public record ApiOptions(boolean enabled, String host, int port, long bodyLimitB
             throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, section + ".bodyLimitBytes must be at least 1024, not "
                     + bodyLimitBytes);
         }
+        if (adminToken == null || (!adminToken.isEmpty() && adminToken.length() < 16)) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, section + ".adminToken must be empty (loopback only) or at"
+                    + " least 16 characters");
+        }
     }
 
     public ApiOptions withEnabled(boolean enabled) {
-        return new ApiOptions(enabled, host, port, bodyLimitBytes);
+        return new ApiOptions(enabled, host, port, bodyLimitBytes, adminToken);
     }
 
     public ApiOptions withHost(String host) {
-        return new ApiOptions(enabled, host, port, bodyLimitBytes);
+        return new ApiOptions(enabled, host, port, bodyLimitBytes, adminToken);
     }
 
     public ApiOptions withPort(int port) {
-        return new ApiOptions(enabled, host, port, bodyLimitBytes);
+        return new ApiOptions(enabled, host, port, bodyLimitBytes, adminToken);
     }
 
     public ApiOptions withBodyLimitBytes(long bodyLimitBytes) {
-        return new ApiOptions(enabled, host, port, bodyLimitBytes);
+        return new ApiOptions(enabled, host, port, bodyLimitBytes, adminToken);
+    }
+
+    public ApiOptions withAdminToken(String adminToken) {
+        return new ApiOptions(enabled, host, port, bodyLimitBytes, adminToken);
     }
 
     /** Tensor elements a request may declare: each needs at least two bytes of JSON ("0,"). */

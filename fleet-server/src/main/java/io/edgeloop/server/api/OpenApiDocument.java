@@ -27,7 +27,10 @@ public final class OpenApiDocument {
     }
 
     public static void mount(Router router) {
-        Buffer document = Buffer.buffer(bytes());
-        router.get(PATH).handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(document));
+        byte[] document = bytes();
+        // A fresh Buffer per answer: one Buffer written by several responses (and event loops) at
+        // once is not safe in Vert.x 5, and a GET then waited for bytes that never came.
+        router.get(PATH).handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
+                .end(Buffer.buffer(document)));
     }
 }
