@@ -24,6 +24,7 @@ public final class DriftWindow {
 
     private final DriftBaseline baseline;
     private final DriftOptions options;
+    private final boolean referencesAscend;
     private final double[][] features;
     private final double[] margins;
     private final long[] predicted;
@@ -35,11 +36,31 @@ public final class DriftWindow {
     private long correct;
 
     public DriftWindow(DriftBaseline baseline, DriftOptions options) {
+        this(baseline, options, referencesAscend(baseline));
+    }
+
+    /**
+     * A window whose caller already knows whether the baseline's reference samples ascend (the
+     * monitor checks once, not per window): then each KS test skips sorting them.
+     */
+    DriftWindow(DriftBaseline baseline, DriftOptions options, boolean referencesAscend) {
+        this.referencesAscend = referencesAscend;
         this.baseline = baseline;
         this.options = options;
         this.features = new double[baseline.inputs().size()][options.windowSize()];
         this.margins = new double[options.windowSize()];
         this.predicted = new long[baseline.outputs().classes().size()];
+    }
+
+    /** Whether every reference sample of the baseline (inputs and margin) ascends, as packages write them. */
+    static boolean referencesAscend(DriftBaseline baseline) {
+        for (FeatureBaseline f : baseline.inputs()) {
+            if (!DriftStatistics.ascending(f.reference())) {
+                return false;
+            }
+        }
+        FeatureBaseline margin = baseline.outputs().margin();
+        return margin == null || DriftStatistics.ascending(margin.reference());
     }
 
     public boolean full() {
@@ -168,8 +189,9 @@ public final class DriftWindow {
             sum += v;
         }
         double psi = DriftStatistics.psi(ref.fractions(), bins);
-        DriftStatistics.Test ks = ref.reference().length > 0 ? DriftStatistics.ks(sample, ref.reference())
-                : new DriftStatistics.Test(0, 1);
+        DriftStatistics.Test ks = ref.reference().length == 0 ? new DriftStatistics.Test(0, 1)
+                : referencesAscend ? DriftStatistics.ksSorted(sample, ref.reference())
+                : DriftStatistics.ks(sample, ref.reference());
         boolean drifted = ks.pValue() < threshold;
         double mean = sum / count;
         if (drifted) {

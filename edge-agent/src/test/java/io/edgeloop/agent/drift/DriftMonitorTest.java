@@ -148,6 +148,48 @@ class DriftMonitorTest {
     }
 
     @Test
+    void cachedKsAgainstASortedReferenceEqualsTheLibraryTest() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int n : new int[]{2000, 333}) {
+            for (int m : new int[]{50, 100, 77, 500}) {
+                for (int trial = 0; trial < 60; trial++) {
+                    // Ties on purpose (a discrete feature such as ink fraction), and shifted samples.
+                    boolean discrete = trial % 2 == 0;
+                    double shift = trial % 3 == 0 ? 0.3 : 0;
+                    double[] reference = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        reference[i] = discrete ? r.nextInt(12) : r.nextGaussian();
+                    }
+                    java.util.Arrays.sort(reference);
+                    double[] sample = new double[m];
+                    for (int i = 0; i < m; i++) {
+                        sample[i] = (discrete ? r.nextInt(12) : r.nextGaussian()) + (discrete ? Math.round(shift * 3) : shift);
+                    }
+                    for (int again = 0; again < 2; again++) {
+                        DriftStatistics.Test direct = DriftStatistics.ks(sample, reference);
+                        DriftStatistics.Test fast = DriftStatistics.ksSorted(sample, reference);
+                        assertEquals(direct.statistic(), fast.statistic(), 1e-12, m + " vs " + n);
+                        assertEquals(direct.pValue(), fast.pValue(), 1e-15 + 1e-12 * direct.pValue(), m + " vs " + n);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void boundedRandomIntegersAreUniform() {
+        SplittableRandom r = new SplittableRandom(3);
+        int[] counts = new int[7];
+        for (int i = 0; i < 70_000; i++) {
+            counts[DriftStatistics.below(r, 7)]++;
+        }
+        for (int c : counts) {
+            assertTrue(Math.abs(c - 10_000) < 500, java.util.Arrays.toString(counts));
+        }
+        assertEquals(0, DriftStatistics.below(r, 1));
+    }
+
+    @Test
     void wilsonIntervalCoversTheProportion() {
         double[] w = DriftStatistics.wilson(45, 50);
         assertTrue(w[0] < 0.9 && 0.9 < w[1] && w[0] > 0.75 && w[1] < 0.97, w[0] + " " + w[1]);
