@@ -54,6 +54,22 @@ public final class AgentConfigFile {
             .addModule(new SimpleModule().addSerializer(Path.class, ToStringSerializer.instance))
             .build();
 
+    /**
+     * Keys that older agent.yaml files still hold, by their full dotted name: renamed ones map to
+     * the key now read (same section), removed ones to {@code ""}. Such a key is accepted with a
+     * WARN that names what replaced it, instead of being refused as unknown.
+     */
+    static final Map<String, String> RENAMED = Map.of(
+            "drift.ksAlpha", "drift.alpha",
+            "drift.psiThreshold", "",
+            "drift.outputPsiThreshold", "");
+    /** What a removed key's WARN says replaced it. */
+    private static final Map<String, String> REMOVED_BECAUSE = Map.of(
+            "drift.psiThreshold", "drift.alpha (the family-wise false-alarm rate of calibrated tests; PSI is"
+                    + " reported as an effect size only)",
+            "drift.outputPsiThreshold", "drift.alpha (the family-wise false-alarm rate of calibrated tests; PSI is"
+                    + " reported as an effect size only)");
+
     private AgentConfigFile() {
     }
 
@@ -111,6 +127,24 @@ public final class AgentConfigFile {
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
             String key = path + f.getKey();
+            String renamed = RENAMED.get(key);
+            if (renamed != null && !into.has(f.getKey())) {
+                if (renamed.isEmpty()) {
+                    LOG.warn("agent.yaml: '{}' was removed and is ignored; its replacement is {}", key,
+                            REMOVED_BECAUSE.getOrDefault(key, "none"));
+                    continue;
+                }
+                String newName = renamed.substring(renamed.lastIndexOf('.') + 1);
+                if (from.has(newName)) {
+                    LOG.warn("agent.yaml: '{}' is the old name of '{}', which the file also sets; '{}' is ignored",
+                            key, renamed, key);
+                    continue;
+                }
+                LOG.warn("agent.yaml: '{}' was renamed '{}'; its value is read as '{}' (rename it in the file)",
+                        key, renamed, renamed);
+                into.set(newName, f.getValue());
+                continue;
+            }
             if (!into.has(f.getKey())) {
                 throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "unknown setting '" + key + "' in agent.yaml");
             }
