@@ -256,10 +256,14 @@ public final class DriftStatistics {
         return direct;
     }
 
-    /** At most this many distinct statistics cached per (m, n) (8 MiB of p-values). */
-    static final long MAX_CACHED_STATISTICS = 1 << 20;
-    /** At most this many (m, n) pairs cached (window sizes, flushed partial windows). */
-    static final int MAX_CACHED_SIZES = 64;
+    /**
+     * Cached only where lcm(m, n) is at most this (256 KiB of p-values per (m, n)): window sizes
+     * that divide or share factors with the reference size, e.g. 50 to 5,000 against 2,000 (at
+     * most 10,000); an odd flushed window, such as 997 against 2,000, is tested directly.
+     */
+    static final long MAX_CACHED_STATISTICS = 1 << 15;
+    /** At most this many (m, n) pairs cached: 4 MiB at worst, a few tens of KiB in practice. */
+    static final int MAX_CACHED_SIZES = 16;
     private static final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.atomic.AtomicLongArray> KS_P_CACHE =
             new java.util.concurrent.ConcurrentHashMap<>();
 
