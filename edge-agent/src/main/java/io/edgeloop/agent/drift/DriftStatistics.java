@@ -248,7 +248,8 @@ public final class DriftStatistics {
                 return new Test(statistic, Double.longBitsToDouble(~bits));
             }
         }
-        Test direct = ks(sample, sortedReference);
+        // The sorted copy: the library sorts what it is given, and an ascending array sorts in one pass.
+        Test direct = ks(x, sortedReference);
         if (cache != null && Math.round(direct.statistic() * lcm) == largest) {
             // Stored complemented, so that 0 means "not computed yet".
             cache.set((int) largest, ~Double.doubleToRawLongBits(direct.pValue()));
