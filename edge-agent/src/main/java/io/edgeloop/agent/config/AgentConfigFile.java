@@ -91,6 +91,7 @@ public final class AgentConfigFile {
             }
         }
         Set<String> used = new HashSet<>();
+        env = renamedEnv(env, used);
         applyEnv(tree, env, "", used);
         List<String> unknown = env.keySet().stream().filter(k -> k.startsWith(ENV_PREFIX) && !used.contains(k)).sorted()
                 .toList();
@@ -98,6 +99,40 @@ public final class AgentConfigFile {
             LOG.warn("environment variables {} name no agent setting and are ignored", unknown);
         }
         return bind(tree);
+    }
+
+    /**
+     * The environment with the variables of {@link #RENAMED} keys read as their replacements
+     * ({@code EDGELOOP_AGENT_DRIFT_KS_ALPHA} as {@code EDGELOOP_AGENT_DRIFT_ALPHA}, unless that is
+     * set too), each with a WARN; the old names go into {@code used}, so they are not also logged
+     * as naming no setting.
+     */
+    private static Map<String, String> renamedEnv(Map<String, String> env, Set<String> used) {
+        Map<String, String> out = null;
+        for (Map.Entry<String, String> r : RENAMED.entrySet()) {
+            String oldName = envName(r.getKey());
+            String value = env.get(oldName);
+            if (value == null) {
+                continue;
+            }
+            used.add(oldName);
+            if (r.getValue().isEmpty()) {
+                LOG.warn("environment: {} was removed and is ignored; its replacement is {}", oldName,
+                        REMOVED_BECAUSE.getOrDefault(r.getKey(), "none"));
+                continue;
+            }
+            String newName = envName(r.getValue());
+            if (env.containsKey(newName)) {
+                LOG.warn("environment: {} is the old name of {}, which is set too; {} is ignored", oldName, newName, oldName);
+                continue;
+            }
+            LOG.warn("environment: {} was renamed {}; its value is read as {}", oldName, newName, newName);
+            if (out == null) {
+                out = new java.util.HashMap<>(env);
+            }
+            out.put(newName, value);
+        }
+        return out == null ? env : out;
     }
 
     /** The YAML that {@link #load} reads back as {@code options}: every setting, by its key. */

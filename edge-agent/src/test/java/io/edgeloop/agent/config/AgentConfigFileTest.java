@@ -179,6 +179,17 @@ class AgentConfigFileTest {
             Path elsewhere = Files.writeString(dir.resolve("elsewhere.yaml"), "batch:\n  ksAlpha: 0.02\n");
             EdgeLoopException e = assertThrows(EdgeLoopException.class, () -> AgentConfigFile.load(elsewhere, Map.of()));
             assertTrue(e.getMessage().contains("batch.ksAlpha"), e.getMessage());
+
+            // The environment variable of the old name too.
+            logs.list.clear();
+            assertEquals(0.04, AgentConfigFile.load(null, Map.of("EDGELOOP_AGENT_DRIFT_KS_ALPHA", "0.04")).drift().alpha(), 1e-12);
+            assertEquals(0.03, AgentConfigFile.load(null, Map.of("EDGELOOP_AGENT_DRIFT_KS_ALPHA", "0.04",
+                    "EDGELOOP_AGENT_DRIFT_ALPHA", "0.03")).drift().alpha(), 1e-12);
+            assertEquals(AgentOptions.DEFAULT, AgentConfigFile.load(null, Map.of("EDGELOOP_AGENT_DRIFT_PSI_THRESHOLD", "0.2")));
+            List<String> envWarnings = logs.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+            assertTrue(envWarnings.stream().anyMatch(w -> w.contains("EDGELOOP_AGENT_DRIFT_KS_ALPHA was renamed EDGELOOP_AGENT_DRIFT_ALPHA")),
+                    envWarnings.toString());
+            assertTrue(envWarnings.stream().noneMatch(w -> w.contains("name no agent setting")), envWarnings.toString());
         } finally {
             logger.detachAppender(logs);
         }
