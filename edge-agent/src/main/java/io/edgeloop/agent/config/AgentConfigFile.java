@@ -54,6 +54,22 @@ public final class AgentConfigFile {
             .addModule(new SimpleModule().addSerializer(Path.class, ToStringSerializer.instance))
             .build();
 
+    /**
+     * Keys that older agent.yaml files still hold, by their full dotted name: renamed ones map to
+     * the key now read (same section), removed ones to {@code ""}. Such a key is accepted with a
+     * WARN that names what replaced it, instead of being refused as unknown.
+     */
+    static final Map<String, String> RENAMED = Map.of(
+            "drift.ksAlpha", "drift.alpha",
+            "drift.psiThreshold", "",
+            "drift.outputPsiThreshold", "");
+    /** What a removed key's WARN says replaced it. */
+    private static final Map<String, String> REMOVED_BECAUSE = Map.of(
+            "drift.psiThreshold", "drift.alpha (the family-wise false-alarm rate of calibrated tests; PSI is"
+                    + " reported as an effect size only)",
+            "drift.outputPsiThreshold", "drift.alpha (the family-wise false-alarm rate of calibrated tests; PSI is"
+                    + " reported as an effect size only)");
+
     private AgentConfigFile() {
     }
 
@@ -75,6 +91,7 @@ public final class AgentConfigFile {
             }
         }
         Set<String> used = new HashSet<>();
+        env = renamedEnv(env, used);
         applyEnv(tree, env, "", used);
         List<String> unknown = env.keySet().stream().filter(k -> k.startsWith(ENV_PREFIX) && !used.contains(k)).sorted()
                 .toList();
@@ -82,6 +99,40 @@ public final class AgentConfigFile {
             LOG.warn("environment variables {} name no agent setting and are ignored", unknown);
         }
         return bind(tree);
+    }
+
+    /**
+     * The environment with the variables of {@link #RENAMED} keys read as their replacements
+     * ({@code EDGELOOP_AGENT_DRIFT_KS_ALPHA} as {@code EDGELOOP_AGENT_DRIFT_ALPHA}, unless that is
+     * set too), each with a WARN; the old names go into {@code used}, so they are not also logged
+     * as naming no setting.
+     */
+    private static Map<String, String> renamedEnv(Map<String, String> env, Set<String> used) {
+        Map<String, String> out = null;
+        for (Map.Entry<String, String> r : RENAMED.entrySet()) {
+            String oldName = envName(r.getKey());
+            String value = env.get(oldName);
+            if (value == null) {
+                continue;
+            }
+            used.add(oldName);
+            if (r.getValue().isEmpty()) {
+                LOG.warn("environment: {} was removed and is ignored; its replacement is {}", oldName,
+                        REMOVED_BECAUSE.getOrDefault(r.getKey(), "none"));
+                continue;
+            }
+            String newName = envName(r.getValue());
+            if (env.containsKey(newName)) {
+                LOG.warn("environment: {} is the old name of {}, which is set too; {} is ignored", oldName, newName, oldName);
+                continue;
+            }
+            LOG.warn("environment: {} was renamed {}; its value is read as {}", oldName, newName, newName);
+            if (out == null) {
+                out = new java.util.HashMap<>(env);
+            }
+            out.put(newName, value);
+        }
+        return out == null ? env : out;
     }
 
     /** The YAML that {@link #load} reads back as {@code options}: every setting, by its key. */
@@ -111,6 +162,24 @@ public final class AgentConfigFile {
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
             String key = path + f.getKey();
+            String renamed = RENAMED.get(key);
+            if (renamed != null && !into.has(f.getKey())) {
+                if (renamed.isEmpty()) {
+                    LOG.warn("agent.yaml: '{}' was removed and is ignored; its replacement is {}", key,
+                            REMOVED_BECAUSE.getOrDefault(key, "none"));
+                    continue;
+                }
+                String newName = renamed.substring(renamed.lastIndexOf('.') + 1);
+                if (from.has(newName)) {
+                    LOG.warn("agent.yaml: '{}' is the old name of '{}', which the file also sets; '{}' is ignored",
+                            key, renamed, key);
+                    continue;
+                }
+                LOG.warn("agent.yaml: '{}' was renamed '{}'; its value is read as '{}' (rename it in the file)",
+                        key, renamed, renamed);
+                into.set(newName, f.getValue());
+                continue;
+            }
             if (!into.has(f.getKey())) {
                 throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "unknown setting '" + key + "' in agent.yaml");
             }

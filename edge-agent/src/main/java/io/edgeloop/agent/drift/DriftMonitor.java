@@ -29,6 +29,7 @@ public final class DriftMonitor {
     private final AccuracyCalibration calibration;
     private final Consumer<DriftResult> listener;
     private final Map<String, Prediction> recent;
+    private final boolean referencesAscend;
     private DriftWindow window;
     private long windowIndex;
     private DriftResult last;
@@ -42,7 +43,8 @@ public final class DriftMonitor {
         this.summary = baseline.summary();
         this.calibration = baseline.outputs().calibration();
         this.listener = listener;
-        this.window = new DriftWindow(baseline, options);
+        this.referencesAscend = DriftWindow.referencesAscend(baseline);
+        this.window = new DriftWindow(baseline, options, referencesAscend);
         int capacity = options.feedbackCapacity();
         this.recent = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
@@ -82,7 +84,7 @@ public final class DriftMonitor {
             if (window.full()) {
                 done = window.compare(model, version, windowIndex++);
                 last = done;
-                window = new DriftWindow(baseline, options);
+                window = new DriftWindow(baseline, options, referencesAscend);
             }
         }
         if (done != null) {
@@ -125,7 +127,7 @@ public final class DriftMonitor {
             }
             done = window.compare(model, version, windowIndex++);
             last = done;
-            window = new DriftWindow(baseline, options);
+            window = new DriftWindow(baseline, options, referencesAscend);
         }
         listener.accept(done);
         return Optional.of(done);

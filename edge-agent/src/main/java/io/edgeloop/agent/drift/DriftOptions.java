@@ -18,7 +18,8 @@ import io.edgeloop.protocol.ErrorCode;
  *                            drifted and its KS distance to the baseline exceeds this (the estimator
  *                            was calibrated on data like the reference; geometric shifts this large
  *                            leave the model confidently wrong, which no confidence-based estimate
- *                            can see)
+ *                            can see); for packages without a shift correction only: one that
+ *                            carries a correction flags by the range it was fitted on
  * @param feedbackCapacity    recent predictions remembered for ground-truth feedback by request id
  */
 public record DriftOptions(int windowSize, int minSamples, double alpha, double estimateShiftLimit,

@@ -4,6 +4,7 @@ import io.edgeloop.packageformat.baseline.AccuracyCalibration;
 import io.edgeloop.packageformat.baseline.DriftBaseline;
 import io.edgeloop.packageformat.baseline.FeatureBaseline;
 import io.edgeloop.packageformat.baseline.OutputBaseline;
+import io.edgeloop.packageformat.baseline.ShiftCorrection;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +25,7 @@ public final class DriftWindow {
 
     private final DriftBaseline baseline;
     private final DriftOptions options;
+    private final boolean referencesAscend;
     private final double[][] features;
     private final double[] margins;
     private final long[] predicted;
@@ -35,11 +37,31 @@ public final class DriftWindow {
     private long correct;
 
     public DriftWindow(DriftBaseline baseline, DriftOptions options) {
+        this(baseline, options, referencesAscend(baseline));
+    }
+
+    /**
+     * A window whose caller already knows whether the baseline's reference samples ascend (the
+     * monitor checks once, not per window): then each KS test skips sorting them.
+     */
+    DriftWindow(DriftBaseline baseline, DriftOptions options, boolean referencesAscend) {
+        this.referencesAscend = referencesAscend;
         this.baseline = baseline;
         this.options = options;
         this.features = new double[baseline.inputs().size()][options.windowSize()];
         this.margins = new double[options.windowSize()];
         this.predicted = new long[baseline.outputs().classes().size()];
+    }
+
+    /** Whether every reference sample of the baseline (inputs and margin) ascends, as packages write them. */
+    static boolean referencesAscend(DriftBaseline baseline) {
+        for (FeatureBaseline f : baseline.inputs()) {
+            if (!DriftStatistics.ascending(f.reference())) {
+                return false;
+            }
+        }
+        FeatureBaseline margin = baseline.outputs().margin();
+        return margin == null || DriftStatistics.ascending(margin.reference());
     }
 
     public boolean full() {
@@ -136,17 +158,28 @@ public final class DriftWindow {
         double low = Double.NaN;
         double high = Double.NaN;
         String method;
+        boolean outOfRange = largestInputShift > options.estimateShiftLimit();
         if (calibration != null) {
             estimate = (double) countedCorrect / count;
             double[] interval = DriftStatistics.wilson(countedCorrect, count);
             low = interval[0];
             high = interval[1];
             method = calibration.method();
+            ShiftCorrection correction = calibration.correction();
+            double[] signature = correction == null ? null : signature(correction);
+            if (signature != null) {
+                // The residual the nearest calibrated corruptions left, and their disagreement on it.
+                ShiftCorrection.Correction c = correction.at(signature);
+                estimate = clamp(estimate + c.residual());
+                low = clamp(low + c.residual() - c.spread());
+                high = clamp(high + c.residual() + c.spread());
+                method = method + "+shift-correction";
+                outOfRange = c.outOfRange();
+            }
         } else {
             estimate = outputs.accuracy() + (meanConfidence - outputs.meanConfidence());
             method = "confidence-shift";
         }
-        boolean outOfRange = largestInputShift > options.estimateShiftLimit();
         double live = labelled == 0 ? Double.NaN : (double) correct / labelled;
         double error = labelled == 0 ? Double.NaN : estimate - live;
         boolean drifted = !reasons.isEmpty();
@@ -156,6 +189,48 @@ public final class DriftWindow {
                 classes, outputPsi, classTest.statistic(), classTest.pValue(), classThreshold, outputDrifted, meanConfidence,
                 outputs.meanConfidence(), estimate, low, high, method, outOfRange, outputs.accuracy(), labelled, live,
                 error, options.alpha(), tests, drifted, reasons, summary);
+    }
+
+    private static double clamp(double v) {
+        return Math.max(0, Math.min(1, v));
+    }
+
+    /**
+     * The window's shift signature in the correction's signal order (see {@link ShiftCorrection}):
+     * per signal its mean shift, then per signal its spread shift; null when the correction names
+     * a signal this window lacks.
+     */
+    private double[] signature(ShiftCorrection correction) {
+        int k = correction.signals().size();
+        double[] out = new double[2 * k];
+        for (int i = 0; i < k; i++) {
+            String name = correction.signals().get(i);
+            FeatureBaseline ref = null;
+            double[] values = null;
+            for (int f = 0; f < features.length; f++) {
+                if (baseline.inputs().get(f).name().equals(name)) {
+                    ref = baseline.inputs().get(f);
+                    values = features[f];
+                }
+            }
+            if (ref == null && baseline.outputs().margin() != null && baseline.outputs().margin().name().equals(name)) {
+                ref = baseline.outputs().margin();
+                values = margins;
+            }
+            if (ref == null) {
+                return null;
+            }
+            double sum = 0;
+            double squares = 0;
+            for (int j = 0; j < count; j++) {
+                sum += values[j];
+                squares += values[j] * values[j];
+            }
+            double mean = sum / count;
+            out[i] = ShiftCorrection.meanShift(mean, ref);
+            out[k + i] = ShiftCorrection.spreadShift(Math.sqrt(Math.max(0, squares / count - mean * mean)), ref);
+        }
+        return out;
     }
 
     private FeatureDrift signal(FeatureBaseline ref, String source, double[] values, double threshold,
@@ -168,8 +243,9 @@ public final class DriftWindow {
             sum += v;
         }
         double psi = DriftStatistics.psi(ref.fractions(), bins);
-        DriftStatistics.Test ks = ref.reference().length > 0 ? DriftStatistics.ks(sample, ref.reference())
-                : new DriftStatistics.Test(0, 1);
+        DriftStatistics.Test ks = ref.reference().length == 0 ? new DriftStatistics.Test(0, 1)
+                : referencesAscend ? DriftStatistics.ksSorted(sample, ref.reference())
+                : DriftStatistics.ks(sample, ref.reference());
         boolean drifted = ks.pValue() < threshold;
         double mean = sum / count;
         if (drifted) {

@@ -147,6 +147,55 @@ class AgentConfigFileTest {
     }
 
     @Test
+    void oldDriftKeysAreAcceptedWithAWarningNamingTheReplacement() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AgentConfigFile.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            Path old = Files.writeString(dir.resolve("old.yaml"), """
+                    drift:
+                      ksAlpha: 0.02
+                      psiThreshold: 0.2
+                      outputPsiThreshold: 0.25
+                      windowSize: 300
+                    """);
+            AgentOptions o = AgentConfigFile.load(old, Map.of());
+            assertEquals(0.02, o.drift().alpha(), 1e-12);
+            assertEquals(300, o.drift().windowSize());
+            assertEquals(AgentOptions.DEFAULT.drift().withWindowSize(300).withAlpha(0.02), o.drift());
+            List<String> warnings = logs.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+            assertEquals(3, warnings.size(), warnings.toString());
+            assertTrue(warnings.stream().anyMatch(w -> w.contains("'drift.ksAlpha' was renamed 'drift.alpha'")), warnings.toString());
+            assertTrue(warnings.stream().anyMatch(w -> w.contains("'drift.psiThreshold' was removed")
+                    && w.contains("drift.alpha")), warnings.toString());
+            assertTrue(warnings.stream().anyMatch(w -> w.contains("'drift.outputPsiThreshold' was removed")), warnings.toString());
+
+            // Both names: the new one wins, whichever comes first.
+            Path both = Files.writeString(dir.resolve("both.yaml"), "drift:\n  alpha: 0.03\n  ksAlpha: 0.02\n");
+            assertEquals(0.03, AgentConfigFile.load(both, Map.of()).drift().alpha(), 1e-12);
+            // An old key outside its section is still unknown.
+            Path elsewhere = Files.writeString(dir.resolve("elsewhere.yaml"), "batch:\n  ksAlpha: 0.02\n");
+            EdgeLoopException e = assertThrows(EdgeLoopException.class, () -> AgentConfigFile.load(elsewhere, Map.of()));
+            assertTrue(e.getMessage().contains("batch.ksAlpha"), e.getMessage());
+
+            // The environment variable of the old name too.
+            logs.list.clear();
+            assertEquals(0.04, AgentConfigFile.load(null, Map.of("EDGELOOP_AGENT_DRIFT_KS_ALPHA", "0.04")).drift().alpha(), 1e-12);
+            assertEquals(0.03, AgentConfigFile.load(null, Map.of("EDGELOOP_AGENT_DRIFT_KS_ALPHA", "0.04",
+                    "EDGELOOP_AGENT_DRIFT_ALPHA", "0.03")).drift().alpha(), 1e-12);
+            assertEquals(AgentOptions.DEFAULT, AgentConfigFile.load(null, Map.of("EDGELOOP_AGENT_DRIFT_PSI_THRESHOLD", "0.2")));
+            List<String> envWarnings = logs.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+            assertTrue(envWarnings.stream().anyMatch(w -> w.contains("EDGELOOP_AGENT_DRIFT_KS_ALPHA was renamed EDGELOOP_AGENT_DRIFT_ALPHA")),
+                    envWarnings.toString());
+            assertTrue(envWarnings.stream().noneMatch(w -> w.contains("name no agent setting")), envWarnings.toString());
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
+    @Test
     void validationNamesTheSettingInEverySection() {
         Map<String, AgentOptions> bad = Map.of(
                 "engine.intraOpThreads", AgentOptions.DEFAULT.withEngine(e -> e.withIntraOpThreads(-1)),

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.DoubleFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -145,6 +146,84 @@ class DriftMonitorTest {
         DriftStatistics.Test large = DriftStatistics.classHomogeneity(reference, new long[]{500, 250, 250, 4});
         assertTrue(large.pValue() < 1e-3 && large.statistic() > 20, "p " + large.pValue());
         assertEquals(1, DriftStatistics.classHomogeneity(new long[]{5, 5}, new long[]{0, 0}).pValue());
+    }
+
+    @Test
+    void cachedKsAgainstASortedReferenceEqualsTheLibraryTest() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int n : new int[]{2000, 333}) {
+            for (int m : new int[]{50, 100, 77, 500}) {
+                for (int trial = 0; trial < 60; trial++) {
+                    // Ties on purpose (a discrete feature such as ink fraction), and shifted samples.
+                    boolean discrete = trial % 2 == 0;
+                    double shift = trial % 3 == 0 ? 0.3 : 0;
+                    double[] reference = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        reference[i] = discrete ? r.nextInt(12) : r.nextGaussian();
+                    }
+                    java.util.Arrays.sort(reference);
+                    double[] sample = new double[m];
+                    for (int i = 0; i < m; i++) {
+                        sample[i] = (discrete ? r.nextInt(12) : r.nextGaussian()) + (discrete ? Math.round(shift * 3) : shift);
+                    }
+                    for (int again = 0; again < 2; again++) {
+                        DriftStatistics.Test direct = DriftStatistics.ks(sample, reference);
+                        DriftStatistics.Test fast = DriftStatistics.ksSorted(sample, reference);
+                        assertEquals(direct.statistic(), fast.statistic(), 1e-12, m + " vs " + n);
+                        assertEquals(direct.pValue(), fast.pValue(), 1e-15 + 1e-12 * direct.pValue(), m + " vs " + n);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void boundedRandomIntegersAreUniform() {
+        SplittableRandom r = new SplittableRandom(3);
+        int[] counts = new int[7];
+        for (int i = 0; i < 70_000; i++) {
+            counts[DriftStatistics.below(r, 7)]++;
+        }
+        for (int c : counts) {
+            assertTrue(Math.abs(c - 10_000) < 500, java.util.Arrays.toString(counts));
+        }
+        assertEquals(0, DriftStatistics.below(r, 1));
+    }
+
+    @Test
+    void aShiftCorrectionMovesTheEstimateByTheNearestResidualsAndFlagsUnseenShifts() {
+        DriftBaseline plain = baseline();
+        List<String> signals = new ArrayList<>(plain.inputs().stream().map(f -> f.name()).toList());
+        signals.add(plain.outputs().margin().name());
+        double[] zero = new double[2 * signals.size()];
+        double[] far = new double[2 * signals.size()];
+        java.util.Arrays.fill(far, 50);
+        DoubleFunction<DriftResult> window = radius -> {
+            io.edgeloop.packageformat.baseline.ShiftCorrection correction = new io.edgeloop.packageformat.baseline.ShiftCorrection(
+                    signals, new double[][]{zero, far}, new double[]{-0.2, -0.5}, 1, radius);
+            DriftBaseline corrected = plain.withOutputs(plain.outputs().withCalibration(
+                    plain.outputs().calibration().withCorrection(correction)));
+            List<DriftResult> reports = new ArrayList<>();
+            DriftMonitor monitor = new DriftMonitor("m", "1", corrected, new DriftOptions(500, 100, 0.01, 0.3, 0), reports::add);
+            SplittableRandom r = new SplittableRandom(2);
+            for (int i = 0; i < 500; i++) {
+                monitor.observe(null, image(r, i % 3, 0), 0, WIDTH, probs(r, i % 3, 0.9), 0);
+            }
+            return reports.get(0);
+        };
+        // Reference-like window: nearest is the clean signature, whose residual -0.2 is applied.
+        DriftResult near = window.apply(10);
+        List<DriftResult> uncorrected = new ArrayList<>();
+        DriftMonitor plainMonitor = new DriftMonitor("m", "1", plain, new DriftOptions(500, 100, 0.01, 0.3, 0), uncorrected::add);
+        SplittableRandom r = new SplittableRandom(2);
+        for (int i = 0; i < 500; i++) {
+            plainMonitor.observe(null, image(r, i % 3, 0), 0, WIDTH, probs(r, i % 3, 0.9), 0);
+        }
+        assertEquals(uncorrected.get(0).estimatedAccuracy() - 0.2, near.estimatedAccuracy(), 1e-9);
+        assertTrue(near.estimateMethod().endsWith("+shift-correction"), near.estimateMethod());
+        assertFalse(near.estimateOutOfRange());
+        // A radius the window's sampling noise already exceeds: out of range.
+        assertTrue(window.apply(1e-6).estimateOutOfRange());
     }
 
     @Test

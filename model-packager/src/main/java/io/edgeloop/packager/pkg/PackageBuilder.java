@@ -15,6 +15,7 @@ import io.edgeloop.packageformat.baseline.InputSummary;
 import io.edgeloop.packageformat.baseline.OutputBaseline;
 import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.packager.baseline.BaselineBuilder;
+import io.edgeloop.packager.baseline.ShiftCalibrator;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.data.DatasetDigest;
 import io.edgeloop.packager.onnx.InputShapes;
@@ -151,7 +152,8 @@ public final class PackageBuilder {
                     specs(referenceModel.inputs()), specs(referenceModel.outputs()), request.preprocessing(),
                     data.classNames(), variants,
                     new MetricsSummary(data.name(), data.size(), recommend(variants)), lineage,
-                    baseline(data, reference.probabilities(), probabilities, referenceModel.outputs().get(0).name()));
+                    shiftCorrected(baseline(data, reference.probabilities(), probabilities,
+                            referenceModel.outputs().get(0).name()), referenceModel, data, probabilities));
             writer.write(out, manifest, sources, signer);
             progress.printf("pack: wrote %s (%d bytes, key %s)%n", out, Files.size(out), signer.keyId());
             return manifest;
@@ -186,6 +188,36 @@ public final class PackageBuilder {
             }
         }
         return best.id();
+    }
+
+    /** Rows of the reference set the accuracy estimate's shift correction is fitted on, per corruption. */
+    static final int SHIFT_CALIBRATION_ROWS = 2000;
+
+    /** The baseline with its ATC estimate's shift correction, fitted on corrupted reference images (images only). */
+    private DriftBaseline shiftCorrected(DriftBaseline baseline, OnnxModel model, Dataset data, boolean probabilities)
+            throws EdgeLoopException {
+        if (baseline.tabular() || baseline.outputs().calibration() == null) {
+            return baseline;
+        }
+        progress.printf("pack: fitting the accuracy estimate's shift correction on corrupted reference images%n");
+        int width = data.width();
+        int classes = data.classNames().size();
+        int batch = Math.max(1, options.batchSize());
+        try (OrtRunner runner = new OrtRunner(model, RunnerOptions.DEFAULT.withThreads(options.intraOpThreads()))) {
+            return ShiftCalibrator.withCorrection(baseline, data, (features, rows) -> {
+                float[][] out = new float[rows][];
+                for (int start = 0; start < rows; start += batch) {
+                    int n = Math.min(batch, rows - start);
+                    float[] chunk = java.util.Arrays.copyOfRange(features, start * width, (start + n) * width);
+                    float[] scores = runner.runFlat(chunk, InputShapes.batchShape(model.inputs().get(0), n, width));
+                    for (int r = 0; r < n; r++) {
+                        float[] row = java.util.Arrays.copyOfRange(scores, r * classes, (r + 1) * classes);
+                        out[start + r] = probabilities ? row : ClassScores.softmax(row, classes);
+                    }
+                }
+                return out;
+            }, SHIFT_CALIBRATION_ROWS, 17);
+        }
     }
 
     private static DriftBaseline baseline(Dataset data, float[][] scores, boolean probabilities, String scoreOutput) {

@@ -15,8 +15,11 @@ package io.edgeloop.packageformat.baseline;
  * @param threshold   the ATC threshold on {@link #score}
  * @param accuracy    the reference accuracy the threshold reproduces
  * @param samples     labelled reference samples it was fitted on
+ * @param correction  the covariate-shift correction fitted on synthetic corruptions; {@code null}
+ *                    when the package has none (tabular models, older packages)
  */
-public record AccuracyCalibration(String method, double temperature, double threshold, double accuracy, int samples) {
+public record AccuracyCalibration(String method, double temperature, double threshold, double accuracy, int samples,
+                                  ShiftCorrection correction) {
     public static final String METHOD = "atc-max-confidence";
     public static final String NEGATIVE_ENTROPY = "atc-negative-entropy";
 
@@ -24,6 +27,16 @@ public record AccuracyCalibration(String method, double temperature, double thre
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("temperature must be positive, not " + temperature);
         }
+    }
+
+    /** A calibration without a shift correction. */
+    public AccuracyCalibration(String method, double temperature, double threshold, double accuracy, int samples) {
+        this(method, temperature, threshold, accuracy, samples, null);
+    }
+
+    /** This calibration with a shift correction. */
+    public AccuracyCalibration withCorrection(ShiftCorrection newCorrection) {
+        return new AccuracyCalibration(method, temperature, threshold, accuracy, samples, newCorrection);
     }
 
     /**

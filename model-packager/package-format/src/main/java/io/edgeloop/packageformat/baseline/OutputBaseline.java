@@ -48,6 +48,12 @@ public record OutputBaseline(List<String> classes, double[] classFractions, doub
                 null);
     }
 
+    /** This baseline with another accuracy calibration. */
+    public OutputBaseline withCalibration(AccuracyCalibration newCalibration) {
+        return new OutputBaseline(classes, classFractions, confidenceEdges, confidenceFractions, meanConfidence, accuracy,
+                scoreOutput, scores, margin, newCalibration);
+    }
+
     /** This baseline saying which output holds the class scores and what kind they are. */
     public OutputBaseline withScores(String output, String kind) {
         return new OutputBaseline(classes, classFractions, confidenceEdges, confidenceFractions, meanConfidence, accuracy,
