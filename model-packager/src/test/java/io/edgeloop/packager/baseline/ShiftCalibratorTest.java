@@ -44,6 +44,17 @@ class ShiftCalibratorTest {
     }
 
     @Test
+    void aShiftStrongerThanEveryCalibratedOneIsOutOfRangeHoweverWideTheRadius() {
+        ShiftCorrection c = new ShiftCorrection(ONE, line(0, 1, 2, 4), new double[]{0, -0.1, -0.2, -0.4}, 2, 100);
+        // Span 0..4 on the mean coordinate: a quarter of it (1) plus half a standard deviation beyond 4 is still vouched for.
+        assertFalse(c.at(new double[]{5.4, 0}).outOfRange());
+        assertTrue(c.at(new double[]{6, 0}).outOfRange(), "stronger than any calibrated corruption");
+        assertTrue(c.at(new double[]{-2, 0}).outOfRange(), "the other way");
+        assertFalse(c.at(new double[]{2, 0.4}).outOfRange(), "sampling noise on a coordinate no corruption moved");
+        assertTrue(c.at(new double[]{2, 0.6}).outOfRange());
+    }
+
+    @Test
     void theRadiusIsTheWidestGapLeaveOneOutInterpolationBridged() {
         // Smooth residuals: every point is predicted within tolerance; the widest such gap is 2 (4 from 2).
         double[][] points = line(0, 1, 2, 4);

@@ -11,7 +11,8 @@ import java.util.List;
  * ATC estimate's residual there (true accuracy minus estimate). On the device a window's
  * signature is compared with the calibrated ones: the estimate is corrected by the residuals of
  * the nearest, inverse-distance weighted; a window farther from every calibrated signature than
- * {@link #radius} is out of range (the estimator has not seen such a shift).
+ * {@link #radius}, or beyond the calibrated corruptions' span on any coordinate, is out of range
+ * (the estimator has not seen such a shift).
  *
  * @param signals    the signal names, in signature order
  * @param shifts     per calibrated corruption (the clean reference first), its signature (mean
@@ -21,6 +22,9 @@ import java.util.List;
  * @param radius     the largest distance to a calibrated signature the estimate vouches for
  */
 public record ShiftCorrection(List<String> signals, double[][] shifts, double[] residuals, int neighbours, double radius) {
+
+    /** Standardised units a window may lie beyond the calibrated span on one coordinate. */
+    static final double ENVELOPE_SLACK = 0.5;
 
     public ShiftCorrection {
         signals = List.copyOf(signals);
@@ -93,6 +97,29 @@ public record ShiftCorrection(List<String> signals, double[][] shifts, double[] 
             spread += (1 / Math.max(distance[i], 1e-6)) * Math.abs(residuals[i] - residual);
         }
         double closest = distance[nearest[0]];
-        return new Correction(residual, spread / weights, closest, closest > radius);
+        return new Correction(residual, spread / weights, closest, closest > radius || beyondCalibration(signature));
+    }
+
+    /**
+     * Whether any coordinate of {@code signature} lies outside what the calibrated corruptions
+     * spanned on that coordinate, widened by a quarter of that span plus half a baseline standard
+     * deviation (so a clean window's sampling noise stays inside): the residuals of the nearest
+     * corruptions say nothing of a shift stronger than any of them (an inverted camera moves the
+     * mean further than any brightness or gamma change did), however close it is overall.
+     */
+    boolean beyondCalibration(double[] signature) {
+        for (int f = 0; f < signature.length; f++) {
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (double[] s : shifts) {
+                min = Math.min(min, s[f]);
+                max = Math.max(max, s[f]);
+            }
+            double margin = 0.25 * (max - min) + ENVELOPE_SLACK;
+            if (signature[f] < min - margin || signature[f] > max + margin) {
+                return true;
+            }
+        }
+        return false;
     }
 }
