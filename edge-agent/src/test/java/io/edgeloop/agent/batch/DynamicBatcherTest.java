@@ -35,6 +35,8 @@ class DynamicBatcherTest {
     static class CountingSession implements ModelSession {
         final ModelSession delegate;
         final AtomicInteger calls = new AtomicInteger();
+        /** Engine calls wait here until it opens: requests pile up behind a busy engine, deterministically. */
+        volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
 
         CountingSession(ModelSession delegate) {
             this.delegate = delegate;
@@ -57,6 +59,11 @@ class DynamicBatcherTest {
 
         @Override
         public List<Tensor> run(List<Tensor> inputs) throws EdgeLoopException {
+            try {
+                gate.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             calls.incrementAndGet();
             return delegate.run(inputs);
         }
@@ -89,11 +96,15 @@ class DynamicBatcherTest {
                     expected.add(session.delegate.run(List.of(Tensor.of("input", sample(i, rows), rows, 784))).get(0).floats());
                 }
                 session.calls.set(0);
+                // The engine is busy (held) while all requests arrive, as under concurrent load: the
+                // queued ones must then share engine calls, however fast this machine submits.
+                session.gate = new java.util.concurrent.CountDownLatch(1);
                 List<CompletableFuture<List<Tensor>>> futures = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     int rows = 1 + i % 3;
                     futures.add(batcher.submit(List.of(Tensor.of("input", sample(i, rows), rows, 784))));
                 }
+                session.gate.countDown();
                 for (int i = 0; i < n; i++) {
                     Tensor out = futures.get(i).get(10, TimeUnit.SECONDS).get(0);
                     assertEquals(1 + i % 3, out.shape()[0]);
