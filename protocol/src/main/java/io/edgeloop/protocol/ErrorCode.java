@@ -55,6 +55,15 @@ public enum ErrorCode {
     HEALTH_GATE_FAILED("The rollout's health gate failed; the rollout was paused and rolled back."),
     EVALUATION_GATE_FAILED("The candidate is worse than production beyond the tolerance; it was not promoted."),
     STORAGE_FAILED("Local storage failed (disk full or corrupt); free space or check the data directory."),
+    DISK_FULL("The device has too little free disk for the package; free space, the previous version keeps serving."),
+    DOWNGRADE_REFUSED("That version is older than the highest installed one; use the rollback command to go back."),
+    DEVICE_SILENT("The device stopped reporting after it activated the version; its execution failed."),
+    JOB_CANCELED("The job was canceled by an operator; the previous version stays active."),
+    JOB_SUPERSEDED("A newer rollout of the same model replaced this job; it was canceled."),
+    ROLLED_BACK("The rollout was rolled back; the device returned to its previous version."),
+    ROLLOUT_NOT_FOUND("No rollout has that id; list rollouts with GET /api/v1/rollouts."),
+    ROLLOUT_STATE_CONFLICT("The rollout is not in a state that allows this action; read its state first."),
+    STALE_UPDATE("The update's version is older than the one stored; read the execution again and retry."),
 
     // Devices
     PROFILE_CATALOG_INVALID("A device profile file is malformed or misses a field; fix the named file and field."),
@@ -65,6 +74,7 @@ public enum ErrorCode {
     AUTHENTICATION_REQUIRED("No valid bearer token was sent; pass --token or set EDGELOOP_TOKEN (the first admin token is in DATA_DIR/admin.token)."),
     DEVICE_ALREADY_EXISTS("A device with that id is already registered; pick another id or revoke the old device."),
     DEVICE_NOT_FOUND("No device with that id is registered; list devices with 'edgeloop fleet devices list'."),
+    DEVICE_ID_RESERVED("Device ids starting with 'edgeloop-' are reserved for the server's own clients; pick another id."),
     DEVICE_REVOKED("The device was revoked; register it again under a new id to bring it back."),
     DOWNLOAD_TOKEN_EXPIRED("The download token has expired; ask the server for a new job document or download token."),
     DOWNLOAD_TOKEN_INVALID("The download token is not valid for this device and package; use the token the server issued for both."),
@@ -109,19 +119,22 @@ public enum ErrorCode {
                  PACKAGE_UNKNOWN_ENTRY, PACKAGE_MISSING_ENTRY, PACKAGE_FORMAT_UNSUPPORTED, PACKAGE_MANIFEST_INVALID,
                  PACKAGE_NO_COMPATIBLE_VARIANT, MODEL_INVALID, INFERENCE_INPUT_INVALID,
                  PROFILE_CATALOG_INVALID,
-                 PACKAGE_TOO_LARGE, RANGE_NOT_SATISFIABLE -> ErrorCategory.BAD_INPUT;
+                 PACKAGE_TOO_LARGE, RANGE_NOT_SATISFIABLE, DEVICE_ID_RESERVED -> ErrorCategory.BAD_INPUT;
             case AUTHENTICATION_REQUIRED, ENROL_TOKEN_INVALID -> ErrorCategory.UNAUTHORISED;
             case PERMISSION_DENIED, ADMIN_LOCAL_ONLY, DEVICE_REVOKED, ENROL_TOKEN_EXPIRED, DOWNLOAD_TOKEN_EXPIRED,
                  DOWNLOAD_TOKEN_INVALID -> ErrorCategory.FORBIDDEN;
             case NOT_FOUND, MODEL_NOT_FOUND, DRIFT_BASELINE_MISSING, PREDICTION_NOT_FOUND,
-                 NO_DEVICE_PROFILE, DEVICE_NOT_FOUND, PACKAGE_NOT_FOUND, TOKEN_NOT_FOUND -> ErrorCategory.NOT_FOUND;
+                 NO_DEVICE_PROFILE, DEVICE_NOT_FOUND, PACKAGE_NOT_FOUND, TOKEN_NOT_FOUND,
+                 ROLLOUT_NOT_FOUND -> ErrorCategory.NOT_FOUND;
             // A missing key is the agent's configuration, not the package's fault: the same upload
             // succeeds once the operator configures the key.
             case PACKAGE_KEY_MISSING, ENGINE_UNAVAILABLE, INSTALL_FAILED, VALIDATION_FAILED, ACTIVATION_FAILED,
                  HEALTH_GATE_FAILED, EVALUATION_GATE_FAILED, PORT_IN_USE,
-                 DEVICE_ALREADY_EXISTS, PACKAGE_ALREADY_EXISTS, PACKAGE_IN_USE -> ErrorCategory.CONFLICT;
-            case MODEL_UNLOADING, OVERLOADED, DOWNLOAD_FAILED, JOB_TIMED_OUT, SHUTTING_DOWN -> ErrorCategory.UNAVAILABLE;
-            case INFERENCE_FAILED, QUANTIZATION_FAILED, STORAGE_FAILED, HARDWARE_PROBE_FAILED,
+                 DEVICE_ALREADY_EXISTS, PACKAGE_ALREADY_EXISTS, PACKAGE_IN_USE, DOWNGRADE_REFUSED, JOB_CANCELED,
+                 JOB_SUPERSEDED, ROLLED_BACK, ROLLOUT_STATE_CONFLICT, STALE_UPDATE -> ErrorCategory.CONFLICT;
+            case MODEL_UNLOADING, OVERLOADED, DOWNLOAD_FAILED, JOB_TIMED_OUT, SHUTTING_DOWN,
+                 DEVICE_SILENT -> ErrorCategory.UNAVAILABLE;
+            case INFERENCE_FAILED, QUANTIZATION_FAILED, STORAGE_FAILED, DISK_FULL, HARDWARE_PROBE_FAILED,
                  INTERNAL -> ErrorCategory.INTERNAL;
         };
     }

@@ -2,6 +2,7 @@ package io.edgeloop.protocol;
 
 import io.edgeloop.protocol.job.JobExecutionState;
 import io.edgeloop.protocol.job.JobStep;
+import io.edgeloop.protocol.job.JobValidation;
 import io.edgeloop.protocol.message.BirthMessage;
 import io.edgeloop.protocol.message.Command;
 import io.edgeloop.protocol.message.CommandName;
@@ -52,6 +53,13 @@ public final class SampleMessages {
                 TS.plusSeconds(3600), false, true);
     }
 
+    public static JobDocument validatedJob() {
+        JobDocument job = job();
+        return new JobDocument(DEVICE, TS, 5, "job-43", job.rolloutId(), job.packageName(), "1.4.0",
+                job.downloadUrl(), job.sha256(), job.sizeBytes(), job.deadline(), false, false,
+                new JobValidation(JobValidation.Mode.SHADOW, 200, 0.95));
+    }
+
     public static JobExecutionUpdate update() {
         return new JobExecutionUpdate(DEVICE, TS, 3, "job-42", JobExecutionState.IN_PROGRESS, JobStep.DOWNLOADING,
                 Map.of("bytesDownloaded", "524288", "attempt", "2"), 4, null);
@@ -91,7 +99,7 @@ public final class SampleMessages {
 
     /** One or two of every message type, covering present and absent optional fields. */
     public static List<Message> all() {
-        return List.of(birth(), status(), job(), update(), failedUpdate(), health(), healthWithoutShadow(), drift(),
+        return List.of(birth(), status(), job(), validatedJob(), update(), failedUpdate(), health(), healthWithoutShadow(), drift(),
                 driftWithoutAccuracy(), command());
     }
 

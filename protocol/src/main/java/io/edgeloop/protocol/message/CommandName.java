@@ -4,8 +4,18 @@ import java.util.Locale;
 
 /** The commands a server can send to an agent; the lower-case name is the {@code cmd/…} topic level. */
 public enum CommandName {
-    /** Revert to the previous model version (args: {@code model}). */
+    /**
+     * Revert to the previous model version (args: {@code model}; optional {@code jobId}, the
+     * execution that installed the version being left, which the agent then reports as
+     * {@code ROLLED_BACK}; optional {@code version}, the version to go back to).
+     */
     ROLLBACK,
+    /**
+     * Abandon a job that has not finished (args: {@code jobId}; optional {@code reason}, an error
+     * code such as {@code JOB_SUPERSEDED}). The agent stops at the next step boundary, keeps the
+     * active version, and reports the execution {@code CANCELED}.
+     */
+    CANCEL,
     /** Switch data capture on or off (args: {@code enabled}, optional {@code sampleRate}). */
     CAPTURE,
     /** Change agent settings at run time (args: setting name to new value). */

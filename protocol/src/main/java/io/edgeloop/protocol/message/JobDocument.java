@@ -1,6 +1,7 @@
 package io.edgeloop.protocol.message;
 
 import io.edgeloop.protocol.InvalidFieldException;
+import io.edgeloop.protocol.job.JobValidation;
 import io.edgeloop.protocol.topic.TopicSegments;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -26,10 +27,13 @@ import java.util.regex.Pattern;
  * @param deadline when the job times out if not finished
  * @param shadow install as a shadow: run beside the active version, compare, do not serve
  * @param canary this device is in the rollout's canary wave
+ * @param validation how the device checks the new version before it activates it; absent on
+ *     the wire means {@link JobValidation#NONE}
  */
 public record JobDocument(String deviceId, Instant ts, long seq, String jobId, String rolloutId,
                           String packageName, String packageVersion, String downloadUrl, String sha256,
-                          long sizeBytes, Instant deadline, boolean shadow, boolean canary) implements Message {
+                          long sizeBytes, Instant deadline, boolean shadow, boolean canary,
+                          JobValidation validation) implements Message {
     /** Schema id of this record. */
     public static final String SCHEMA = "edgeloop.job/1";
 
@@ -51,6 +55,17 @@ public record JobDocument(String deviceId, Instant ts, long seq, String jobId, S
             throw new InvalidFieldException("sizeBytes", "must be > 0, was " + sizeBytes);
         }
         FieldChecks.present("deadline", deadline);
+        if (validation == null) {
+            validation = JobValidation.NONE;
+        }
+    }
+
+    /** A job without validation (activate once installed). */
+    public JobDocument(String deviceId, Instant ts, long seq, String jobId, String rolloutId, String packageName,
+                       String packageVersion, String downloadUrl, String sha256, long sizeBytes, Instant deadline,
+                       boolean shadow, boolean canary) {
+        this(deviceId, ts, seq, jobId, rolloutId, packageName, packageVersion, downloadUrl, sha256, sizeBytes,
+                deadline, shadow, canary, JobValidation.NONE);
     }
 
     @Override

@@ -184,6 +184,12 @@ class MessageCodecTest {
         assertRefused("downloadUrl", edit(SampleMessages.job(), t -> t.put("downloadUrl", "file:///etc/shadow")),
                 JobDocument.class);
         assertRefused("name", edit(SampleMessages.command(), t -> t.put("name", "reboot")), Command.class);
+        assertRefused("validation.minAgreement", edit(SampleMessages.validatedJob(),
+                t -> t.withObject("validation").put("minAgreement", 1.5)), JobDocument.class);
+        assertRefused("validation.samples", edit(SampleMessages.validatedJob(),
+                t -> t.withObject("validation").put("samples", 0)), JobDocument.class);
+        assertRefused("validation.mode", edit(SampleMessages.validatedJob(),
+                t -> t.withObject("validation").put("mode", "LIVE")), JobDocument.class);
     }
 
     @Test
