@@ -8,6 +8,7 @@ import io.edgeloop.bench.fleet.MosquittoProcess;
 import io.edgeloop.bench.fleet.PostgresProcess;
 import io.edgeloop.protocol.codec.MessageCodec;
 import io.edgeloop.protocol.topic.TopicFilters;
+import io.edgeloop.protocol.topic.Topics;
 import io.edgeloop.server.broker.MosquittoFiles;
 import io.edgeloop.server.broker.ServerMqttLogin;
 import io.edgeloop.server.db.Database;
@@ -37,7 +38,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * per-device login, no models) each hold {@code --messages} health reports, which they send as
  * fast as the link's window allows once started. Each phase gets a fresh broker and fresh agents:
  * the broker alone (the same publishers to a bare Paho QoS 1 subscriber on the ingest's shared
- * subscription, storing nothing), then the server's ingest ({@code FleetMqtt}, as
+ * subscription, storing nothing, which announces itself on the ingest's presence topic as the
+ * server does), then the server's ingest ({@code FleetMqtt}, as
  * {@code edgeloop server --mqtt-url} runs it) storing into H2, then into PostgreSQL 15 when its
  * binaries are installed. A rate is messages over the time from starting the links to the last
  * message received (broker alone) or committed (stored). After each stored phase the table is
@@ -149,6 +151,8 @@ public final class IngestBenchmark {
                     public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
                         if (topic.endsWith("/telemetry/health")) {
                             received.incrementAndGet();
+                        } else if (topic.endsWith("/birth") && !message.isRetained()) {
+                            announce(bare); // as the ingest does: agents send once they hear it
                         }
                     }
 
@@ -159,6 +163,7 @@ public final class IngestBenchmark {
                 bare.connect(o).waitForCompletion(10_000);
                 bare.subscribe(TopicFilters.sharedServer(IngestOptions.DEFAULT_SHARED_GROUP).toArray(String[]::new),
                         new int[] {1, 1, 1, 1}).waitForCompletion(10_000);
+                announce(bare);
                 double seconds = measure(fleet, received::get, total, mosquitto);
                 closeAll(fleet);
                 bare.disconnect().waitForCompletion(5_000);
@@ -175,6 +180,16 @@ public final class IngestBenchmark {
         } finally {
             closeAll(fleet);
             scheduler.shutdownNow();
+        }
+    }
+
+    /** What the server's ingest publishes once subscribed and on each birth: agents wait for it. */
+    private static void announce(MqttAsyncClient client) {
+        try {
+            client.publish(Topics.INGEST_PRESENCE, "{\"schema\":\"edgeloop.ingest/1\",\"replica\":\"bench\"}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, false);
+        } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+            System.err.println("presence not sent: " + e);
         }
     }
 

@@ -124,6 +124,10 @@ public final class MosquittoProcess implements AutoCloseable {
         }
     }
 
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
     /** The last lines of the broker's log. */
     public String logTail() {
         try {
