@@ -11,6 +11,8 @@ import io.edgeloop.server.ingest.FleetMqtt;
 import io.edgeloop.server.telemetry.DeviceStates;
 import io.edgeloop.server.telemetry.TelemetryQueries;
 import io.edgeloop.server.api.TelemetryRoutes;
+import io.edgeloop.server.api.FleetOverviewRoutes;
+import io.edgeloop.server.telemetry.DriftSeries;
 import io.edgeloop.server.api.HttpErrors;
 import io.edgeloop.server.api.OpenApiDocument;
 import io.edgeloop.server.api.TrainingRoutes;
@@ -177,6 +179,7 @@ public final class FleetServer implements AutoCloseable {
         if (mqtt != null) {
             FleetMqtt m = mqtt;
             new TelemetryRoutes(new TelemetryQueries(db), new DeviceStates(db), () -> m.ingest().counters()).mount(api);
+            new FleetOverviewRoutes(devices, new DeviceStates(db), new DriftSeries(db), clock).mount(api);
         }
         training.mount(vertx, router, api.authenticate(Role.VIEWER), api.authenticate(Role.OPERATOR));
         HttpErrors.mount(router);
