@@ -12,6 +12,7 @@ import io.edgeloop.server.telemetry.DeviceStates;
 import io.edgeloop.server.telemetry.TelemetryQueries;
 import io.edgeloop.server.api.TelemetryRoutes;
 import io.edgeloop.server.api.FleetOverviewRoutes;
+import io.edgeloop.server.dashboard.DashboardAssets;
 import io.edgeloop.server.telemetry.DriftSeries;
 import io.edgeloop.server.api.HttpErrors;
 import io.edgeloop.server.api.OpenApiDocument;
@@ -170,6 +171,7 @@ public final class FleetServer implements AutoCloseable {
         ApiRouter api = new ApiRouter(vertx, router, tokens);
         PackageRoutes packageRoutes = new PackageRoutes(packages, downloadTokens, devices, o.maxPackageBytes());
         OpenApiDocument.mount(router);
+        DashboardAssets.mount(router);
         packageRoutes.mountStreaming(api);
         router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
         new TokenRoutes(tokens).mount(api);
