@@ -145,7 +145,7 @@
   // ---- rollouts ------------------------------------------------------------------------------
 
   function stateBadge(state) {
-    var kind = state === 'SUCCEEDED' ? 'ok' : state === 'RUNNING' ? 'info'
+    var kind = state === 'SUCCEEDED' || state === 'DONE' ? 'ok' : state === 'RUNNING' || state === 'SOAKING' ? 'info'
       : ['ABORTED', 'ROLLED_BACK', 'ROLLING_BACK'].indexOf(state) >= 0 ? 'bad'
       : ['PAUSED', 'AWAITING_APPROVAL', 'SCHEDULED'].indexOf(state) >= 0 ? 'warn' : 'off';
     return badge(state || '?', kind);
@@ -178,10 +178,14 @@
     var out = [];
     if (active.length === 0) out.push(el('div', { class: 'empty', text: 'No rollouts in progress.' }));
     active.forEach(function (r) {
-      var waves = (r.waves || []).map(function (w) {
+      var list = Array.isArray(r.waves) ? r.waves : [];
+      // Numbered from 1 whether the server counts its wave indexes from 0 or from 1.
+      var first = list.reduce(function (a, w) { return num(w.index) ? Math.min(a, w.index) : a; }, Infinity);
+      var waves = list.map(function (w, i) {
         var c = w.counts || {};
-        return el('tr', { 'data-wave': String(w.index) }, [
-          el('td', { text: 'Wave ' + (num(w.index) ? w.index + 1 : '?') }),
+        var n = num(w.index) && isFinite(first) ? w.index - first + 1 : i + 1;
+        return el('tr', { 'data-wave': String(n), class: num(r.currentWave) && r.currentWave === n ? 'current' : null }, [
+          el('td', { text: 'Wave ' + n }),
           el('td', { class: 'num', text: num(w.percent) ? w.percent + ' %' : '–' }),
           el('td', {}, [stateBadge(w.state)]),
           el('td', { class: 'num', text: count(w.targeted) }),
@@ -219,13 +223,13 @@
     fill(body, out);
   }
 
-  // The list may carry summaries only: active rollouts without waves are read one by one.
+  // The list carries summaries (its 'waves' a count): active rollouts are read one by one for their waves.
   function loadRollouts() {
     return optional(api('/rollouts')).then(function (body) {
       if (body === null) return null;
       var list = items(body);
       return Promise.all(list.map(function (r) {
-        if (ACTIVE_ROLLOUT.indexOf(r.state) < 0 || r.waves) return r;
+        if (ACTIVE_ROLLOUT.indexOf(r.state) < 0 || Array.isArray(r.waves)) return r;
         return api('/rollouts/' + encodeURIComponent(r.rolloutId)).catch(function () { return r; });
       }));
     });
