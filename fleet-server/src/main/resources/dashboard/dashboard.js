@@ -389,32 +389,62 @@
     document.body.setAttribute('data-state', 'login');
   }
 
+  function settle(promise) {
+    return promise.then(function (v) { return { value: v }; }, function (e) { return { error: e }; });
+  }
+
+  // A section whose call failed keeps what it showed and says why; the others still refresh.
+  function sectionError(card, error) {
+    var note = card.querySelector('.section-error');
+    if (!error) { if (note) note.parentNode.removeChild(note); return; }
+    if (!note) {
+      note = el('div', { class: 'error section-error' });
+      card.insertBefore(note, card.querySelector('h2').nextSibling);
+    }
+    note.textContent = 'Could not refresh: ' + (error.message || error) + (error.code ? ' (' + error.code + ')' : '');
+  }
+
   function refresh() {
     if (busy) return;
     busy = true;
     var since = new Date(Date.now() - Number($('#range').value) * 1000).toISOString();
     var overview = optional(api('/telemetry/devices'));
-    var plain = overview.then(function (o) { return o ? null : api('/devices'); });
-    Promise.all([overview, plain, loadRollouts(),
-      optional(api('/telemetry/drift-series?since=' + encodeURIComponent(since))), loadRegistry()])
-      .then(function (r) {
-        renderTiles(r[0], r[1], r[2]);
-        renderDevices(r[0], r[1]);
-        renderRollouts(r[2]);
-        renderCharts(r[3]);
-        renderRegistry(r[4]);
-        $('#status').className = 'status';
-        $('#status').textContent = 'updated ' + new Date().toISOString().slice(11, 19) + ' UTC · every ' + REFRESH_MS / 1000 + ' s';
-        document.body.setAttribute('data-state', 'ready');
-      })
-      .catch(function (e) {
-        if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
-          showLogin(e.status === 401 ? 'The token was not accepted: ' + e.message : e.message);
+    var devices = overview.then(function (o) {
+      return o ? { overview: o, plain: null } : api('/devices').then(function (p) { return { overview: null, plain: p }; });
+    });
+    var sections = [
+      { card: '#devices', load: devices, render: function (d) { renderDevices(d.overview, d.plain); } },
+      { card: '#rollouts', load: loadRollouts(), render: renderRollouts },
+      { card: '#drift', load: optional(api('/telemetry/drift-series?since=' + encodeURIComponent(since))), render: renderCharts },
+      { card: '#registry', load: loadRegistry(), render: renderRegistry }
+    ];
+    Promise.all(sections.map(function (x) { return settle(x.load); }))
+      .then(function (results) {
+        var denied = results.filter(function (r) {
+          return r.error instanceof ApiError && (r.error.status === 401 || r.error.status === 403);
+        })[0];
+        if (denied) {
+          showLogin(denied.error.status === 401 ? 'The token was not accepted: ' + denied.error.message : denied.error.message);
           return;
         }
-        $('#status').className = 'status error';
-        $('#status').textContent = 'refresh failed: ' + (e.message || e) + ' (retrying)';
-        document.body.setAttribute('data-state', 'error');
+        var failed = [];
+        results.forEach(function (r, i) {
+          var card = $(sections[i].card);
+          if (r.error) {
+            failed.push(card.querySelector('h2').firstChild.textContent.trim());
+          } else {
+            try { sections[i].render(r.value); } catch (e) { r.error = e; failed.push(sections[i].card); }
+          }
+          sectionError(card, r.error);
+        });
+        if (!results[0].error && !results[1].error) {
+          renderTiles(results[0].value.overview, results[0].value.plain, results[1].value);
+        }
+        var time = new Date().toISOString().slice(11, 19) + ' UTC';
+        $('#status').className = failed.length ? 'status error' : 'status';
+        $('#status').textContent = failed.length ? 'refresh failed for ' + failed.join(', ') + ' at ' + time + ' (retrying)'
+          : 'updated ' + time + ' · every ' + REFRESH_MS / 1000 + ' s';
+        document.body.setAttribute('data-state', failed.length === sections.length ? 'error' : 'ready');
       })
       .then(function () {
         busy = false;
