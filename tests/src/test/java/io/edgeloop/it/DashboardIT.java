@@ -118,6 +118,21 @@ class DashboardIT {
             call("POST", base + "/api/v1/models/fashion/versions/1/promote", admin, "{\"stage\":\"production\"}");
             String v2Gate = promote(base, admin, 2);
 
+            // What the page reads, over REST with the viewer token.
+            JsonNode overview = call("GET", base + "/api/v1/telemetry/devices", viewer, null);
+            assertEquals(4, overview.get("summary").get("devices").asInt(), overview.toString());
+            assertEquals(3, overview.get("summary").get("online").asInt(), overview.toString());
+            assertTrue(overview.get("summary").get("drifted").asInt() >= 1, overview.toString());
+            JsonNode series = call("GET", base + "/api/v1/telemetry/drift-series", viewer, null).get("series");
+            assertEquals(2, series.size(), series.toString());
+            int windows = 0;
+            for (JsonNode s : series) {
+                for (JsonNode point : s.get("points")) {
+                    windows += point.get("windows").asInt();
+                }
+            }
+            assertEquals(serving.size() * ROUNDS, windows, "every drift window in one bucket or another: " + series);
+
             // The data needs a token; the page itself does not.
             assertEquals(401, status(base + "/api/v1/telemetry/devices", null));
             assertEquals(200, status(base + "/dashboard/", null));
