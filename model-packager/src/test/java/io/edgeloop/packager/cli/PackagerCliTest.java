@@ -55,6 +55,7 @@ class PackagerCliTest {
         assertTrue(inspect.out().contains("Gemm=1") && inspect.out().contains("Softmax=1"), inspect.out());
         assertTrue(inspect.out().contains("layout NC\n"), inspect.out());
         assertTrue(inspect.out().contains("signature: verified"), inspect.out());
+        assertTrue(inspect.out().contains("reference inputs: reference.bin ("), inspect.out());
 
         Path bad = TestPackages.withEntryChanged(pkg, dir.resolve("bad.elpkg"), "model.onnx",
                 b -> TestPackages.flipByte(b, b.length - 100));
