@@ -53,11 +53,12 @@ class ExponentialRateTest {
         assertEquals(3, rate.quota(T0, T0.plusSeconds(30), 7, 7, 0));
         assertEquals(0, rate.quota(T0, T0.plusSeconds(59), 10, 10, 0));
         assertEquals(0, rate.quota(T0, T0.plusSeconds(59), 25, 25, 0), "never negative after a raise is undone");
-        assertEquals(10, rate.quota(T0, T0.plusSeconds(60), 10, 10, 0), "a new minute starts at 60 s");
+        assertEquals(0, rate.quota(T0, T0.plusSeconds(60), 10, 10, 0), "a sliding caller's window: now - 1 min");
+        assertEquals(10, rate.quota(T0, T0.plusMillis(60_001), 10, 10, 0), "a new minute after 60 s");
         assertEquals(20 - 12, rate.quota(T0, T0.plusSeconds(10), 12, 55, 0), "the raised rate applies at once");
         assertEquals(0, rate.quota(T0, T0.minusSeconds(5), 10, 10, 0), "a clock behind the window start is inside it");
-        assertTrue(rate.windowExpired(T0, T0.plusSeconds(60)));
-        assertFalse(rate.windowExpired(T0, T0.plusMillis(59_999)));
+        assertTrue(rate.windowExpired(T0, T0.plusMillis(60_001)));
+        assertFalse(rate.windowExpired(T0, T0.plusSeconds(60)));
     }
 
     @Test
@@ -81,6 +82,29 @@ class ExponentialRateTest {
         // 100, then 200 (after 100 notified), 400, then the 1000 cap: the ramp fits in the first minute.
         assertEquals(1000, notified);
         assertTrue(now.isBefore(T0.plusSeconds(60)), "finished at " + now);
+    }
+
+    @Test
+    void aSlidingCallerNeverExceedsTheRateInAnyMinute() {
+        ExponentialRate rate = new ExponentialRate(30, 1.5, 40, 0, 200);
+        java.util.List<Instant> sent = new java.util.ArrayList<>();
+        Instant now = T0;
+        for (int tick = 0; tick < 600; tick++) {
+            Instant windowStart = now.minus(ExponentialRate.WINDOW);
+            int inWindow = (int) sent.stream().filter(t -> !t.isBefore(windowStart)).count();
+            int n = rate.quota(windowStart, now, inWindow, sent.size(), 0);
+            for (int i = 0; i < n; i++) {
+                sent.add(now);
+            }
+            now = now.plusMillis(700);
+        }
+        for (Instant start : sent) {
+            Instant end = start.plus(ExponentialRate.WINDOW);
+            long inMinute = sent.stream().filter(t -> !t.isBefore(start) && !t.isAfter(end)).count();
+            int allowed = rate.ratePerMinute((int) sent.stream().filter(t -> !t.isAfter(end)).count(), 0);
+            assertTrue(inMinute <= allowed, inMinute + " notified in the minute from " + start + ", rate " + allowed);
+        }
+        assertEquals(200, rate.ratePerMinute(sent.size(), 0), "the ramp reached its cap: " + sent.size());
     }
 
     @Test
