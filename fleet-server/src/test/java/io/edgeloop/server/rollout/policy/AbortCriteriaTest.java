@@ -36,6 +36,7 @@ class AbortCriteriaTest {
         byState.put(JobExecutionState.TIMED_OUT, 1L);
         assertEquals(counts(0, 0, 3, 0, 0, 1, 0, 0), ExecutionCounts.of(byState));
         assertRefused(() -> counts(0, 0, -1, 0, 0, 0, 0, 0), "succeeded", ">= 0");
+        assertEquals(counts(2, 4, 6, 8, 10, 12, 14, 16), c.plus(c));
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +87,8 @@ class WavePlanTest {
         assertArrayEquals(new int[]{21474837, Integer.MAX_VALUE},
                 WavePlan.fromPercents("1,100").cumulativeTargets(Integer.MAX_VALUE));
         assertRefused(() -> plan.cumulativeTargets(-1), "fleetSize", ">= 0");
+        assertArrayEquals(new int[]{1, 3, 3}, plan.waveSizes(7));
+        assertArrayEquals(new int[]{1, 1, 0, 0}, WavePlan.fromPercents("10,20,30,100").waveSizes(2));
     }
 
     @Test
@@ -124,6 +127,9 @@ class WavePlanTest {
         assertEquals(3, new WaveSpec(10, 1.0, AbortCriteria.DEFAULT, Duration.ZERO).requiredSuccesses(3));
         assertEquals(0, new WaveSpec(10, 0.0, AbortCriteria.DEFAULT, Duration.ZERO).requiredSuccesses(3));
         assertEquals(0, new WaveSpec(10, 1.0, AbortCriteria.DEFAULT, Duration.ZERO).requiredSuccesses(0));
+        WaveSpec most = new WaveSpec(10, 0.8, AbortCriteria.DEFAULT, Duration.ZERO);
+        assertTrue(most.successMet(new ExecutionCounts(0, 1, 4, 0, 0, 0, 0, 0), 5));
+        assertFalse(most.successMet(new ExecutionCounts(0, 2, 3, 0, 0, 0, 0, 0), 5));
     }
 
     static void assertRefused(Runnable action, String field, String mention) {
