@@ -142,9 +142,11 @@ public final class QualityGate {
         }
         long min = Math.max(1, thresholds.minRequests());
         if (candidate.requests() < min || previous.requests() < min) {
+            boolean candidateShort = candidate.requests() < min;
             return new GateCheck(name, Double.NaN, SIGNIFICANCE, true, format(
-                    "not compared: the previous version served %d requests, fewer than the %d a comparison needs",
-                    previous.requests(), min));
+                    "not compared: the %s served %d requests, fewer than the %d a comparison needs",
+                    candidateShort ? "candidate" : "previous version",
+                    candidateShort ? candidate.requests() : previous.requests(), min));
         }
         Comparison comparison = compare(candidate, previous);
         double p = comparison.p();
