@@ -68,6 +68,14 @@ public record ExecutionCounts(int queued, int inProgress, int succeeded, int fai
                 rolledBack + is(state, JobExecutionState.ROLLED_BACK));
     }
 
+    /** These counts and {@code other} added up (e.g. the waves of a rollout). */
+    public ExecutionCounts plus(ExecutionCounts other) {
+        PolicyChecks.present("other", other);
+        return new ExecutionCounts(queued + other.queued, inProgress + other.inProgress, succeeded + other.succeeded,
+                failed + other.failed, rejected + other.rejected, timedOut + other.timedOut,
+                canceled + other.canceled, rolledBack + other.rolledBack);
+    }
+
     private static int is(JobExecutionState state, JobExecutionState wanted) {
         return PolicyChecks.present("state", state) == wanted ? 1 : 0;
     }

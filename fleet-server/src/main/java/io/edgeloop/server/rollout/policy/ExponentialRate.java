@@ -62,12 +62,17 @@ public record ExponentialRate(int basePerMinute, double incrementFactor, int rai
     }
 
     /**
-     * How many more devices may be notified at {@code now}, in the minute that began at
-     * {@code windowStart} during which {@code notifiedInWindow} have been notified already.
-     * Once the minute is over ({@code now >= windowStart + 1 min}) a new window starts and the
-     * whole rate is available; the caller then restarts its window at {@code now}
-     * ({@link #windowExpired}). A {@code now} before {@code windowStart} (another replica's clock
-     * ahead of ours) counts as inside the window, so a skew never grants a second minute's worth.
+     * How many more devices may be notified at {@code now}, given {@code notifiedInWindow}
+     * notified at or after {@code windowStart}. Works for both ways of counting:
+     * <ul>
+     *   <li>sliding: {@code windowStart = now - 1 min} and the notifications of the last minute
+     *       (never more than the rate in any minute);</li>
+     *   <li>fixed: the start of the caller's current minute and its count; once
+     *       {@link #windowExpired} the whole rate is available again and the caller restarts its
+     *       window at {@code now} with a count of 0.</li>
+     * </ul>
+     * A {@code now} before {@code windowStart} (another replica's clock ahead of ours) counts as
+     * inside the window, so a skew never grants a second minute's worth.
      *
      * @return >= 0
      */
@@ -80,10 +85,10 @@ public record ExponentialRate(int basePerMinute, double incrementFactor, int rai
         return Math.max(0, rate - notifiedInWindow);
     }
 
-    /** Whether the minute that began at {@code windowStart} is over at {@code now}. */
+    /** Whether the minute that began at {@code windowStart} is over at {@code now} (more than a minute later). */
     public boolean windowExpired(Instant windowStart, Instant now) {
         PolicyChecks.present("windowStart", windowStart);
         PolicyChecks.present("now", now);
-        return !now.isBefore(windowStart.plus(WINDOW));
+        return now.isAfter(windowStart.plus(WINDOW));
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.commons.statistics.inference.AlternativeHypothesis;
+import org.apache.commons.statistics.inference.ChiSquareTest;
 import org.apache.commons.statistics.inference.FisherExactTest;
 
 /**
@@ -15,8 +16,9 @@ import org.apache.commons.statistics.inference.FisherExactTest;
  *   <li>{@code errorRate}: errors / requests at most {@code maxErrorRate};</li>
  *   <li>{@code errorRateVsPrevious} (with {@code errorRate}, when both versions served
  *       {@code minRequests}): the candidate's error rate is not significantly higher than the
- *       previous version's (one-sided Fisher exact test, p below {@value #SIGNIFICANCE}) by a
- *       factor of at least {@value #MIN_ERROR_RATE_RATIO};</li>
+ *       previous version's (one-sided: Fisher's exact test, or Pearson's chi-square once both
+ *       errors and successes number in the thousands; p below {@value #SIGNIFICANCE}) by a factor
+ *       of at least {@value #MIN_ERROR_RATE_RATIO};</li>
  *   <li>{@code p95Ratio}: candidate p95 / previous p95 at most {@code maxP95Ratio};</li>
  *   <li>{@code shadowAgreement}: agreement with the previous version at least
  *       {@code minShadowAgreement};</li>
@@ -37,9 +39,12 @@ public final class QualityGate {
     /** How many times the previous error rate a significant increase must reach to breach. */
     public static final double MIN_ERROR_RATE_RATIO = 1.5;
 
-    /** Counts above this are scaled down for the exact test, whose tables hold ints. */
-    private static final long MAX_TEST_COUNT = 1L << 30;
+    /** The exact test runs while the rarer outcome (errors, or successes) is at most this common. */
+    private static final long MAX_EXACT_COUNT = 5_000;
+    /** Request totals above this are scaled down for the exact test, whose table must sum to an int. */
+    private static final long MAX_TEST_TOTAL = 1L << 30;
     private static final FisherExactTest FISHER = FisherExactTest.withDefaults().with(AlternativeHypothesis.GREATER_THAN);
+    private static final ChiSquareTest CHI_SQUARE = ChiSquareTest.withDefaults();
 
     private final GateThresholds thresholds;
 
@@ -137,17 +142,20 @@ public final class QualityGate {
         }
         long min = Math.max(1, thresholds.minRequests());
         if (candidate.requests() < min || previous.requests() < min) {
+            boolean candidateShort = candidate.requests() < min;
             return new GateCheck(name, Double.NaN, SIGNIFICANCE, true, format(
-                    "not compared: the previous version served %d requests, fewer than the %d a comparison needs",
-                    previous.requests(), min));
+                    "not compared: the %s served %d requests, fewer than the %d a comparison needs",
+                    candidateShort ? "candidate" : "previous version",
+                    candidateShort ? candidate.requests() : previous.requests(), min));
         }
-        double p = fisherGreater(candidate, previous);
+        Comparison comparison = compare(candidate, previous);
+        double p = comparison.p();
         double ratio = previous.errorRate() == 0 ? (candidate.errors() == 0 ? 1 : Double.POSITIVE_INFINITY)
                 : candidate.errorRate() / previous.errorRate();
         boolean worse = p < SIGNIFICANCE && ratio >= MIN_ERROR_RATE_RATIO;
         String figures = format("candidate %d errors in %d requests (%s) vs previous %d in %d (%s): one-sided "
-                        + "Fisher exact p = %.3g", candidate.errors(), candidate.requests(), percent(candidate.errorRate()),
-                previous.errors(), previous.requests(), percent(previous.errorRate()), p);
+                        + "%s p = %.3g", candidate.errors(), candidate.requests(), percent(candidate.errorRate()),
+                previous.errors(), previous.requests(), percent(previous.errorRate()), comparison.test(), p);
         String verdict = worse ? format(", below %s and %.2f times as high: significantly worse", SIGNIFICANCE, ratio)
                 : p < SIGNIFICANCE ? format(", below %s but only %.2f times as high (%.1f needed)", SIGNIFICANCE, ratio,
                         MIN_ERROR_RATE_RATIO)
@@ -155,17 +163,42 @@ public final class QualityGate {
         return new GateCheck(name, p, SIGNIFICANCE, !worse, figures + verdict);
     }
 
-    /** P(the candidate's error odds are no higher than the previous version's), one-sided. */
-    private static double fisherGreater(GateEvidence candidate, GateEvidence previous) {
-        long largest = Math.max(candidate.requests(), previous.requests());
-        // Scaling both versions alike keeps the rates and loses power only beyond a billion requests.
-        double scale = largest > MAX_TEST_COUNT ? (double) MAX_TEST_COUNT / largest : 1;
-        int candidateErrors = (int) Math.round(candidate.errors() * scale);
-        int candidateOk = (int) Math.round((candidate.requests() - candidate.errors()) * scale);
-        int previousErrors = (int) Math.round(previous.errors() * scale);
-        int previousOk = (int) Math.round((previous.requests() - previous.errors()) * scale);
-        int[][] table = {{candidateErrors, candidateOk}, {previousErrors, previousOk}};
-        return FISHER.test(table).getPValue();
+    /** A one-sided p-value and the test that gave it. */
+    private record Comparison(double p, String test) {
+    }
+
+    /**
+     * How likely errors at least this much more frequent on the candidate are if both versions
+     * fail alike. Fisher's exact test while either outcome is rare (its cost grows with the rarer
+     * count), Pearson's chi-square beyond, where its normal approximation is tight: its two-sided
+     * p halves to the one-sided one in the direction of the candidate's rate.
+     */
+    private static Comparison compare(GateEvidence candidate, GateEvidence previous) {
+        long candidateOk = candidate.requests() - candidate.errors();
+        long previousOk = previous.requests() - previous.errors();
+        long errors = candidate.errors() + previous.errors();
+        long oks = candidateOk + previousOk;
+        if (Math.min(errors, oks) <= MAX_EXACT_COUNT) {
+            // The table must sum to an int. Past that only the common outcome's column is scaled
+            // down: the odds ratio stays as it was and the rare counts, which carry the evidence,
+            // stay exact.
+            long total = errors + oks;
+            double scale = total > MAX_TEST_TOTAL
+                    ? (double) (MAX_TEST_TOTAL - Math.min(errors, oks)) / Math.max(errors, oks) : 1;
+            double errorScale = errors > oks ? scale : 1;
+            double okScale = errors > oks ? 1 : scale;
+            int[][] table = {{scaled(candidate.errors(), errorScale), scaled(candidateOk, okScale)},
+                {scaled(previous.errors(), errorScale), scaled(previousOk, okScale)}};
+            return new Comparison(FISHER.test(table).getPValue(), "Fisher exact");
+        }
+        double twoSided = CHI_SQUARE.test(new long[][]{{candidate.errors(), candidateOk},
+            {previous.errors(), previousOk}}).getPValue();
+        boolean higher = candidate.errorRate() > previous.errorRate();
+        return new Comparison(higher ? twoSided / 2 : 1 - twoSided / 2, "chi-square");
+    }
+
+    private static int scaled(long count, double scale) {
+        return (int) Math.round(count * scale);
     }
 
     private GateCheck p95Ratio(GateEvidence candidate, GateEvidence previous) {

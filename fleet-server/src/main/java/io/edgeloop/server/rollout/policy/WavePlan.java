@@ -113,6 +113,16 @@ public record WavePlan(List<WaveSpec> waves) {
         return targets;
     }
 
+    /** How many devices each wave adds: the differences of {@link #cumulativeTargets}. */
+    public int[] waveSizes(int fleetSize) {
+        int[] targets = cumulativeTargets(fleetSize);
+        int[] sizes = new int[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            sizes[i] = targets[i] - (i == 0 ? 0 : targets[i - 1]);
+        }
+        return sizes;
+    }
+
     /** The cumulative percentages, comma-separated as {@link #fromPercents} reads them. */
     public String percents() {
         StringBuilder text = new StringBuilder();

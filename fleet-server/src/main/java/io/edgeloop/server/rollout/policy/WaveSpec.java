@@ -33,4 +33,9 @@ public record WaveSpec(int percent, double successThreshold, AbortCriteria abort
         // A small tolerance so that 0.7 * 10 (7.000000000000001) asks for 7, not 8.
         return (int) Math.min(devicesInWave, Math.ceil(successThreshold * devicesInWave - 1e-9));
     }
+
+    /** Whether the wave's {@code counts} over {@code devicesInWave} devices meet the success threshold. */
+    public boolean successMet(ExecutionCounts counts, int devicesInWave) {
+        return PolicyChecks.present("counts", counts).succeeded() >= requiredSuccesses(devicesInWave);
+    }
 }
