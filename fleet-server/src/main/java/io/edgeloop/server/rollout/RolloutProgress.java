@@ -45,6 +45,7 @@ final class RolloutProgress {
     private final TargetResolver targets;
     private final RolloutAudit audit;
     private final GateEvidenceSource evidence;
+    private final Map<String, Long> lastGate = new java.util.concurrent.ConcurrentHashMap<>();
 
     RolloutProgress(RolloutStore store, TargetResolver targets, RolloutAudit audit, GateEvidenceSource evidence) {
         this.store = store;
@@ -484,12 +485,17 @@ final class RolloutProgress {
         if (took.isEmpty()) {
             return null;
         }
-        if (r.gateMs != null && now - r.gateMs < GATE_INTERVAL_MS && r.gateJson != null) {
+        // Paced by this process's monotonic time: evaluations cost a telemetry scan, decisions use the clock.
+        Long last = lastGate.get(r.id);
+        if (last != null && System.nanoTime() - last < GATE_INTERVAL_MS * 1_000_000 && r.gateJson != null) {
             return lastVerdict(r);
         }
+        lastGate.put(r.id, System.nanoTime());
         GateEvidenceSource.Evidence ev = evidence.gather(c, r.packageName, r.packageVersion, took, fleet,
                 r.startedMs == null ? r.createdMs : r.startedMs);
-        GateVerdict verdict = new QualityGate(r.definition.gate()).evaluate(ev.candidate(), ev.previous());
+        // Devices with no telemetry of the version they left give nothing to compare with.
+        GateVerdict verdict = new QualityGate(r.definition.gate()).evaluate(ev.candidate(),
+                ev.previous() == null || ev.previous().devices() == 0 ? null : ev.previous());
         r.gateMs = now;
         r.gateJson = verdictJson(verdict, ev).toString();
         save(c, r);
