@@ -4,7 +4,9 @@ import io.edgeloop.agent.engine.Tensor;
 import io.edgeloop.agent.health.ShadowStats;
 import io.edgeloop.agent.serving.ModelRegistry;
 import io.edgeloop.agent.serving.ServedModel;
-import io.edgeloop.packageformat.TensorSpec;
+import io.edgeloop.packageformat.PackageException;
+import io.edgeloop.packageformat.ReferenceSet;
+import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.protocol.job.JobExecutionState;
@@ -15,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,20 +41,28 @@ final class CandidateValidation {
     }
 
     /** Validates {@code version} of {@code model}; returns the details to report (agreement, compared). */
-    Map<String, String> validate(JobValidation validation, String model, String version, TensorSpec input,
-                                 Optional<ReferenceInputs> references, StepControl control)
-            throws JobOutcome, JobStopped {
+    Map<String, String> validate(JobValidation validation, String model, String version, VerifiedPackage pkg,
+                                 StepControl control) throws JobOutcome, JobStopped {
         return switch (validation.mode()) {
             case NONE -> Map.of("validation", "NONE");
-            case REFERENCE -> onReferences(validation, model, version, input, references.orElseThrow(() ->
-                    JobOutcome.failed(ErrorCode.VALIDATION_FAILED, "the job asks for REFERENCE validation and the package "
-                            + "carries no reference inputs; repackage it with this EdgeLoop version")), control);
+            case REFERENCE -> onReferences(validation, model, version, pkg.manifest().inputs().get(0).name(),
+                    references(pkg), control);
             case SHADOW -> inShadow(validation, model, version, control);
         };
     }
 
-    private Map<String, String> onReferences(JobValidation validation, String model, String version, TensorSpec input,
-                                             ReferenceInputs references, StepControl control)
+    private static ReferenceSet references(VerifiedPackage pkg) throws JobOutcome {
+        try {
+            return pkg.referenceSet().orElseThrow(() -> JobOutcome.failed(ErrorCode.VALIDATION_FAILED, "the job asks for "
+                    + "REFERENCE validation and the package carries no reference inputs; repackage it with 'edgeloop pack'"
+                    + " (64 reference inputs by default)"));
+        } catch (PackageException e) {
+            throw JobOutcome.failed(e.code(), e.getMessage());
+        }
+    }
+
+    private Map<String, String> onReferences(JobValidation validation, String model, String version, String input,
+                                             ReferenceSet references, StepControl control)
             throws JobOutcome, JobStopped {
         int n = validation.samples() == 0 ? references.count() : Math.min(validation.samples(), references.count());
         if (n == 0) {
@@ -63,8 +72,7 @@ final class CandidateValidation {
         try (ServedModel candidate = load(model, version)) {
             List<CompletableFuture<List<Tensor>>> answers = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                float[] row = references.input(i);
-                answers.add(candidate.infer(List.of(Tensor.of(input.name(), row, 1, row.length))));
+                answers.add(candidate.infer(List.of(Tensor.of(input, references.input(i), references.batchShape(1)))));
             }
             for (int i = 0; i < n; i++) {
                 control.checkContinue();

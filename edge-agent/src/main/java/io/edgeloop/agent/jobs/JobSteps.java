@@ -142,8 +142,7 @@ final class JobSteps {
         if (step == JobStep.VALIDATING) {
             control.checkContinue();
             enter(JobStep.VALIDATING, Map.of("validation", doc.validation().mode().name(), "variant", variant.id()));
-            validated = validation.validate(doc.validation(), model, version, pkg.manifest().inputs().get(0),
-                    ReferenceSets.of(pkg), control);
+            validated = validation.validate(doc.validation(), model, version, pkg, control);
             step = JobStep.ACTIVATING;
         }
         control.checkContinue();

@@ -6,7 +6,12 @@ import io.edgeloop.agent.engine.Tensor;
 import io.edgeloop.fixtures.TestImages;
 import io.edgeloop.fixtures.TestModelFiles;
 import io.edgeloop.fixtures.TestPackages;
+import io.edgeloop.packageformat.FileEntry;
 import io.edgeloop.packageformat.Lineage;
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.ReferenceSet;
+import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.packageformat.PackageWriter;
 import io.edgeloop.packageformat.Preprocessing;
 import io.edgeloop.packageformat.VariantConstraints;
@@ -32,7 +37,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -51,6 +58,8 @@ final class JobFixtures {
     final Path v120Different;
     /** 2.0.0: its only variant wants an aarch64 device. */
     final Path v200ArmOnly;
+    /** 1.3.0: the MLP, with reference answers shifted by one class (none agrees). */
+    final Path v130WrongAnswers;
 
     JobFixtures(Path root) throws Exception {
         this.root = root;
@@ -62,6 +71,36 @@ final class JobFixtures {
         v120Different = build(pkgs, "1.2.0", TestPackages.tinyModel(11), VariantConstraints.ANY, pair);
         v200ArmOnly = build(pkgs, "2.0.0", OnnxModel.load(TestModelFiles.softmaxMlp(Files.createDirectories(pkgs.resolve("arm")))),
                 new VariantConstraints(List.of(), "aarch64", List.of()), pair);
+        v130WrongAnswers = withShiftedAnswers(TestPackages.mlpPackage(Files.createDirectories(pkgs.resolve("src-130")), MODEL,
+                "1.3.0", pair), pkgs.resolve(MODEL + "-1.3.0-wrong.elpkg"), pair);
+    }
+
+    /** The same package with every expected reference answer moved to the next class, signed again. */
+    private Path withShiftedAnswers(Path source, Path target, KeyPair pair) throws Exception {
+        VerifiedPackage pkg = new PackageVerifier(PackageVerifier.Options.DEFAULTS).verify(source,
+                KeyPairFiles.loadPublic(keys.publicKey()));
+        ReferenceSet set = pkg.referenceSet().orElseThrow();
+        int[] wrong = new int[set.count()];
+        for (int i = 0; i < wrong.length; i++) {
+            wrong[i] = (set.expectedTop1(i) + 1) % set.classes();
+        }
+        byte[] bytes = ReferenceSet.of(set.sampleShape(), set.classes(), set.inputs(0, set.count()), wrong).toBytes();
+        Path work = Files.createDirectories(target.resolveSibling("shifted"));
+        Map<String, Path> files = new LinkedHashMap<>();
+        List<FileEntry> entries = new ArrayList<>();
+        for (FileEntry f : pkg.manifest().files()) {
+            if (f.path().equals(ReferenceSet.ENTRY)) {
+                files.put(f.path(), Files.write(work.resolve(ReferenceSet.ENTRY), bytes));
+                entries.add(new FileEntry(f.path(), TestPackages.sha256(bytes), bytes.length));
+            } else {
+                files.put(f.path(), pkg.extractFile(f.path(), work));
+                entries.add(f);
+            }
+        }
+        Manifest m = pkg.manifest();
+        Manifest changed = new Manifest(m.formatVersion(), m.name(), m.version(), m.createdAt(), m.framework(), entries,
+                m.inputs(), m.outputs(), m.preprocessing(), m.labels(), m.variants(), m.metrics(), m.lineage(), m.baseline());
+        return new PackageWriter().write(target, changed, files, new ManifestSigner(pair));
     }
 
     private static Path build(Path dir, String version, OnnxModel model, VariantConstraints constraints, KeyPair keys)

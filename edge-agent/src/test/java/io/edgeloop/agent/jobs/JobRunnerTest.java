@@ -206,6 +206,38 @@ class JobRunnerTest {
     }
 
     @Test
+    void referenceValidationActivatesACandidateThatGivesTheExpectedAnswers() throws Exception {
+        try (PackageServer server = new PackageServer(); Agent agent = fx.agent(dir.resolve("ref-good"), jobOptions(), true)) {
+            String url = server.serve("v110", fx.v110);
+            agent.jobs().job(doc("job-rg", fx.v110, url, "1.1.0", inAMinute(),
+                    new JobValidation(JobValidation.Mode.REFERENCE, 0, 0.95)));
+            await(agent, "job-rg", JobExecutionState.SUCCEEDED, 60);
+            JobExecutionUpdate end = last(agent, "job-rg");
+            assertEquals("1.0000", end.statusDetails().get("agreement"));
+            assertEquals("64", end.statusDetails().get("compared"));
+            assertEquals("1.1.0", agent.registry().activeVersions().get(MODEL));
+        }
+    }
+
+    @Test
+    void referenceValidationFailsACandidateWhoseExpectedAnswersDisagree() throws Exception {
+        try (PackageServer server = new PackageServer(); Agent agent = fx.agent(dir.resolve("ref-bad"), jobOptions(), true)) {
+            String url = server.serve("v130", fx.v130WrongAnswers);
+            agent.jobs().job(doc("job-rw", fx.v130WrongAnswers, url, "1.3.0", inAMinute(),
+                    new JobValidation(JobValidation.Mode.REFERENCE, 32, 0.95)));
+            await(agent, "job-rw", JobExecutionState.FAILED, 60);
+            JobExecutionUpdate end = last(agent, "job-rw");
+            assertEquals(ErrorCode.VALIDATION_FAILED, end.errorCode());
+            assertEquals(JobStep.VALIDATING, end.step());
+            assertEquals("0.0000", end.statusDetails().get("agreement"));
+            assertEquals("32", end.statusDetails().get("compared"));
+            assertEquals("1.0.0", agent.registry().activeVersions().get(MODEL), "the old version serves");
+            assertEquals(List.of("1.0.0"), agent.store().versions(MODEL), "the candidate was removed");
+            JobFixtures.infer(agent, 2);
+        }
+    }
+
+    @Test
     void aCancelAbortsTheDownloadAndKeepsTheActiveVersion() throws Exception {
         try (PackageServer server = new PackageServer(); Agent agent = fx.agent(dir.resolve("cancel"), jobOptions(), true)) {
             String url = server.serve("v110", fx.v110);
