@@ -14,6 +14,8 @@ import io.edgeloop.agent.health.HealthMonitor;
 import io.edgeloop.agent.health.HealthSnapshot;
 import io.edgeloop.agent.jobs.JobOptions;
 import io.edgeloop.agent.jobs.JobRunner;
+import io.edgeloop.agent.jobs.TrustedKeys;
+import io.edgeloop.agent.link.CredentialStore;
 import io.edgeloop.agent.serving.InferenceService;
 import io.edgeloop.agent.serving.ModelLoader;
 import io.edgeloop.agent.serving.ModelRegistry;
@@ -91,7 +93,8 @@ public final class Agent implements AutoCloseable {
             this.inference = new InferenceService(registry, health, capture);
             // Idle until the fleet link starts it (FleetJoin); it holds a thread only while it has work.
             this.jobs = opened(new JobRunner(deviceId, KnownProfiles.traits(device), state, outbox, store, registry,
-                    health.shadow(), () -> options.publicKey() == null ? null : KeyPairFiles.loadPublic(options.publicKey()),
+                    health.shadow(), () -> options.publicKey() != null ? List.of(KeyPairFiles.loadPublic(options.publicKey()))
+                            : TrustedKeys.decode(new CredentialStore(state).load().map(c -> c.publisherKeys()).orElse(List.of())),
                     options.dataDir(), jobOptions, Clock.systemUTC()));
             // The HTTP server starts while the models load (it answers not-ready until then): start-up
             // is the longer of the two, not their sum.

@@ -6,9 +6,6 @@ import io.edgeloop.agent.health.ShadowStats;
 import io.edgeloop.agent.link.FleetMessages;
 import io.edgeloop.agent.serving.ModelRegistry;
 import io.edgeloop.agent.store.ModelStore;
-import io.edgeloop.agent.store.PackageInstaller;
-import io.edgeloop.packageformat.KnownProfiles;
-import io.edgeloop.packageformat.PackageVerifier;
 import io.edgeloop.packageformat.ProfileTraits;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
@@ -62,11 +59,11 @@ public final class JobRunner implements FleetMessages, AutoCloseable {
 
     /**
      * @param device    the traits of this device's profile (which package variant it takes)
-     * @param publisher the trusted publisher key packages are verified with
+     * @param publisher the trusted publisher keys packages are verified with
      * @param dataDir   the agent's data directory; partial downloads go to {@code dataDir/jobs}
      */
     public JobRunner(String deviceId, ProfileTraits device, AgentState state, TelemetryOutbox outbox, ModelStore store,
-                     ModelRegistry registry, ShadowStats shadow, PackageInstaller.PublisherKey publisher, Path dataDir,
+                     ModelRegistry registry, ShadowStats shadow, TrustedKeys publisher, Path dataDir,
                      JobOptions options, Clock clock) throws EdgeLoopException {
         this.deviceId = deviceId;
         options.validate();
@@ -77,9 +74,7 @@ public final class JobRunner implements FleetMessages, AutoCloseable {
         } catch (IOException e) {
             throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot create " + dir, e);
         }
-        PackageInstaller installer = new PackageInstaller(store, new PackageVerifier(PackageVerifier.Options.DEFAULTS),
-                publisher, device, KnownProfiles.ALL);
-        this.steps = new JobSteps(jobs, store, registry, installer, publisher, device, dir, options, clock,
+        this.steps = new JobSteps(jobs, store, registry, publisher, device, dir, options, clock,
                 new CandidateValidation(registry, shadow, options), new Signals());
         this.rollbacks = new RollbackCommand(jobs, registry, state);
         this.executor = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {

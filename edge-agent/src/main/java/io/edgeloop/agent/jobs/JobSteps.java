@@ -6,6 +6,7 @@ import io.edgeloop.agent.store.ModelStore;
 import io.edgeloop.agent.store.PackageInstaller;
 import io.edgeloop.packageformat.FileEntry;
 import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.PackageException;
 import io.edgeloop.packageformat.PackageVerifier;
 import io.edgeloop.packageformat.ProfileTraits;
 import io.edgeloop.packageformat.Variant;
@@ -34,6 +35,7 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,8 +53,7 @@ final class JobSteps {
     private final JobStore jobs;
     private final ModelStore store;
     private final ModelRegistry registry;
-    private final PackageInstaller installer;
-    private final PackageInstaller.PublisherKey publisher;
+    private final TrustedKeys publisher;
     private final ProfileTraits device;
     private final VariantSelector selector = new VariantSelector(io.edgeloop.packageformat.KnownProfiles.ALL);
     private final PackageVerifier verifier = new PackageVerifier(PackageVerifier.Options.DEFAULTS);
@@ -65,14 +66,15 @@ final class JobSteps {
     private final MessageCodec codec = new MessageCodec();
     /** The record of the job running now, as last stored (runner thread only). */
     private JobRecord live;
+    /** The trusted key the running job's package verified with. */
+    private PublicKey signer;
 
-    JobSteps(JobStore jobs, ModelStore store, ModelRegistry registry, PackageInstaller installer,
-             PackageInstaller.PublisherKey publisher, ProfileTraits device, Path dir, JobOptions options, Clock clock,
+    JobSteps(JobStore jobs, ModelStore store, ModelRegistry registry, TrustedKeys publisher, ProfileTraits device,
+             Path dir, JobOptions options, Clock clock,
              CandidateValidation validation, JobRunner.Signals signals) {
         this.jobs = jobs;
         this.store = store;
         this.registry = registry;
-        this.installer = installer;
         this.publisher = publisher;
         this.device = device;
         this.dir = dir;
@@ -179,12 +181,26 @@ final class JobSteps {
             throw JobOutcome.failed(ErrorCode.PACKAGE_HASH_MISMATCH, "the download's sha256 is " + sha
                     + ", the job document says " + doc.sha256());
         }
-        PublicKey key = publisher.load();
-        if (key == null) {
+        List<PublicKey> keys = publisher.load();
+        if (keys.isEmpty()) {
             throw JobOutcome.failed(ErrorCode.PACKAGE_KEY_MISSING, "this agent has no publisher key to verify "
-                    + doc.packageName() + " " + doc.packageVersion() + " with");
+                    + doc.packageName() + " " + doc.packageVersion() + " with (none from enrolment, no --pubkey)");
         }
-        VerifiedPackage pkg = verifier.verify(file, key);
+        VerifiedPackage pkg = null;
+        PackageException refused = null;
+        for (PublicKey key : keys) {
+            try {
+                pkg = verifier.verify(file, key);
+                signer = key;
+                break;
+            } catch (PackageException e) {
+                // another trusted key may have signed it; a broken package fails the same with each
+                refused = e;
+            }
+        }
+        if (pkg == null) {
+            throw JobOutcome.failed(refused.code(), refused.getMessage());
+        }
         Manifest m = pkg.manifest();
         if (!m.name().equals(doc.packageName()) || !m.version().equals(doc.packageVersion())) {
             throw JobOutcome.failed(ErrorCode.PACKAGE_MANIFEST_INVALID, "the package is " + m.name() + " " + m.version()
@@ -211,7 +227,9 @@ final class JobSteps {
     private void install(Path file, String model, String version) throws JobOutcome, EdgeLoopException {
         boolean existed = store.versions(model).contains(version);
         try {
-            ModelDescriptor installed = installer.install(file);
+            PublicKey key = signer;
+            ModelDescriptor installed = new PackageInstaller(store, verifier, () -> key, device,
+                    io.edgeloop.packageformat.KnownProfiles.ALL).install(file);
             if (!existed && live.installed() == null) {
                 live = live.withInstalled(installed.version(), null);
                 jobs.save(live);

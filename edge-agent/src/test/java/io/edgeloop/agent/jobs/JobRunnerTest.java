@@ -135,6 +135,33 @@ class JobRunnerTest {
     }
 
     @Test
+    void withoutItsOwnKeyTheAgentVerifiesWithTheKeysEnrolmentGaveIt() throws Exception {
+        Path data = dir.resolve("enrolled-keys");
+        java.util.function.UnaryOperator<io.edgeloop.agent.config.AgentOptions> noKey = o -> o.withPublicKey(null);
+        try (PackageServer server = new PackageServer()) {
+            String url = server.serve("v110", fx.v110);
+            try (Agent agent = Agent.builder(noKey.apply(fx.options(data))).jobs(jobOptions()).install(fx.v100)
+                    .installers(List.of((store, options, device) -> new io.edgeloop.agent.store.PackageInstaller(store,
+                            new io.edgeloop.packageformat.PackageVerifier(io.edgeloop.packageformat.PackageVerifier.Options.DEFAULTS),
+                            () -> io.edgeloop.packageformat.sign.KeyPairFiles.loadPublic(fx.keys.publicKey()),
+                            io.edgeloop.packageformat.KnownProfiles.traits(device), io.edgeloop.packageformat.KnownProfiles.ALL)))
+                    .start()) {
+                agent.jobs().start();
+                agent.jobs().job(doc("job-nokey", fx.v110, url, "1.1.0", inAMinute(), JobValidation.NONE));
+                await(agent, "job-nokey", JobExecutionState.FAILED, 60);
+                assertEquals(ErrorCode.PACKAGE_KEY_MISSING, last(agent, "job-nokey").errorCode());
+                String encoded = java.util.Base64.getEncoder().encodeToString(
+                        io.edgeloop.packageformat.sign.KeyPairFiles.loadPublic(fx.keys.publicKey()).getEncoded());
+                new io.edgeloop.agent.link.CredentialStore(agent.state()).save(new io.edgeloop.agent.link.FleetCredentials(
+                        JobFixtures.DEVICE, "tcp://127.0.0.1:1", JobFixtures.DEVICE, "secret", List.of(encoded)));
+                agent.jobs().job(doc("job-enrolled", fx.v110, url, "1.1.0", inAMinute(), JobValidation.NONE));
+                await(agent, "job-enrolled", JobExecutionState.SUCCEEDED, 60);
+                assertEquals("1.1.0", agent.registry().activeVersions().get(MODEL));
+            }
+        }
+    }
+
+    @Test
     void aShaMismatchFailsVerification() throws Exception {
         try (PackageServer server = new PackageServer(); Agent agent = fx.agent(dir.resolve("sha"), jobOptions(), true)) {
             String url = server.serve("v110", fx.v110);
