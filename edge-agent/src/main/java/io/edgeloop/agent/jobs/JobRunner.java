@@ -56,6 +56,8 @@ public final class JobRunner implements FleetMessages, AutoCloseable {
     private volatile String stop;
     private volatile HttpURLConnection connection;
     private volatile boolean closed;
+    /** Jobs that could not be finished in this run (see {@link #leaveIfUnfinished}). */
+    private final java.util.Set<String> skipped = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param device    the traits of this device's profile (which package variant it takes)
@@ -244,6 +246,7 @@ public final class JobRunner implements FleetMessages, AutoCloseable {
                 LOG.error("job {} failed unexpectedly", next.jobId(), e);
                 steps.failUnexpectedly(next.jobId(), e);
             } finally {
+                leaveIfUnfinished(next.jobId());
                 synchronized (this) {
                     current = null;
                     stop = null;
@@ -252,8 +255,30 @@ public final class JobRunner implements FleetMessages, AutoCloseable {
         }
     }
 
+    /**
+     * A job the steps left unfinished without the agent closing (its end could not be stored)
+     * leaves the queue, so it cannot hold every later job; it runs again at the next start.
+     */
+    private void leaveIfUnfinished(String jobId) {
+        if (closed) {
+            return;
+        }
+        try {
+            Optional<JobRecord> r = jobs.get(jobId);
+            if (r.isPresent() && !r.get().terminal()) {
+                LOG.error("job {} is still {} after its run; it waits for the next start", jobId, r.get().state());
+                skipped.add(jobId);
+            }
+        } catch (EdgeLoopException e) {
+            skipped.add(jobId);
+        }
+    }
+
     private JobRecord nextPending() throws EdgeLoopException {
         for (String id : jobs.pending()) {
+            if (skipped.contains(id)) {
+                continue;
+            }
             Optional<JobRecord> r = jobs.get(id);
             if (r.isPresent() && !r.get().terminal()) {
                 return r.get();

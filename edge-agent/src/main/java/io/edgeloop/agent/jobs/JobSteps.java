@@ -252,7 +252,8 @@ final class JobSteps {
 
     /** Reports a job's end (when its state may move there) and cleans up after it. */
     private void end(JobOutcome outcome, JobDocument doc) {
-        if (!live.state().canMoveTo(outcome.state())) {
+        JobExecutionState state = reachable(live.state(), outcome.state());
+        if (state == null) {
             LOG.warn("job {}: {} cannot follow {}; not reported", live.jobId(), outcome.state(), live.state());
             return;
         }
@@ -263,17 +264,33 @@ final class JobSteps {
             details.putIfAbsent("reason", outcome.getMessage());
         }
         try {
-            live = jobs.report(live, outcome.state(), live.step(), outcome.code(), details);
+            live = jobs.report(live, state, live.step(), outcome.code(), details);
         } catch (EdgeLoopException e) {
-            LOG.error("job {}: its end ({}) could not be stored: {}", live.jobId(), outcome.state(), e.describe());
+            LOG.error("job {}: its end ({}) could not be stored: {}", live.jobId(), state, e.describe());
             return;
         }
-        LOG.info("job {} ended {} {}: {}", live.jobId(), outcome.state(), outcome.code(), outcome.getMessage());
+        LOG.info("job {} ended {} {}: {}", live.jobId(), state, outcome.code(), outcome.getMessage());
+    }
+
+    /**
+     * The end a job in {@code from} may report for {@code wanted}: itself when the state machine
+     * allows it; for a job that never started (QUEUED) a rollback becomes CANCELED and a failure
+     * REJECTED (the only ends QUEUED may move to); null for a job that has ended.
+     */
+    static JobExecutionState reachable(JobExecutionState from, JobExecutionState wanted) {
+        if (from.canMoveTo(wanted)) {
+            return wanted;
+        }
+        if (from == JobExecutionState.QUEUED) {
+            return wanted == JobExecutionState.ROLLED_BACK ? JobExecutionState.CANCELED : JobExecutionState.REJECTED;
+        }
+        return null;
     }
 
     /** Ends a job that has not started running (the runner holds its lock). */
-    void finishPending(JobRecord job, JobExecutionState state, ErrorCode code) throws EdgeLoopException {
-        if (!job.state().canMoveTo(state)) {
+    void finishPending(JobRecord job, JobExecutionState wanted, ErrorCode code) throws EdgeLoopException {
+        JobExecutionState state = reachable(job.state(), wanted);
+        if (state == null) {
             return;
         }
         removeCandidate(job);
@@ -286,9 +303,10 @@ final class JobSteps {
     void failUnexpectedly(String jobId, RuntimeException e) {
         try {
             JobRecord job = jobs.get(jobId).orElse(null);
-            if (job != null && job.state().canMoveTo(JobExecutionState.FAILED)) {
+            JobExecutionState state = job == null ? null : reachable(job.state(), JobExecutionState.FAILED);
+            if (state != null) {
                 removeCandidate(job);
-                jobs.report(job, JobExecutionState.FAILED, job.step(), ErrorCode.INTERNAL, Map.of("reason", e.toString()));
+                jobs.report(job, state, job.step(), ErrorCode.INTERNAL, Map.of("reason", e.toString()));
             }
         } catch (EdgeLoopException again) {
             LOG.error("job {}: the failure could not be stored: {}", jobId, again.describe());

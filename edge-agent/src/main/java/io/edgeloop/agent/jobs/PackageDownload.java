@@ -19,12 +19,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Downloads a package into a partial file with HTTP range requests ({@code Range: bytes=N-}),
- * resuming from the stored offset. After each chunk the file is fsynced and then the offset
- * stored, so the file always holds at least the stored offset's bytes and a crash at any
- * instant fetches less than one chunk again (the file is cut back to the stored offset first).
- * Network errors and 5xx answers are retried with doubling back-off until the job stops; a full
- * disk fails the job with {@code DISK_FULL}.
+ * Downloads a package into a partial file with HTTP range requests, one chunk per request
+ * ({@code Range: bytes=N-M} on a kept-alive connection), resuming from the stored offset. After
+ * each chunk the file is fsynced and then the offset stored, so the file always holds at least
+ * the stored offset's bytes, and since the server is never asked for more than the chunk after
+ * it, a crash at any instant costs less than one chunk fetched again, counted at the server (the
+ * file is cut back to the stored offset first). A server that ignores ranges (200) is read from
+ * byte 0 with the same checkpoints. Network errors and 5xx answers are retried with doubling
+ * back-off until the job stops; a full disk fails the job with {@code DISK_FULL}.
  */
 final class PackageDownload {
     private static final Logger LOG = LoggerFactory.getLogger(PackageDownload.class);
@@ -67,10 +69,10 @@ final class PackageDownload {
             long before = offset;
             try {
                 offset = attempt(url, size, part, offset, control);
-                if (offset >= size) {
-                    return;
+                if (offset <= before) {
+                    throw new IOException("the answer ended at byte " + offset + " of " + size);
                 }
-                throw new IOException("the connection ended at byte " + offset + " of " + size);
+                delay = options.retryMin().toMillis();
             } catch (IOException e) {
                 if (committed > before) {
                     delay = options.retryMin().toMillis();
@@ -92,13 +94,13 @@ final class PackageDownload {
         committed = offset;
         HttpURLConnection c = (HttpURLConnection) url.toURL().openConnection();
         control.connection(c);
+        boolean clean = false;
         try {
             c.setConnectTimeout((int) options.connectTimeout().toMillis());
             c.setReadTimeout((int) Math.max(1, Math.min(options.readTimeout().toMillis(), control.millisLeft())));
             c.setUseCaches(false);
-            if (offset > 0) {
-                c.setRequestProperty("Range", "bytes=" + offset + "-");
-            }
+            long end = Math.min(size, offset + options.chunkBytes()) - 1;
+            c.setRequestProperty("Range", "bytes=" + offset + "-" + end);
             int status = c.getResponseCode();
             if (status == HttpURLConnection.HTTP_PARTIAL) {
                 long start = rangeStart(c.getHeaderField("Content-Range"));
@@ -123,10 +125,18 @@ final class PackageDownload {
                 throw refused(c, status);
             }
             write(c, size, part, offset, control);
+            clean = true;
             return committed;
+        } catch (RuntimeException e) {
+            // HttpURLConnection throws unchecked exceptions (e.g. an NPE) when another thread
+            // disconnects it mid-call, as a cancel does: a broken transfer like any other.
+            throw new IOException("the transfer was cut: " + e, e);
         } finally {
             control.connection(null);
-            c.disconnect();
+            if (!clean) {
+                // A clean answer was read to its end: its connection stays open for the next chunk.
+                c.disconnect();
+            }
         }
     }
 
@@ -161,6 +171,12 @@ final class PackageDownload {
                     }
                 }
                 control.checkContinue();
+            }
+            if (unsynced > 0) {
+                // The range ended short of a chunk boundary (the server sent less than asked).
+                sync(out);
+                checkpoint(control, offset);
+                committed = offset;
             }
             if (offset == size && in.read() >= 0) {
                 throw JobOutcome.failed(ErrorCode.PACKAGE_HASH_MISMATCH, "the server sent more than the "

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * each request's range, and can stall a transfer after a given number of bytes until released.
  */
 final class PackageServer implements AutoCloseable {
-    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
     private static final int PIECE = 4096;
 
     private final HttpServer server;
@@ -45,6 +45,8 @@ final class PackageServer implements AutoCloseable {
     private final CountDownLatch stalled = new CountDownLatch(1);
 
     PackageServer() throws IOException {
+        // Responses go out as written (no Nagle wait against the client's delayed ACK per chunk request).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(pool);
         server.createContext("/", this::handle);
@@ -87,6 +89,11 @@ final class PackageServer implements AutoCloseable {
     }
 
     /** The first byte asked for by each GET, in order (0 without a Range header). */
+    long requestsFrom(long start) {
+        return rangeStarts.stream().filter(s -> s == start).count();
+    }
+
+    /** The first byte asked for by each GET, in order (0 without a Range header). */
     List<Long> rangeStarts() {
         return List.copyOf(rangeStarts);
     }
@@ -103,10 +110,14 @@ final class PackageServer implements AutoCloseable {
             byte[] bytes = Files.readAllBytes(file);
             String range = exchange.getRequestHeaders().getFirst("Range");
             long start = 0;
+            long last = bytes.length - 1;
             if (range != null) {
                 Matcher m = RANGE.matcher(range);
                 if (m.matches()) {
                     start = Long.parseLong(m.group(1));
+                    if (!m.group(2).isEmpty()) {
+                        last = Math.min(last, Long.parseLong(m.group(2)));
+                    }
                 }
             }
             rangeStarts.add(start);
@@ -116,13 +127,13 @@ final class PackageServer implements AutoCloseable {
                 return;
             }
             if (range != null) {
-                exchange.getResponseHeaders().add("Content-Range", "bytes " + start + "-" + (bytes.length - 1) + "/" + bytes.length);
-                exchange.sendResponseHeaders(206, bytes.length - start);
+                exchange.getResponseHeaders().add("Content-Range", "bytes " + start + "-" + last + "/" + bytes.length);
+                exchange.sendResponseHeaders(206, last - start + 1);
             } else {
                 exchange.sendResponseHeaders(200, bytes.length);
             }
             OutputStream out = exchange.getResponseBody();
-            for (long at = start; at < bytes.length; ) {
+            for (long at = start; at <= last; ) {
                 long stop = stallAfter;
                 if (stop >= 0 && at >= stop) {
                     stalled.countDown();
@@ -133,7 +144,7 @@ final class PackageServer implements AutoCloseable {
                     }
                     continue;
                 }
-                int n = (int) Math.min(PIECE, bytes.length - at);
+                int n = (int) Math.min(PIECE, last + 1 - at);
                 if (stop >= 0) {
                     n = (int) Math.min(n, stop - at);
                 }
