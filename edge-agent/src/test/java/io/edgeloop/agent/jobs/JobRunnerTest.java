@@ -185,6 +185,53 @@ class JobRunnerTest {
     }
 
     @Test
+    void serverErrorsAreRetriedWithBackOffAndAMissingPackageFailsWithTheServersCode() throws Exception {
+        try (PackageServer server = new PackageServer(); Agent agent = fx.agent(dir.resolve("retry"), jobOptions(), true)) {
+            String url = server.serve("v110", fx.v110);
+            server.failNext(3);
+            agent.jobs().job(doc("job-503", fx.v110, url, "1.1.0", inAMinute(), JobValidation.NONE));
+            await(agent, "job-503", JobExecutionState.SUCCEEDED, 60);
+            assertEquals(List.of(-1L, -1L, -1L, 0L), server.rangeStarts().subList(0, 4), "three 503s, then the download");
+            agent.jobs().job(doc("job-404", fx.v110, url.replace("v110", "gone"), "1.1.0", inAMinute(), JobValidation.NONE));
+            await(agent, "job-404", JobExecutionState.FAILED, 30);
+            assertEquals(ErrorCode.PACKAGE_NOT_FOUND, last(agent, "job-404").errorCode());
+            assertEquals(JobStep.DOWNLOADING, last(agent, "job-404").step());
+        }
+    }
+
+    @Test
+    void progressIsReportedAtMostEverySecondAndTenPercent() throws Exception {
+        try (PackageServer server = new PackageServer(); Agent agent = fx.agent(dir.resolve("progress"), jobOptions(), true)) {
+            String url = server.serve("v110", fx.v110);
+            long size = Files.size(fx.v110);
+            // About 100 pieces of 4 KiB at 40 ms: a download of some 4 s.
+            server.throttle(40);
+            agent.jobs().job(doc("job-p", fx.v110, url, "1.1.0", inAMinute(), JobValidation.NONE));
+            await(agent, "job-p", JobExecutionState.SUCCEEDED, 60);
+            List<JobExecutionUpdate> downloading = updates(agent, "job-p").stream()
+                    .filter(u -> u.step() == JobStep.DOWNLOADING).toList();
+            assertTrue(downloading.size() >= 2, "some progress was reported: " + downloading);
+            for (int i = 1; i < downloading.size(); i++) {
+                long bytes = Long.parseLong(downloading.get(i).statusDetails().get("bytesDownloaded"));
+                long before = Long.parseLong(downloading.get(i - 1).statusDetails().get("bytesDownloaded"));
+                assertTrue(bytes - before >= size / 10, "at least 10 % apart: " + downloading);
+                assertTrue(java.time.Duration.between(downloading.get(i - 1).ts(), downloading.get(i).ts()).toMillis() >= 990,
+                        "at least a second apart: " + downloading);
+            }
+            System.out.printf("download progress: %d DOWNLOADING updates for a %d-byte package over %s%n", downloading.size(),
+                    size, java.time.Duration.between(downloading.get(0).ts(), last(agent, "job-p").ts()));
+        }
+    }
+
+    @Test
+    void aWriteFailingForWantOfSpaceIsDiskFull() {
+        assertEquals(ErrorCode.DISK_FULL, PackageDownload.storage("writing", new java.io.IOException("No space left on device"))
+                .code());
+        assertEquals(ErrorCode.STORAGE_FAILED, PackageDownload.storage("writing", new java.io.IOException("Input/output error"))
+                .code());
+    }
+
+    @Test
     void aShaMismatchFailsVerification() throws Exception {
         try (PackageServer server = new PackageServer(); Agent agent = fx.agent(dir.resolve("sha"), jobOptions(), true)) {
             String url = server.serve("v110", fx.v110);

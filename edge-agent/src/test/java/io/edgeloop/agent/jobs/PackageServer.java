@@ -42,6 +42,8 @@ final class PackageServer implements AutoCloseable {
     private volatile long stallAfter = -1;
     private volatile CountDownLatch release = new CountDownLatch(0);
     private volatile boolean dropStalled;
+    private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long pieceDelayMillis;
     private final CountDownLatch stalled = new CountDownLatch(1);
 
     PackageServer() throws IOException {
@@ -79,6 +81,16 @@ final class PackageServer implements AutoCloseable {
         release();
     }
 
+    /** The next {@code n} requests answer 503 (a server restarting behind its load balancer). */
+    void failNext(int n) {
+        failures.set(n);
+    }
+
+    /** Sleeps this long after each 4 KiB piece (a slow link). */
+    void throttle(long millisPerPiece) {
+        pieceDelayMillis = millisPerPiece;
+    }
+
     /** Waits until a transfer reached the stall point. */
     boolean awaitStalled(long seconds) throws InterruptedException {
         return stalled.await(seconds, TimeUnit.SECONDS);
@@ -88,12 +100,12 @@ final class PackageServer implements AutoCloseable {
         return bytesSent.get();
     }
 
-    /** The first byte asked for by each GET, in order (0 without a Range header). */
+    /** How many GETs asked for bytes from {@code start}. */
     long requestsFrom(long start) {
         return rangeStarts.stream().filter(s -> s == start).count();
     }
 
-    /** The first byte asked for by each GET, in order (0 without a Range header). */
+    /** The first byte asked for by each GET, in order (0 without a Range header, -1 for a 503). */
     List<Long> rangeStarts() {
         return List.copyOf(rangeStarts);
     }
@@ -105,6 +117,11 @@ final class PackageServer implements AutoCloseable {
                 byte[] body = "{\"error\":\"no such package\",\"code\":\"PACKAGE_NOT_FOUND\"}".getBytes();
                 exchange.sendResponseHeaders(404, body.length);
                 exchange.getResponseBody().write(body);
+                return;
+            }
+            if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                rangeStarts.add(-1L);
+                exchange.sendResponseHeaders(503, -1);
                 return;
             }
             byte[] bytes = Files.readAllBytes(file);
@@ -152,6 +169,9 @@ final class PackageServer implements AutoCloseable {
                 out.flush();
                 bytesSent.addAndGet(n);
                 at += n;
+                if (pieceDelayMillis > 0) {
+                    Thread.sleep(pieceDelayMillis);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
