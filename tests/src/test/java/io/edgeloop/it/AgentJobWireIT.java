@@ -123,6 +123,98 @@ class AgentJobWireIT {
         }
     }
 
+    /**
+     * The agent as its own process, started with only {@code --server}, {@code --enrol-token} and
+     * {@code --data-dir} (no key, no package): it runs the job, is killed with {@code kill -9}
+     * while the job waits in VALIDATING for live requests to compare in shadow, and restarted
+     * with only its data directory resumes the job there and finishes it.
+     */
+    @Test
+    void anAgentProcessStartedWithServerAndTokenRunsJobsAndResumesOneAfterKill9() throws Exception {
+        KeyPairFiles.Paths keys = TestPackages.publisherKeys(dir.resolve("keys"));
+        Path v1 = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(1), "fashion", "1.0.0", keys);
+        Path v2 = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(1), "fashion", "1.1.0", keys);
+        float[] images = io.edgeloop.fixtures.TestImages.testSet().head(64).features();
+        Path serverDir = dir.resolve("server");
+        try (FleetServer server = FleetServer.start(FleetServerOptions.embedded(serverDir, 0, 0)
+                .withTrustedKeys(List.of(keys.publicKey())), FleetServer.Plugins.defaults().withMqtt())) {
+            String base = "http://127.0.0.1:" + server.httpPort();
+            String admin = Files.readString(server.adminTokenFile()).strip();
+            for (Path pkg : List.of(v1, v2)) {
+                assertTrue(send("POST", base + "/api/v1/packages", admin, HttpRequest.BodyPublishers.ofFile(pkg),
+                        "application/octet-stream").statusCode() / 100 == 2);
+            }
+            String enrol = json(send("POST", base + "/api/v1/devices", admin, "{\"deviceId\":\"wire-p\"}"))
+                    .get("enrolToken").asText();
+            MqttClient observer = serverClient(server, serverDir, "edgeloop-test-observer-p");
+            List<JobExecutionUpdate> updates = new CopyOnWriteArrayList<>();
+            observer.subscribe(Topics.ROOT + "/wire-p/jobs/+/update", 1, (topic, message) ->
+                    updates.add(CODEC.decode(message.getPayload(), JobExecutionUpdate.class)));
+            MqttClient publisher = serverClient(server, serverDir, "edgeloop-test-publisher-p");
+            io.edgeloop.agent.config.AgentOptions options = AgentProcess.options(dir.resolve("agent-p")).withDeviceId("wire-p");
+            AgentProcess agent = AgentProcess.start(options, List.of("--server", base, "--enrol-token", enrol),
+                    List.of("-Xmx128m"));
+            try {
+                // A job document is not retained: it goes out once the device is online (subscribed).
+                FleetTelemetryIT.waitFor(60, () -> online(base, admin) == 1, () -> "not online");
+                publisher.publish(Topics.jobNotify("wire-p"), CODEC.encode(job(base, admin, "wire-p", "job-p1", "1.0.0",
+                        JobValidation.NONE)), 1, false);
+                FleetTelemetryIT.waitFor(120, () -> last(updates, "job-p1") == JobExecutionState.SUCCEEDED,
+                        () -> "updates " + updates);
+                assertEquals(200, agent.post("/v2/models/fashion/infer", AgentProcess.inferBody(null, images, 0, 1, 784))
+                        .statusCode());
+                publisher.publish(Topics.jobNotify("wire-p"), CODEC.encode(job(base, admin, "wire-p", "job-p2", "1.1.0",
+                        new JobValidation(JobValidation.Mode.SHADOW, 20, 0.9))), 1, false);
+                FleetTelemetryIT.waitFor(120, () -> of(updates, "job-p2").stream()
+                        .anyMatch(u -> u.step() == JobStep.VALIDATING), () -> "updates " + of(updates, "job-p2"));
+                agent.kill();
+                FleetTelemetryIT.waitFor(60, () -> online(base, admin) == 0, () -> "still online after kill -9");
+                agent = AgentProcess.start(options, List.of(), List.of("-Xmx128m"));
+                AgentProcess restarted = agent;
+                FleetTelemetryIT.waitFor(60, () -> of(updates, "job-p2").stream()
+                        .filter(u -> u.step() == JobStep.VALIDATING).map(JobExecutionUpdate::version).distinct().count() == 2,
+                        () -> "updates " + of(updates, "job-p2"));
+                for (int i = 0; last(updates, "job-p2") != JobExecutionState.SUCCEEDED && i < 20_000; i++) {
+                    assertEquals(200, restarted.post("/v2/models/fashion/infer",
+                            AgentProcess.inferBody(null, images, i % 64, 1, 784)).statusCode());
+                }
+                FleetTelemetryIT.waitFor(30, () -> last(updates, "job-p2") == JobExecutionState.SUCCEEDED,
+                        () -> "updates " + of(updates, "job-p2"));
+                assertEquals("1.1.0", JSON.readTree(agent.get("/v2/models/fashion").body()).get("versions").get(0).asText());
+                List<Long> versions = of(updates, "job-p2").stream().map(JobExecutionUpdate::version).distinct().toList();
+                for (int i = 0; i < versions.size(); i++) {
+                    assertEquals(i + 1, versions.get(i), "versions go on across kill -9: " + of(updates, "job-p2"));
+                }
+                System.out.printf("agent process, kill -9 in VALIDATING: job-p2 resumed and ended %s with %s%n",
+                        last(updates, "job-p2"), of(updates, "job-p2").get(of(updates, "job-p2").size() - 1).statusDetails());
+            } finally {
+                agent.close();
+                publisher.disconnect();
+                publisher.close();
+                observer.disconnect();
+                observer.close();
+            }
+        }
+    }
+
+    private static int online(String base, String admin) {
+        try {
+            return json(send("GET", base + "/api/v1/devices?online=true", admin, HttpRequest.BodyPublishers.noBody(),
+                    "application/json")).size();
+        } catch (Exception | AssertionError e) {
+            return -1;
+        }
+    }
+
+    private static JobDocument job(String base, String admin, String device, String jobId, String version,
+                                   JobValidation validation) throws Exception {
+        JsonNode download = json(send("POST", base + "/api/v1/packages/fashion/" + version + "/download-tokens", admin,
+                "{\"deviceId\":\"" + device + "\"}"));
+        return new JobDocument(device, Instant.now(), 1, jobId, "rollout-p", "fashion", version,
+                base + download.get("url").asText(), download.get("sha256").asText(), download.get("sizeBytes").asLong(),
+                Instant.now().plusSeconds(180), false, false, validation);
+    }
+
     private static List<JobExecutionUpdate> of(List<JobExecutionUpdate> updates, String jobId) {
         return updates.stream().filter(u -> u.jobId().equals(jobId)).toList();
     }
