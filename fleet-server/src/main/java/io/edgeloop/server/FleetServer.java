@@ -151,8 +151,9 @@ public final class FleetServer implements AutoCloseable {
         List<PackageReferences> references = new ArrayList<>(plugins.packageReferences());
         references.add(new DesiredModelReferences(db));
         references.add(new RolloutReferences(db));
+        PublisherKeys publisherKeys = PublisherKeys.load(o.trustedKeys());
         PackageRepository packages = new PackageRepository(db, audit, new PackageStore(o.dataDir().resolve("packages")),
-                PublisherKeys.load(o.trustedKeys()), references, clock);
+                publisherKeys, references, clock);
         DownloadTokens downloadTokens = DownloadTokens.shared(db, clock, o.downloadTokenTtl());
 
         RunRepository runs = new RunRepository(db);
@@ -192,7 +193,8 @@ public final class FleetServer implements AutoCloseable {
         router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
         new TokenRoutes(tokens).mount(api);
         new AuditRoutes(audit).mount(api);
-        new DeviceRoutes(devices, enrolment).mount(api);
+        // Devices verify the packages of their jobs with the keys this server accepts uploads by.
+        new DeviceRoutes(devices, enrolment, publisherKeys.encoded()).mount(api);
         packageRoutes.mount(api);
         if (mqtt != null) {
             FleetMqtt m = mqtt;
