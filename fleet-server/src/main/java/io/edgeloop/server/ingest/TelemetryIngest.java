@@ -18,9 +18,15 @@ public final class TelemetryIngest implements AutoCloseable {
     /** @param replicaId what stored rows name as {@code ingested_by} */
     public TelemetryIngest(IngestOptions options, ServerMqttLogin login, Database db, MessageCodec codec, String replicaId)
             throws EdgeLoopException {
+        this(options, login, db, codec, replicaId, JobUpdateSink.NONE);
+    }
+
+    /** @param jobUpdates who applies the job execution updates, in the ingest's transaction */
+    public TelemetryIngest(IngestOptions options, ServerMqttLogin login, Database db, MessageCodec codec, String replicaId,
+                           JobUpdateSink jobUpdates) throws EdgeLoopException {
         this.decoder = new IngestDecoder(codec);
         this.client = new MqttIngestClient(options, login, this::offer);
-        this.writer = new IngestWriter(options, db, decoder, new IngestStore(replicaId),
+        this.writer = new IngestWriter(options, db, decoder, new IngestStore(replicaId, jobUpdates),
                 client::ack, counters);
         try {
             client.start();
