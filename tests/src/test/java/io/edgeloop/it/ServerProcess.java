@@ -23,11 +23,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real {@code ./edgeloop server} process, started through the repository's launcher (the jars
- * the build made, {@code EDGELOOP_NO_BUILD=1}) with the given options, its output in a log file.
- * Ready when it prints its listening line; talks to its REST API with the admin token of its data
- * folder (or one handed over from the replica that wrote it); killed with SIGKILL or stopped with
- * SIGTERM (the launcher {@code exec}s java, so the signal reaches the server itself).
+ * A real {@code edgeloop server} process, its output in a log file, ready when it prints its
+ * listening line (on a free HTTP port); killed with SIGKILL or stopped with SIGTERM. Started either
+ * through the repository's launcher ({@link #start(Path, Path, List, String)}: the jars the build
+ * made, {@code EDGELOOP_NO_BUILD=1}; the launcher {@code exec}s java, so signals reach the server
+ * itself), then talking to its REST API with the admin token of its data folder (or one handed
+ * over from the replica that wrote it); or as {@code ServerMain server …} on this JVM's class path
+ * ({@link #start(Path, List)}).
  */
 final class ServerProcess implements AutoCloseable {
     static final Path ROOT = Path.of("").toAbsolutePath().getParent();
@@ -36,8 +38,8 @@ final class ServerProcess implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
-    private final int port;
-    private final Path log;
+    final int port;
+    final Path log;
     private final String token;
 
     private ServerProcess(Process process, int port, Path log, String token) {
@@ -45,6 +47,16 @@ final class ServerProcess implements AutoCloseable {
         this.port = port;
         this.log = log;
         this.token = token;
+    }
+
+    /** {@code ServerMain server --http-port 0 OPTIONS} on this JVM's class path; no REST token. */
+    static ServerProcess start(Path log, List<String> options) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "io.edgeloop.server.ServerMain", "server", "--http-port", "0"));
+        cmd.addAll(options);
+        Files.deleteIfExists(log);
+        return started(new ProcessBuilder(cmd).redirectErrorStream(true), log, null, null);
     }
 
     /**
@@ -59,7 +71,11 @@ final class ServerProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("EDGELOOP_NO_BUILD", "1");
         pb.environment().put("JAVA_OPTS", "-Xmx384m");
-        Files.createDirectories(log.getParent());
+        return started(pb, log, dataDir, adminToken);
+    }
+
+    private static ServerProcess started(ProcessBuilder pb, Path log, Path dataDir, String adminToken) throws Exception {
+        Files.createDirectories(log.toAbsolutePath().getParent());
         Process p = pb.start();
         CompletableFuture<Integer> ready = new CompletableFuture<>();
         Thread pump = new Thread(() -> {
@@ -86,7 +102,8 @@ final class ServerProcess implements AutoCloseable {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             throw new IllegalStateException("edgeloop server did not start; see " + log + ":\n" + tail(log));
         }
-        String token = adminToken != null ? adminToken : Files.readString(dataDir.resolve("admin.token")).strip();
+        String token = adminToken != null || dataDir == null ? adminToken
+                : Files.readString(dataDir.resolve("admin.token")).strip();
         return new ServerProcess(p, port, log, token);
     }
 
@@ -117,6 +134,14 @@ final class ServerProcess implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    String base() {
+        return url();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** Registers {@code deviceId} and enrols it: the device's MQTT login as an agent gets it. */

@@ -48,7 +48,12 @@ public final class JobUpdateHandler implements JobUpdateSink {
 
     @Override
     public void apply(Connection c, List<JobExecutionUpdate> updates) throws SQLException {
-        for (JobExecutionUpdate u : updates) {
+        // Rows are locked in device order, the order the engine's tick locks them in, so the two
+        // never deadlock; per job the versions stay in order.
+        List<JobExecutionUpdate> ordered = new java.util.ArrayList<>(updates);
+        ordered.sort(java.util.Comparator.comparing(JobExecutionUpdate::deviceId).thenComparing(JobExecutionUpdate::jobId)
+                .thenComparingLong(JobExecutionUpdate::version));
+        for (JobExecutionUpdate u : ordered) {
             apply(c, u);
         }
     }
