@@ -312,6 +312,28 @@ class RolloutEngineTest {
     }
 
     @Test
+    void anExponentialRatePacesNotificationsPerMinute() throws Exception {
+        h.devices("lab", 7);
+        h.fleet.defaultBehaviour = FakeFleet.SILENT;
+        String id = h.create(Map.of("package", "classifier:1.1.0", "target", Map.of("group", "lab"),
+                "rate", Map.of("basePerMinute", 2, "incrementFactor", 2.0, "raiseOnSucceeded", 2, "maxPerMinute", 4)));
+        RolloutHarness.waitFor(20, () -> h.fleet.jobs.size() == 2, "the base rate's 2");
+        Thread.sleep(500);
+        assertEquals(2, h.fleet.jobs.size(), "2 a minute until 2 succeed");
+        h.fleet.defaultBehaviour = FakeFleet.SUCCEED;
+        for (JobDocument j : List.copyOf(h.fleet.jobs)) {
+            h.fleet.send(j.deviceId(), j.jobId(), FakeFleet.SUCCEED.answer(j));
+        }
+        // 2 succeeded: one raise, 2 x 2 = 4 a minute (the max), 2 of them used in this minute already.
+        RolloutHarness.waitFor(20, () -> h.fleet.jobs.size() == 4, "the raised rate's 2 more this minute");
+        Thread.sleep(500);
+        assertEquals(4, h.fleet.jobs.size(), "at most 4 in the minute");
+        h.clock.advance(Duration.ofSeconds(61));
+        h.awaitState(id, "SUCCEEDED");
+        assertEquals(7, h.fleet.jobs.size());
+    }
+
+    @Test
     void badDefinitionsAreRefusedWithTheirCode() throws Exception {
         h.devices("lab", 1);
         Map<Map<String, ?>, String> cases = Map.of(
