@@ -193,6 +193,26 @@ class RolloutEngineTest {
     }
 
     @Test
+    void aStepThatTakesTooLongTimesOut() throws Exception {
+        h.devices("lab", 1);
+        h.fleet.defaultBehaviour = job -> List.of(new FakeFleet.Reply(JobExecutionState.IN_PROGRESS, JobStep.DOWNLOADING,
+                null));
+        String id = h.create(Map.of("package", "classifier:1.1.0", "target", Map.of("group", "lab"),
+                "timeouts", Map.of("inProgressSeconds", 3600, "stepSeconds", 30)));
+        h.await(id, 20, r -> execution(r, h, 0).path("step").asText().equals("DOWNLOADING"), "downloading");
+        h.clock.advance(Duration.ofSeconds(20));
+        Thread.sleep(300);
+        assertEquals("IN_PROGRESS", h.executions(id).get(0).get("state").asText(), "within its step time");
+        h.clock.advance(Duration.ofSeconds(11));
+        JsonNode r = h.awaitState(id, "ABORTED");
+        JsonNode e = h.executions(id).get(0);
+        assertEquals("TIMED_OUT", e.get("state").asText());
+        assertEquals("JOB_TIMED_OUT", e.get("errorCode").asText());
+        assertEquals(1, r.get("counts").get("TIMED_OUT").asInt());
+        assertEquals(1, h.fleet.commands(CommandName.CANCEL).size());
+    }
+
+    @Test
     void aNewerRolloutOfTheModelSupersedesTheOlderOnesPendingExecutions() throws Exception {
         h.devices("lab", 3);
         h.fleet.defaultBehaviour = FakeFleet.SILENT;
