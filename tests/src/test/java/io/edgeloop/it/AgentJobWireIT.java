@@ -225,6 +225,49 @@ class AgentJobWireIT {
         }
     }
 
+    /** The server's rollout engine (REST, dispatch over MQTT, update handling) with a real agent's job runner. */
+    @Test
+    void aRolloutFromTheServersEngineEndsWithTheAgentSucceeded() throws Exception {
+        KeyPairFiles.Paths keys = TestPackages.publisherKeys(dir.resolve("keys"));
+        Path v1 = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(1), "fashion", "1.0.0", keys);
+        Path serverDir = dir.resolve("server");
+        try (FleetServer server = FleetServer.start(FleetServerOptions.embedded(serverDir, 0, 0)
+                .withTrustedKeys(List.of(keys.publicKey())), FleetServer.Plugins.defaults().withMqtt())) {
+            String base = "http://127.0.0.1:" + server.httpPort();
+            String admin = Files.readString(server.adminTokenFile()).strip();
+            assertTrue(send("POST", base + "/api/v1/packages", admin, HttpRequest.BodyPublishers.ofFile(v1),
+                    "application/octet-stream").statusCode() / 100 == 2);
+            String enrol = json(send("POST", base + "/api/v1/devices", admin, "{\"deviceId\":\"wire-r\"}"))
+                    .get("enrolToken").asText();
+            try (Agent agent = Agent.builder(InJvmAgents.options(dir.resolve("agent-r"), "wire-r", null)).start();
+                 FleetLink link = FleetJoin.of(URI.create(base), enrol).withoutHardwareProbe()
+                         .connect(agent, agent.deviceProfile().id(), new EnrolmentClient(), null)) {
+                FleetTelemetryIT.waitFor(60, () -> online(base, admin) == 1, () -> "not online");
+                String rollout = json(send("POST", base + "/api/v1/rollouts", admin, "{\"package\":\"fashion:1.0.0\","
+                        + "\"target\":{\"devices\":[\"wire-r\"]},\"wavePercents\":\"100\","
+                        + "\"validation\":{\"mode\":\"REFERENCE\",\"samples\":64,\"minAgreement\":0.95}}"))
+                        .get("rolloutId").asText();
+                FleetTelemetryIT.waitFor(120, () -> "SUCCEEDED".equals(rolloutState(base, admin, rollout)),
+                        () -> "rollout " + rolloutState(base, admin, rollout));
+                assertEquals("1.0.0", agent.registry().activeVersions().get("fashion"));
+                JsonNode executions = json(send("GET", base + "/api/v1/rollouts/" + rollout + "/executions", admin,
+                        HttpRequest.BodyPublishers.noBody(), "application/json"));
+                assertEquals(1, executions.size(), executions.toString());
+                assertEquals("SUCCEEDED", executions.get(0).get("state").asText(), executions.toString());
+                System.out.printf("rollout over the server's engine: %s%n", executions);
+            }
+        }
+    }
+
+    private static String rolloutState(String base, String admin, String id) {
+        try {
+            return json(send("GET", base + "/api/v1/rollouts/" + id, admin, HttpRequest.BodyPublishers.noBody(),
+                    "application/json")).get("state").asText();
+        } catch (Exception | AssertionError e) {
+            return "unreadable: " + e;
+        }
+    }
+
     private static int online(String base, String admin) {
         try {
             return json(send("GET", base + "/api/v1/devices?online=true", admin, HttpRequest.BodyPublishers.noBody(),

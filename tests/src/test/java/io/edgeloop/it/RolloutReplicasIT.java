@@ -54,22 +54,22 @@ class RolloutReplicasIT {
             try (FakeJobDevices devices = new FakeJobDevices(mosquitto.url(), passwordFile, 200)) {
                 for (String replica : List.of("replica-1", "replica-2")) {
                     // One data dir: the package store is the replicas' shared volume.
-                    replicas.put(replica, ServerProcess.start(dir.resolve(replica + ".log"), List.of("--data-dir",
-                            data.toString(), "--db-url", postgres.jdbcUrl(), "--db-user", PostgresServer.USER,
+                    replicas.put(replica, ServerProcess.start(dir.resolve(replica + ".log"), data,
+                            List.of("--db-url", postgres.jdbcUrl(), "--db-user", PostgresServer.USER,
                             "--mqtt-url", mosquitto.url(), "--mosquitto-dir", mosquitto.filesDir().toString(),
                             "--mosquitto-pid-file", mosquitto.pidFile().toString(), "--trusted-key",
-                            keys.publicKey().toString(), "--replica-id", replica)));
+                            keys.publicKey().toString(), "--replica-id", replica), null));
                 }
                 ServerProcess one = replicas.get("replica-1");
                 ServerProcess two = replicas.get("replica-2");
                 RolloutRest rest = new RolloutRest(Files.readString(data.resolve(AdminTokenFile.FILE_NAME)).strip());
-                rest.upload(one.base(), pkg);
+                rest.upload(one.url(), pkg);
                 for (int i = 0; i < DEVICES; i++) {
-                    rest.post(one.base(), "/api/v1/devices", Map.of("deviceId", String.format("p-%02d", i), "group", "pg"));
+                    rest.post(one.url(), "/api/v1/devices", Map.of("deviceId", String.format("p-%02d", i), "group", "pg"));
                 }
-                String id = rest.post(two.base(), "/api/v1/rollouts", Map.of("package", "replica-model:3.0.0",
+                String id = rest.post(two.url(), "/api/v1/rollouts", Map.of("package", "replica-model:3.0.0",
                         "target", Map.of("group", "pg"), "wavePercents", "10,50,100")).get("rolloutId").asText();
-                rest.await(one.base(), id, 120, r -> r.get("counts").get("SUCCEEDED").asInt() >= 4, "4 succeeded");
+                rest.await(one.url(), id, 120, r -> r.get("counts").get("SUCCEEDED").asInt() >= 4, "4 succeeded");
                 String holder = leaseOwner(postgres);
                 assertNotNull(holder, "a replica holds the engine lease");
                 String holderReplica = holder.substring(0, holder.indexOf('/'));
@@ -78,7 +78,7 @@ class RolloutReplicasIT {
                 ServerProcess survivor = replicas.get(survivorReplica);
                 killed.kill();
                 long killedAt = System.nanoTime();
-                JsonNode done = rest.await(survivor.base(), id, 180, r -> r.get("state").asText().equals("SUCCEEDED"),
+                JsonNode done = rest.await(survivor.url(), id, 180, r -> r.get("state").asText().equals("SUCCEEDED"),
                         "SUCCEEDED on the survivor");
                 double finishedIn = (System.nanoTime() - killedAt) / 1e9;
                 String newHolder = leaseOwner(postgres);
@@ -94,7 +94,7 @@ class RolloutReplicasIT {
                 }
                 assertEquals(List.of(), wrong, "every device ran exactly one job");
                 Map<String, Integer> decisions = new HashMap<>();
-                for (JsonNode a : rest.get(survivor.base(), "/api/v1/audit?target=rollout:" + id + "&limit=1000")) {
+                for (JsonNode a : rest.get(survivor.url(), "/api/v1/audit?target=rollout:" + id + "&limit=1000")) {
                     decisions.merge(a.get("action").asText(), 1, Integer::sum);
                 }
                 assertEquals(1, decisions.get("rollout.start"), decisions.toString());

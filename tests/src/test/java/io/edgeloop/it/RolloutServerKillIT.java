@@ -40,27 +40,27 @@ class RolloutServerKillIT {
             new MosquittoFiles(mosquitto.filesDir(), mosquitto.pidFile())
                     .write(ServerMqttLogin.loadOrCreate(passwordFile).account(), List.of());
             mosquitto.start();
-            List<String> options = List.of("--data-dir", data.toString(), "--mqtt-url", mosquitto.url(),
+            List<String> options = List.of("--mqtt-url", mosquitto.url(),
                     "--mosquitto-dir", mosquitto.filesDir().toString(), "--mosquitto-pid-file", mosquitto.pidFile().toString(),
                     "--trusted-key", keys.publicKey().toString(), "--replica-id", "replica-1");
-            ServerProcess first = ServerProcess.start(dir.resolve("server-1.log"), options);
+            ServerProcess first = ServerProcess.start(dir.resolve("server-1.log"), data, options, null);
             ServerProcess second = null;
             try (FakeJobDevices devices = new FakeJobDevices(mosquitto.url(), passwordFile, 150)) {
                 RolloutRest rest = new RolloutRest(Files.readString(data.resolve(AdminTokenFile.FILE_NAME)).strip());
-                rest.upload(first.base(), pkg);
+                rest.upload(first.url(), pkg);
                 for (int i = 0; i < DEVICES; i++) {
-                    rest.post(first.base(), "/api/v1/devices", Map.of("deviceId", String.format("k-%02d", i), "group", "kill"));
+                    rest.post(first.url(), "/api/v1/devices", Map.of("deviceId", String.format("k-%02d", i), "group", "kill"));
                 }
-                String id = rest.post(first.base(), "/api/v1/rollouts", Map.of("package", "kill-model:2.0.0",
+                String id = rest.post(first.url(), "/api/v1/rollouts", Map.of("package", "kill-model:2.0.0",
                         "target", Map.of("group", "kill"), "wavePercents", "10,50,100")).get("rolloutId").asText();
-                JsonNode before = rest.await(first.base(), id, 120,
+                JsonNode before = rest.await(first.url(), id, 120,
                         r -> r.get("counts").get("SUCCEEDED").asInt() >= 4, "4 succeeded");
                 first.kill();
                 long killedAt = System.nanoTime();
                 int succeededAtKill = before.get("counts").get("SUCCEEDED").asInt();
                 Thread.sleep(2_000);
-                second = ServerProcess.start(dir.resolve("server-2.log"), options);
-                JsonNode done = rest.await(second.base(), id, 180, r -> r.get("state").asText().equals("SUCCEEDED"),
+                second = ServerProcess.start(dir.resolve("server-2.log"), data, options, null);
+                JsonNode done = rest.await(second.url(), id, 180, r -> r.get("state").asText().equals("SUCCEEDED"),
                         "SUCCEEDED after the restart");
                 double resumedIn = (System.nanoTime() - killedAt) / 1e9;
                 assertEquals(DEVICES, done.get("counts").get("SUCCEEDED").asInt());
@@ -74,7 +74,7 @@ class RolloutServerKillIT {
                     resent += devices.documents(d) - 1;
                 }
                 assertEquals(List.of(), twice, "every device ran exactly one job of the rollout");
-                for (JsonNode e : rest.get(second.base(), "/api/v1/rollouts/" + id + "/executions")) {
+                for (JsonNode e : rest.get(second.url(), "/api/v1/rollouts/" + id + "/executions")) {
                     assertEquals("SUCCEEDED", e.get("state").asText());
                     assertEquals(1, e.get("attempt").asInt());
                 }

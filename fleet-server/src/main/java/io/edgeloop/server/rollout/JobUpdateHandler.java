@@ -77,10 +77,13 @@ public final class JobUpdateHandler implements JobUpdateSink {
     }
 
     /** The outcome of one update. */
-    enum Outcome { ACCEPTED, STALE, UNKNOWN_JOB }
+    enum Outcome { ACCEPTED, STALE, UNKNOWN_JOB, DUPLICATE }
 
     Outcome apply(Connection c, JobExecutionUpdate u) throws SQLException {
         Optional<Execution> found = store.byJob(c, u.deviceId(), u.jobId());
+        if (found.isPresent() && !store.firstSight(c, u.deviceId(), u.seq(), clock.millis())) {
+            return Outcome.DUPLICATE; // this very message was applied (or refused) already
+        }
         if (found.isEmpty()) {
             unknown.incrementAndGet();
             LOG.debug("job update for unknown job {} of {} dropped", u.jobId(), u.deviceId());
