@@ -121,8 +121,12 @@ class RolloutEngineTest {
         String id = h.create(Map.of("package", "classifier:1.1.0", "target", Map.of("group", "lab"),
                 "wavePercents", "20,100"));
         JsonNode r = h.awaitState(id, "ABORTED");
-        assertEquals(2, h.fleet.jobs.size(), "only wave 1 (2 of 10) was notified");
-        assertEquals(2, r.get("counts").get("FAILED").asInt());
+        // Both wave-1 documents go out in one tick, but on a loaded machine the second may reach its
+        // device after the first failure has already aborted the rollout; it is then canceled.
+        RolloutHarness.waitFor(20, () -> h.fleet.jobs.size() == 2, "both wave-1 devices notified");
+        r = h.await(id, 20, x -> x.get("counts").get("FAILED").asInt() + x.get("counts").get("CANCELED").asInt() == 2,
+                "both wave-1 executions ended");
+        assertTrue(r.get("counts").get("FAILED").asInt() >= 1, r.get("counts").toString());
         assertTrue(r.get("endReason").asText().contains("abort criteria"), r.get("endReason").asText());
         assertEquals("VALIDATION_FAILED", h.executions(id).get(0).get("errorCode").asText());
         assertNotNull(r.get("haltedAt").textValue());
