@@ -184,7 +184,7 @@
       var waves = list.map(function (w, i) {
         var c = w.counts || {};
         var n = num(w.index) && isFinite(first) ? w.index - first + 1 : i + 1;
-        return el('tr', { 'data-wave': String(n), class: num(r.currentWave) && r.currentWave === n ? 'current' : null }, [
+        return el('tr', { 'data-wave': String(n), 'data-state': w.state || '', class: num(r.currentWave) && r.currentWave === n ? 'current' : null }, [
           el('td', { text: 'Wave ' + n }),
           el('td', { class: 'num', text: num(w.percent) ? w.percent + ' %' : '–' }),
           el('td', {}, [stateBadge(w.state)]),
@@ -199,9 +199,13 @@
       });
       var gate = r.gate && r.gate.outcome ? badge('gate ' + r.gate.outcome, r.gate.outcome === 'PASS' ? 'ok'
         : r.gate.outcome === 'BREACH' ? 'bad' : 'warn') : null;
-      out.push(el('div', { class: 'rollout', 'data-rollout-id': r.rolloutId }, [
+      // GET /rollouts/{id} numbers currentWave from 1 and names its target count 'targets'.
+      var of = num(r.currentWave) && list.length > 0 ? 'wave ' + r.currentWave + ' of ' + list.length : '';
+      var targets = num(r.targets) ? count(r.targets) + (r.targets === 1 ? ' device' : ' devices') : '';
+      out.push(el('div', { class: 'rollout', 'data-rollout-id': r.rolloutId, 'data-state': r.state }, [
         el('h3', {}, [el('span', { class: 'mono', text: r.rolloutId }), stateBadge(r.state),
-          el('span', { text: typeof r.package === 'string' ? r.package : JSON.stringify(r.package || '') }), gate,
+          el('span', { class: 'package', text: typeof r.package === 'string' ? r.package : JSON.stringify(r.package || '') }),
+          el('span', { class: 'reason', text: [targets, of].filter(Boolean).join(', ') }), gate,
           el('span', { class: 'reason', text: r.startedAt ? 'started ' + ago(r.startedAt) : '' })]),
         waves.length === 0 ? el('div', { class: 'empty', text: 'No waves reported.' }) : el('table', {}, [
           el('thead', {}, [el('tr', {}, ['Wave', 'Cumulative', 'State', 'Targeted', 'Queued', 'In progress', 'Succeeded',

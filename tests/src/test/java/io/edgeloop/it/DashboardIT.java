@@ -41,8 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
  * health and drift windows come in over MQTT, and two registry versions promoted through the
  * evaluation gate on the Fashion-MNIST holdout. Chromium loads {@code /dashboard/} with a viewer
  * token in the URL fragment; the rendered DOM must show every device with its presence, a chart
- * per model version, the registry's gate decisions, and no rollouts (this branch has no rollout
- * API: the page must take its 404). Screenshots land in {@code tests/target/dashboard/}.
+ * per model version, the registry's gate decisions, and a rollout in progress: the signed package
+ * fashion 1.1.0 is uploaded and rolled out to the device that never enrols, so the rollout engine
+ * keeps it RUNNING with wave 1 waiting on that device. The page must show that rollout with its
+ * state, its package and one row per wave whose counts are those of {@code GET /api/v1/rollouts/{id}}.
+ * Without a token the page asks for one. Screenshots land in {@code tests/target/dashboard/}.
  */
 class DashboardIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +56,7 @@ class DashboardIT {
     Path dir;
 
     @Test
-    void dashboardShowsDevicesDriftChartsRegistryAndNoRollouts() throws Exception {
+    void dashboardShowsDevicesDriftChartsRegistryAndARolloutInProgress() throws Exception {
         assumeTrue(HeadlessChromium.available(), "skipped: Debian's chromium is not installed at " + HeadlessChromium.BINARY
                 + " (apt-get install chromium; .ci/run installs it)");
         DatasetLoader loader = DatasetLoader.fromEnvironment();
@@ -66,8 +69,8 @@ class DashboardIT {
         float[] dark = darkened(images);
         Path shots = Path.of("target", "dashboard").toAbsolutePath();
 
-        try (FleetServer server = FleetServer.start(FleetServerOptions.embedded(dir.resolve("server"), 0, 0),
-                FleetServer.Plugins.defaults().withMqtt());
+        try (FleetServer server = FleetServer.start(FleetServerOptions.embedded(dir.resolve("server"), 0, 0)
+                        .withTrustedKeys(List.of(keys.publicKey())), FleetServer.Plugins.defaults().withMqtt());
              InJvmAgents agents = new InJvmAgents()) {
             String base = "http://127.0.0.1:" + server.httpPort();
             String admin = Files.readString(server.adminTokenFile()).strip();
@@ -137,7 +140,18 @@ class DashboardIT {
             assertEquals(401, status(base + "/api/v1/telemetry/devices", null));
             assertEquals(200, status(base + "/dashboard/", null));
             assertEquals(200, status(base + "/dashboard/lib/echarts.min.js", null));
-            assertEquals(404, status(base + "/api/v1/rollouts", viewer), "this branch has no rollout API");
+
+            // A rollout of the signed fashion 1.1.0 to cam-spare, registered but never enrolled: it
+            // is notified of a job it never answers, so wave 1 stays in progress for the screenshots.
+            assertEquals(201, send("POST", base + "/api/v1/packages", admin, HttpRequest.BodyPublishers.ofFile(v2),
+                    "application/octet-stream").statusCode(), "upload of fashion 1.1.0");
+            String rollout = call("POST", base + "/api/v1/rollouts", admin, "{\"package\":\"fashion:1.1.0\","
+                    + "\"target\":{\"devices\":[\"cam-spare\"]},\"wavePercents\":\"100\"}").get("rolloutId").asText();
+            FleetTelemetryIT.waitFor(60, () -> rolloutWaveRunning(base, viewer, rollout),
+                    () -> "rollout " + rollout + " has not started its wave: " + rolloutView(base, viewer, rollout));
+            JsonNode listed = call("GET", base + "/api/v1/rollouts", viewer, null);
+            assertEquals(1, listed.size(), listed.toString());
+            assertEquals(rollout, listed.get(0).get("rolloutId").asText(), listed.toString());
 
             HeadlessChromium chromium = new HeadlessChromium(Files.createDirectories(dir.resolve("chromium")));
             String page = base + "/dashboard/#token=" + viewer;
@@ -164,7 +178,7 @@ class DashboardIT {
                     "v1's gate decision");
             assertTrue(element(dom, "tr", "data-model=\"fashion\" data-version=\"2\"").contains("data-gate=\"" + v2Gate + "\""),
                     "v2's gate decision " + v2Gate);
-            assertTrue(dom.contains("data-empty=\"rollouts\""), "no rollouts shown: " + excerpt(dom));
+            assertRolloutShown(dom, call("GET", base + "/api/v1/rollouts/" + rollout, viewer, null));
             assertFalse(dom.contains("refresh failed"), excerpt(dom));
 
             // Without a token the page asks for one and shows no data.
@@ -174,8 +188,53 @@ class DashboardIT {
             chromium.screenshot(page, 15_000, shots.resolve("overview.png"), 1400, 1000);
             chromium.screenshot(page, 15_000, shots.resolve("full.png"), 1400, 2400);
             chromium.screenshot(base + "/dashboard/", 3_000, shots.resolve("login.png"), 1400, 700);
-            System.out.printf("dashboard: 4 devices (3 online), 2 model versions charted, registry v1 PROMOTE and v2 %s;"
-                    + " screenshots in %s%n", v2Gate, shots);
+            System.out.printf("dashboard: 4 devices (3 online), 2 model versions charted, registry v1 PROMOTE and v2 %s,"
+                    + " rollout %s %s; screenshots in %s%n", v2Gate, rollout, rolloutView(base, viewer, rollout), shots);
+        }
+    }
+
+    /**
+     * The rollout's card: its state and package in the heading, and per wave of {@code view} a row
+     * whose cells are the wave's number, percent, state, targeted and counts (failed = FAILED +
+     * REJECTED + TIMED_OUT, the last = CANCELED + ROLLED_BACK).
+     */
+    private static void assertRolloutShown(String dom, JsonNode view) {
+        String id = view.get("rolloutId").asText();
+        String card = element(dom, "div", "class=\"rollout\" data-rollout-id=\"" + id + "\"");
+        assertTrue(card.contains("data-state=\"" + view.get("state").asText() + "\""), "rollout " + id + ": " + excerpt(dom));
+        String heading = card.substring(Math.max(0, card.indexOf("<h3")), Math.max(0, card.indexOf("</h3>")));
+        assertTrue(heading.contains(">" + view.get("state").asText() + "<"), heading);
+        assertTrue(heading.contains(">" + view.get("package").asText() + "<"), heading);
+        assertTrue(heading.contains(view.get("targets").asInt() + " device"), heading);
+        JsonNode waves = view.get("waves");
+        assertTrue(waves.size() > 0, view.toPrettyString());
+        assertEquals(waves.size(), Pattern.compile("<tr data-wave=").matcher(card).results().count(), card);
+        for (JsonNode w : waves) {
+            JsonNode c = w.get("counts");
+            String row = element(card, "tr", "data-wave=\"" + w.get("index").asInt() + "\"");
+            List<String> cells = Pattern.compile("<td[^>]*>(?:<span[^>]*>)?([^<]*)<").matcher(row).results()
+                    .map(m -> m.group(1)).toList();
+            List<String> expected = List.of("Wave " + w.get("index").asInt(), w.get("percent").asInt() + " %",
+                    w.get("state").asText(), String.valueOf(w.get("targeted").asInt()),
+                    String.valueOf(c.get("QUEUED").asInt()), String.valueOf(c.get("IN_PROGRESS").asInt()),
+                    String.valueOf(c.get("SUCCEEDED").asInt()),
+                    String.valueOf(c.get("FAILED").asInt() + c.get("REJECTED").asInt() + c.get("TIMED_OUT").asInt()),
+                    String.valueOf(c.get("CANCELED").asInt() + c.get("ROLLED_BACK").asInt()));
+            assertEquals(expected, cells.subList(0, Math.min(cells.size(), expected.size())), "wave row " + row);
+        }
+    }
+
+    private static boolean rolloutWaveRunning(String base, String token, String id) {
+        JsonNode v = rolloutView(base, token, id);
+        return v != null && "RUNNING".equals(v.path("state").asText()) && "RUNNING".equals(v.path("waves").path(0)
+                .path("state").asText()) && v.path("waves").path(0).path("targeted").asInt() == 1;
+    }
+
+    private static JsonNode rolloutView(String base, String token, String id) {
+        try {
+            return call("GET", base + "/api/v1/rollouts/" + id, token, null);
+        } catch (Exception | AssertionError e) {
+            return null;
         }
     }
 
@@ -252,9 +311,14 @@ class DashboardIT {
     }
 
     private static HttpResponse<String> send(String method, String url, String token, String body) throws Exception {
+        return send(method, url, token, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body), "application/json");
+    }
+
+    private static HttpResponse<String> send(String method, String url, String token, HttpRequest.BodyPublisher body,
+            String contentType) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", contentType).method(method, body);
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
