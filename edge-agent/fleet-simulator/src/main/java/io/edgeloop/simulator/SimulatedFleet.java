@@ -63,7 +63,7 @@ public final class SimulatedFleet implements AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private volatile long joinedNanos;
     private ScheduledExecutorService traffic;
-    private final List<ScheduledFuture<?>> trafficTasks = new ArrayList<>();
+    private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
 
     private SimulatedFleet(SimulatorOptions options) {
         this.options = options;
@@ -167,6 +167,13 @@ public final class SimulatedFleet implements AutoCloseable {
     }
 
     private void startTraffic() throws EdgeLoopException {
+        if (options.healthInterval() != null) {
+            long ms = options.healthInterval().toMillis();
+            for (SimulatedAgent a : agents) {
+                periodic.add(scheduler.scheduleWithFixedDelay(a.agent()::reportHealth,
+                        ThreadLocalRandom.current().nextLong(ms), ms, TimeUnit.MILLISECONDS));
+            }
+        }
         if (options.trafficRps() <= 0) {
             return;
         }
@@ -176,7 +183,7 @@ public final class SimulatedFleet implements AutoCloseable {
         for (SimulatedAgent a : agents) {
             // Spread over one period, so the fleet's requests do not all arrive in the same millisecond.
             long delay = ThreadLocalRandom.current().nextLong(periodMicros);
-            trafficTasks.add(traffic.scheduleAtFixedRate(() -> request(a.agent(), inputs), delay, periodMicros,
+            periodic.add(traffic.scheduleAtFixedRate(() -> request(a.agent(), inputs), delay, periodMicros,
                     TimeUnit.MICROSECONDS));
         }
     }
@@ -247,7 +254,7 @@ public final class SimulatedFleet implements AutoCloseable {
 
     @Override
     public void close() {
-        trafficTasks.forEach(t -> t.cancel(false));
+        periodic.forEach(t -> t.cancel(false));
         if (traffic != null) {
             traffic.shutdownNow();
         }

@@ -94,6 +94,9 @@ public final class SimulatorMain {
         @Option(names = "--mqtt-url", description = "Broker URL to use instead of the one enrolment gives.")
         String mqttUrl;
 
+        @Option(names = "--health-seconds", description = "Seconds between each agent's health reports (default: the agent's 60).")
+        Double healthSeconds;
+
         @Option(names = "--log-level", description = "Level of the agents' logs on stderr (default: ${DEFAULT-VALUE}; or EDGELOOP_LOG_LEVEL).")
         String logLevel = System.getenv().getOrDefault("EDGELOOP_LOG_LEVEL", "WARN");
 
@@ -105,7 +108,7 @@ public final class SimulatorMain {
                 SimulatorOptions options = new SimulatorOptions(server, agents, group, tags, token, dataDir, idPrefix,
                         publicKey, initialPackage, trafficRps, trafficData, duration == null ? null : parse(duration),
                         Duration.ofMillis((long) (progressSeconds * 1000)), startThreads, http, !ownSessions, profile,
-                        mqttUrl).validate();
+                        mqttUrl, healthSeconds == null ? null : Duration.ofMillis((long) (healthSeconds * 1000))).validate();
                 Files.createDirectories(options.dataDir());
                 out.printf("simulate: starting %d agents against %s in %s%n", options.agents(), options.server(),
                         options.dataDir().toAbsolutePath());

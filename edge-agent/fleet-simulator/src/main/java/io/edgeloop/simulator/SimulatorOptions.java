@@ -33,11 +33,13 @@ import java.util.Map;
  * @param shareSessions    whether agents loading the same model content share one engine session
  * @param profile          the device profile every agent runs as
  * @param mqttUrl          a broker URL replacing the one enrolment gives, or null
+ * @param healthInterval   how often each agent reports health (what quality gates read); null: the
+ *                         agent's own interval (60 s)
  */
 public record SimulatorOptions(URI server, int agents, String group, Map<String, String> tags, String token, Path dataDir,
                                String idPrefix, Path publicKey, Path initialPackage, double trafficRps, String trafficData,
                                Duration duration, Duration progressInterval, int startThreads, boolean http,
-                               boolean shareSessions, String profile, String mqttUrl) {
+                               boolean shareSessions, String profile, String mqttUrl, Duration healthInterval) {
     public static final String DEFAULT_ID_PREFIX = "sim";
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(5);
     public static final int DEFAULT_START_THREADS = 4;
@@ -54,7 +56,7 @@ public record SimulatorOptions(URI server, int agents, String group, Map<String,
     /** The defaults for {@code agents} agents against {@code server}, in {@code dataDir}. */
     public static SimulatorOptions of(URI server, int agents, String token, Path dataDir) {
         return new SimulatorOptions(server, agents, null, Map.of(), token, dataDir, DEFAULT_ID_PREFIX, null, null, 0, null,
-                null, DEFAULT_PROGRESS_INTERVAL, DEFAULT_START_THREADS, false, true, DEFAULT_PROFILE, null);
+                null, DEFAULT_PROGRESS_INTERVAL, DEFAULT_START_THREADS, false, true, DEFAULT_PROFILE, null, null);
     }
 
     public SimulatorOptions validate() throws EdgeLoopException {
@@ -75,6 +77,9 @@ public record SimulatorOptions(URI server, int agents, String group, Map<String,
         }
         if (duration != null && (duration.isNegative() || duration.isZero())) {
             throw invalid("--duration must be positive");
+        }
+        if (healthInterval != null && healthInterval.toMillis() < 100) {
+            throw invalid("--health-seconds must be at least 0.1");
         }
         if (progressInterval.toMillis() < 100) {
             throw invalid("--progress-seconds must be at least 0.1");
@@ -104,62 +109,67 @@ public record SimulatorOptions(URI server, int agents, String group, Map<String,
 
     public SimulatorOptions withGroup(String g) {
         return new SimulatorOptions(server, agents, g, tags, token, dataDir, idPrefix, publicKey, initialPackage, trafficRps,
-                trafficData, duration, progressInterval, startThreads, http, shareSessions, profile, mqttUrl);
+                trafficData, duration, progressInterval, startThreads, http, shareSessions, profile, mqttUrl, healthInterval);
     }
 
     public SimulatorOptions withTags(Map<String, String> t) {
         return new SimulatorOptions(server, agents, group, t, token, dataDir, idPrefix, publicKey, initialPackage, trafficRps,
-                trafficData, duration, progressInterval, startThreads, http, shareSessions, profile, mqttUrl);
+                trafficData, duration, progressInterval, startThreads, http, shareSessions, profile, mqttUrl, healthInterval);
     }
 
     public SimulatorOptions withIdPrefix(String p) {
         return new SimulatorOptions(server, agents, group, tags, token, dataDir, p, publicKey, initialPackage, trafficRps,
-                trafficData, duration, progressInterval, startThreads, http, shareSessions, profile, mqttUrl);
+                trafficData, duration, progressInterval, startThreads, http, shareSessions, profile, mqttUrl, healthInterval);
     }
 
     public SimulatorOptions withPublicKey(Path k) {
         return new SimulatorOptions(server, agents, group, tags, token, dataDir, idPrefix, k, initialPackage, trafficRps,
-                trafficData, duration, progressInterval, startThreads, http, shareSessions, profile, mqttUrl);
+                trafficData, duration, progressInterval, startThreads, http, shareSessions, profile, mqttUrl, healthInterval);
     }
 
     public SimulatorOptions withInitialPackage(Path p) {
         return new SimulatorOptions(server, agents, group, tags, token, dataDir, idPrefix, publicKey, p, trafficRps,
-                trafficData, duration, progressInterval, startThreads, http, shareSessions, profile, mqttUrl);
+                trafficData, duration, progressInterval, startThreads, http, shareSessions, profile, mqttUrl, healthInterval);
     }
 
     public SimulatorOptions withTraffic(double rps, String data) {
         return new SimulatorOptions(server, agents, group, tags, token, dataDir, idPrefix, publicKey, initialPackage, rps,
-                data, duration, progressInterval, startThreads, http, shareSessions, profile, mqttUrl);
+                data, duration, progressInterval, startThreads, http, shareSessions, profile, mqttUrl, healthInterval);
     }
 
     public SimulatorOptions withDuration(Duration d) {
         return new SimulatorOptions(server, agents, group, tags, token, dataDir, idPrefix, publicKey, initialPackage, trafficRps,
-                trafficData, d, progressInterval, startThreads, http, shareSessions, profile, mqttUrl);
+                trafficData, d, progressInterval, startThreads, http, shareSessions, profile, mqttUrl, healthInterval);
     }
 
     public SimulatorOptions withProgressInterval(Duration d) {
         return new SimulatorOptions(server, agents, group, tags, token, dataDir, idPrefix, publicKey, initialPackage, trafficRps,
-                trafficData, duration, d, startThreads, http, shareSessions, profile, mqttUrl);
+                trafficData, duration, d, startThreads, http, shareSessions, profile, mqttUrl, healthInterval);
     }
 
     public SimulatorOptions withStartThreads(int n) {
         return new SimulatorOptions(server, agents, group, tags, token, dataDir, idPrefix, publicKey, initialPackage, trafficRps,
-                trafficData, duration, progressInterval, n, http, shareSessions, profile, mqttUrl);
+                trafficData, duration, progressInterval, n, http, shareSessions, profile, mqttUrl, healthInterval);
     }
 
     public SimulatorOptions withHttp(boolean on) {
         return new SimulatorOptions(server, agents, group, tags, token, dataDir, idPrefix, publicKey, initialPackage, trafficRps,
-                trafficData, duration, progressInterval, startThreads, on, shareSessions, profile, mqttUrl);
+                trafficData, duration, progressInterval, startThreads, on, shareSessions, profile, mqttUrl, healthInterval);
     }
 
     public SimulatorOptions withShareSessions(boolean on) {
         return new SimulatorOptions(server, agents, group, tags, token, dataDir, idPrefix, publicKey, initialPackage, trafficRps,
-                trafficData, duration, progressInterval, startThreads, http, on, profile, mqttUrl);
+                trafficData, duration, progressInterval, startThreads, http, on, profile, mqttUrl, healthInterval);
     }
 
     public SimulatorOptions withMqttUrl(String url) {
         return new SimulatorOptions(server, agents, group, tags, token, dataDir, idPrefix, publicKey, initialPackage, trafficRps,
-                trafficData, duration, progressInterval, startThreads, http, shareSessions, profile, url);
+                trafficData, duration, progressInterval, startThreads, http, shareSessions, profile, url, healthInterval);
+    }
+
+    public SimulatorOptions withHealthInterval(Duration d) {
+        return new SimulatorOptions(server, agents, group, tags, token, dataDir, idPrefix, publicKey, initialPackage, trafficRps,
+                trafficData, duration, progressInterval, startThreads, http, shareSessions, profile, mqttUrl, d);
     }
 
     private static EdgeLoopException invalid(String message) {

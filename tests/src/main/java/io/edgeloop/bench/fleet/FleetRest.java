@@ -39,6 +39,10 @@ public final class FleetRest {
         return base;
     }
 
+    public String token() {
+        return token;
+    }
+
     /** A failed call: its status and the server's {@code code}. */
     public static final class CallFailed extends RuntimeException {
         public final int status;
