@@ -9,25 +9,30 @@ import java.net.Socket;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP proxy on a free loopback port in front of {@code targetPort}, sending the answers back at
+ * A TCP proxy on a free loopback port in front of a target port (set once the target listens, so
+ * the target can be told the proxy's URL first), sending the answers back at
  * no more than {@code bytesPerSecond} and counting every byte it sent back: a slow download
  * whose bytes on the wire can be added up, whatever the client says it fetched.
  */
 final class ThrottledProxy implements AutoCloseable {
     private final ServerSocket listener;
-    private final int targetPort;
+    private volatile int targetPort;
     private final long bytesPerSecond;
     private final AtomicLong toClient = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
     private volatile boolean closed;
 
-    ThrottledProxy(int targetPort, long bytesPerSecond) throws IOException {
+    ThrottledProxy(long bytesPerSecond) throws IOException {
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        this.targetPort = targetPort;
         this.bytesPerSecond = bytesPerSecond;
         Thread accept = new Thread(this::accept, "proxy-accept-" + port());
         accept.setDaemon(true);
         accept.start();
+    }
+
+    /** Where connections go from now on. */
+    void target(int port) {
+        this.targetPort = port;
     }
 
     int port() {
