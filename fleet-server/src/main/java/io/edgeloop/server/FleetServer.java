@@ -11,6 +11,9 @@ import io.edgeloop.server.ingest.FleetMqtt;
 import io.edgeloop.server.telemetry.DeviceStates;
 import io.edgeloop.server.telemetry.TelemetryQueries;
 import io.edgeloop.server.api.TelemetryRoutes;
+import io.edgeloop.server.api.FleetOverviewRoutes;
+import io.edgeloop.server.dashboard.DashboardAssets;
+import io.edgeloop.server.telemetry.DriftSeries;
 import io.edgeloop.server.api.HttpErrors;
 import io.edgeloop.server.api.OpenApiDocument;
 import io.edgeloop.server.api.TrainingRoutes;
@@ -168,6 +171,7 @@ public final class FleetServer implements AutoCloseable {
         ApiRouter api = new ApiRouter(vertx, router, tokens);
         PackageRoutes packageRoutes = new PackageRoutes(packages, downloadTokens, devices, o.maxPackageBytes());
         OpenApiDocument.mount(router);
+        DashboardAssets.mount(router);
         packageRoutes.mountStreaming(api);
         router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
         new TokenRoutes(tokens).mount(api);
@@ -177,6 +181,7 @@ public final class FleetServer implements AutoCloseable {
         if (mqtt != null) {
             FleetMqtt m = mqtt;
             new TelemetryRoutes(new TelemetryQueries(db), new DeviceStates(db), () -> m.ingest().counters()).mount(api);
+            new FleetOverviewRoutes(devices, new DeviceStates(db), new DriftSeries(db), clock).mount(api);
         }
         training.mount(vertx, router, api.authenticate(Role.VIEWER), api.authenticate(Role.OPERATOR));
         HttpErrors.mount(router);

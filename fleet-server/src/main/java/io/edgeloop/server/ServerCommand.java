@@ -80,6 +80,8 @@ public final class ServerCommand implements Callable<Integer> {
             if (server.adminTokenFile() != null) {
                 System.err.printf("first start: admin API token written to %s (owner-only)%n", server.adminTokenFile().toAbsolutePath());
             }
+            System.err.printf("dashboard at http://localhost:%d/dashboard/ (sign in with a viewer token or better)%n",
+                    server.httpPort());
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();
