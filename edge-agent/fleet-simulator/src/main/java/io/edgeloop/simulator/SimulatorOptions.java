@@ -61,7 +61,7 @@ public record SimulatorOptions(URI server, int agents, String group, Map<String,
 
     public SimulatorOptions validate() throws EdgeLoopException {
         if (server == null || server.getScheme() == null || server.getHost() == null) {
-            throw invalid("--server must be the fleet server's URL, e.g. http://fleet:8090");
+            throw invalid("--server must be the fleet server's URL, e.g. http://fleet:8090, not " + server);
         }
         if (agents < 1 || agents > 100_000) {
             throw invalid("--agents must be in 1..100000, not " + agents);
@@ -84,10 +84,11 @@ public record SimulatorOptions(URI server, int agents, String group, Map<String,
         if (progressInterval.toMillis() < 100) {
             throw invalid("--progress-seconds must be at least 0.1");
         }
-        for (Path file : new Path[] {publicKey, initialPackage}) {
-            if (file != null && !Files.isRegularFile(file)) {
-                throw invalid(file + " does not exist");
-            }
+        if (publicKey != null && !Files.isRegularFile(publicKey)) {
+            throw invalid("--pubkey " + publicKey + " does not exist");
+        }
+        if (initialPackage != null && !Files.isRegularFile(initialPackage)) {
+            throw invalid("--package " + initialPackage + " does not exist");
         }
         try {
             TopicSegments.checkDeviceId(deviceId(0));
