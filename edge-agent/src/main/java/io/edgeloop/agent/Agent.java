@@ -12,11 +12,17 @@ import io.edgeloop.agent.drift.DriftResult;
 import io.edgeloop.agent.engine.EngineRegistry;
 import io.edgeloop.agent.health.HealthMonitor;
 import io.edgeloop.agent.health.HealthSnapshot;
+import io.edgeloop.agent.jobs.JobOptions;
+import io.edgeloop.agent.jobs.JobRunner;
+import io.edgeloop.agent.jobs.TrustedKeys;
+import io.edgeloop.agent.link.CredentialStore;
 import io.edgeloop.agent.serving.InferenceService;
 import io.edgeloop.agent.serving.ModelLoader;
 import io.edgeloop.agent.serving.ModelRegistry;
 import io.edgeloop.agent.store.ModelStore;
 import io.edgeloop.agent.telemetry.TelemetryMessages;
+import io.edgeloop.packageformat.KnownProfiles;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.profiles.catalog.DeviceProfile;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.codec.MessageCodec;
@@ -26,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -60,11 +67,12 @@ public final class Agent implements AutoCloseable {
     private final InferenceService inference;
     private final ArtifactInstaller installer;
     private final HttpApiServer http;
+    private final JobRunner jobs;
     private volatile boolean ready;
 
     /** {@code options} validated and resolved for {@code device}. */
     Agent(AgentOptions options, DeviceProfile device, String deviceId, AgentBuilder.Shared shared, Optional<Path> artifact,
-          List<InstallerFactory> installers) throws Exception {
+          List<InstallerFactory> installers, JobOptions jobOptions) throws Exception {
         this.options = options;
         this.deviceId = deviceId;
         this.deviceProfile = device;
@@ -83,6 +91,11 @@ public final class Agent implements AutoCloseable {
             this.registry = opened(new ModelRegistry(loader));
             this.health = new HealthMonitor(options.dataDir(), registry::activeVersions, registry::shadowVersions);
             this.inference = new InferenceService(registry, health, capture);
+            // Idle until the fleet link starts it (FleetJoin); it holds a thread only while it has work.
+            this.jobs = opened(new JobRunner(deviceId, KnownProfiles.traits(device), state, outbox, store, registry,
+                    health.shadow(), () -> options.publicKey() != null ? List.of(KeyPairFiles.loadPublic(options.publicKey()))
+                            : TrustedKeys.decode(new CredentialStore(state).load().map(c -> c.publisherKeys()).orElse(List.of())),
+                    options.dataDir(), jobOptions, Clock.systemUTC()));
             // The HTTP server starts while the models load (it answers not-ready until then): start-up
             // is the longer of the two, not their sum.
             HttpStart httpStart = null;
@@ -277,6 +290,14 @@ public final class Agent implements AutoCloseable {
 
     public ModelStore store() {
         return store;
+    }
+
+    /**
+     * The job runner: fleet job documents and the rollback and cancel commands. A fleet link
+     * ({@link FleetJoin}) starts it and hands it what arrives; it resumes unfinished jobs then.
+     */
+    public JobRunner jobs() {
+        return jobs;
     }
 
     /** Closes every model's current drift window now and reports it (e.g. before a planned stop). */

@@ -3,6 +3,7 @@ package io.edgeloop.agent;
 import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.agent.config.DeviceProfileResolver;
 import io.edgeloop.agent.engine.SharedSessions;
+import io.edgeloop.agent.jobs.JobOptions;
 import io.edgeloop.profiles.catalog.DeviceProfile;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ public final class AgentBuilder {
     private DeviceProfile profile;
     private Path artifact;
     private List<InstallerFactory> installers = InstallerFactory.standard(null, null);
+    private JobOptions jobs = JobOptions.DEFAULTS;
 
     AgentBuilder(AgentOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -98,6 +100,12 @@ public final class AgentBuilder {
         return this;
     }
 
+    /** Runs fleet jobs with these settings instead of {@link JobOptions#DEFAULTS}. */
+    public AgentBuilder jobs(JobOptions options) {
+        this.jobs = Objects.requireNonNull(options, "jobs");
+        return this;
+    }
+
     /**
      * Validates the options, then starts the agent; a start that fails closes everything it opened.
      * Invalid settings throw {@code EdgeLoopException(INVALID_ARGUMENT)} naming the setting.
@@ -105,11 +113,12 @@ public final class AgentBuilder {
     public Agent start() throws Exception {
         long t0 = System.nanoTime();
         options.validate();
+        jobs.validate();
         DeviceProfile device = profile != null ? profile : DeviceProfileResolver.resolve(options.profile());
         AgentOptions resolved = options.resolvedFor(device);
         String deviceId = resolved.deviceId().isEmpty() ? hostDeviceId() : resolved.deviceId();
         Agent agent = new Agent(resolved, device, deviceId, new Shared(vertx, scheduler, sessions), Optional.ofNullable(artifact),
-                installers);
+                installers, jobs);
         LOG.info("agent {} ready {} in {} ms, serving {}", deviceId,
                 agent.hasHttp() ? "on port " + agent.port() : "without HTTP", (System.nanoTime() - t0) / 1_000_000,
                 agent.registry().activeVersions());

@@ -5,7 +5,6 @@ import io.edgeloop.agent.link.EnrolmentClient;
 import io.edgeloop.agent.link.FleetCredentials;
 import io.edgeloop.agent.link.FleetEnrolment;
 import io.edgeloop.agent.link.FleetLink;
-import io.edgeloop.agent.link.FleetMessages;
 import io.edgeloop.agent.link.LinkOptions;
 import io.edgeloop.profiles.probe.HardwareProbe;
 import io.edgeloop.protocol.EdgeLoopException;
@@ -17,7 +16,9 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Joins a running agent to its fleet: credentials kept from an earlier enrolment or exchanged
- * for the one-time token now, then a started {@link FleetLink} on the agent's outbox. Used by
+ * for the one-time token now, then a started {@link FleetLink} on the agent's outbox, handing
+ * job documents and commands to the agent's job runner (started here, so jobs run with no
+ * further wiring). Used by
  * {@code edgeloop agent --server … --enrol-token …} and by in-process fleets alike.
  *
  * @param server the fleet server's base URL, or null when already enrolled
@@ -60,8 +61,10 @@ public record FleetJoin(URI server, String enrolToken, String mqttUrl, LinkOptio
             }
         }
         FleetLink started = new FleetLink(credentials, agent.outbox(), agent.state(),
-                new AgentBirth(profileId, hardware, agent.registry(), agent.store()), FleetMessages.LOGGING, link, scheduler,
+                new AgentBirth(profileId, hardware, agent.registry(), agent.store()), agent.jobs(), link, scheduler,
                 new MessageCodec());
+        // Unfinished jobs of an earlier run resume now; their updates wait in the outbox for the link.
+        agent.jobs().start();
         started.start();
         return started;
     }

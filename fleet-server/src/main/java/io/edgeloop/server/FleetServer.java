@@ -37,6 +37,12 @@ import io.edgeloop.server.api.PackageRoutes;
 import io.edgeloop.server.packages.PackageStore;
 import io.edgeloop.server.packages.PublisherKeys;
 import io.edgeloop.server.registry.EvaluationGate;
+import io.edgeloop.server.api.RolloutRoutes;
+import io.edgeloop.server.rollout.JobUpdateHandler;
+import io.edgeloop.server.rollout.MqttJobPublisher;
+import io.edgeloop.server.rollout.RolloutEngine;
+import io.edgeloop.server.rollout.RolloutReferences;
+import io.edgeloop.server.rollout.Rollouts;
 import io.edgeloop.server.registry.ModelRegistry;
 import io.edgeloop.server.registry.ModelVersionRepository;
 import io.edgeloop.server.evaluation.OnnxHoldoutEvaluator;
@@ -72,22 +78,28 @@ public final class FleetServer implements AutoCloseable {
      * What tests and later issues plug in: the clock, whether the MQTT half runs (broker or
      * Mosquitto's files, ingest; off by default so REST tests need no broker), who refers to packages.
      */
-    public record Plugins(Clock clock, boolean mqtt, List<PackageReferences> packageReferences) {
+    public record Plugins(Clock clock, boolean mqtt, List<PackageReferences> packageReferences,
+                          RolloutEngine.Options engine) {
         public static Plugins defaults() {
-            return new Plugins(Clock.systemUTC(), false, List.of());
+            return new Plugins(Clock.systemUTC(), false, List.of(), RolloutEngine.Options.DEFAULTS);
         }
 
         public Plugins withClock(Clock c) {
-            return new Plugins(c, mqtt, packageReferences);
+            return new Plugins(c, mqtt, packageReferences, engine);
         }
 
-        /** With the MQTT half: what {@code edgeloop server} runs. */
+        /** With the MQTT half: what {@code edgeloop server} runs (the rollout engine included). */
         public Plugins withMqtt() {
-            return new Plugins(clock, true, packageReferences);
+            return new Plugins(clock, true, packageReferences, engine);
         }
 
         public Plugins withPackageReferences(List<PackageReferences> refs) {
-            return new Plugins(clock, mqtt, refs);
+            return new Plugins(clock, mqtt, refs, engine);
+        }
+
+        /** The rollout engine's tick and lease. */
+        public Plugins withEngine(RolloutEngine.Options options) {
+            return new Plugins(clock, mqtt, packageReferences, options);
         }
     }
 
@@ -138,8 +150,10 @@ public final class FleetServer implements AutoCloseable {
 
         List<PackageReferences> references = new ArrayList<>(plugins.packageReferences());
         references.add(new DesiredModelReferences(db));
+        references.add(new RolloutReferences(db));
+        PublisherKeys publisherKeys = PublisherKeys.load(o.trustedKeys());
         PackageRepository packages = new PackageRepository(db, audit, new PackageStore(o.dataDir().resolve("packages")),
-                PublisherKeys.load(o.trustedKeys()), references, clock);
+                publisherKeys, references, clock);
         DownloadTokens downloadTokens = DownloadTokens.shared(db, clock, o.downloadTokenTtl());
 
         RunRepository runs = new RunRepository(db);
@@ -153,8 +167,11 @@ public final class FleetServer implements AutoCloseable {
         // The broker before HTTP: enrolment hands out its URL.
         int mqttPort = -1;
         FleetMqtt mqtt = null;
+        JobUpdateHandler jobUpdates = null;
         if (plugins.mqtt()) {
-            mqtt = FleetMqtt.start(o.mqtt(), db, new CredentialCheck(credentials), new CredentialCheck(credentials));
+            jobUpdates = new JobUpdateHandler(clock);
+            mqtt = FleetMqtt.start(o.mqtt(), db, new CredentialCheck(credentials), new CredentialCheck(credentials),
+                    jobUpdates);
             started.push(mqtt);
             FleetMqtt m = mqtt;
             credentials.addListener((deviceId, change) -> m.credentialsChanged(deviceId,
@@ -176,7 +193,8 @@ public final class FleetServer implements AutoCloseable {
         router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
         new TokenRoutes(tokens).mount(api);
         new AuditRoutes(audit).mount(api);
-        new DeviceRoutes(devices, enrolment).mount(api);
+        // Devices verify the packages of their jobs with the keys this server accepts uploads by.
+        new DeviceRoutes(devices, enrolment, publisherKeys.encoded()).mount(api);
         packageRoutes.mount(api);
         if (mqtt != null) {
             FleetMqtt m = mqtt;
@@ -184,8 +202,28 @@ public final class FleetServer implements AutoCloseable {
             new FleetOverviewRoutes(devices, new DeviceStates(db), new DriftSeries(db), clock).mount(api);
         }
         training.mount(vertx, router, api.authenticate(Role.VIEWER), api.authenticate(Role.OPERATOR));
+        // The engine publishes download URLs of this server, known once it listens.
+        String[] deviceUrl = {null};
+        MqttJobPublisher publisher = null;
+        if (mqtt != null) {
+            publisher = new MqttJobPublisher(mqtt.url(), "edgeloop-rollouts." + o.mqtt().replicaId()
+                    + "." + java.util.UUID.randomUUID().toString().substring(0, 8), mqtt.login());
+        }
+        Rollouts rollouts;
+        try {
+            rollouts = Rollouts.start(db, audit, packages, downloadTokens, clock, publisher, jobUpdates,
+                    () -> deviceUrl[0], o.mqtt().replicaId(), plugins.engine());
+        } catch (RuntimeException e) {
+            if (publisher != null) {
+                publisher.close();
+            }
+            throw e;
+        }
+        started.push(rollouts);
+        new RolloutRoutes(rollouts.service()).mount(api);
         HttpErrors.mount(router);
         HttpServer http = listen(vertx, router, o.httpPort());
+        deviceUrl[0] = o.deviceHttpUrl(http.actualPort());
         return new FleetServer(started, db, tokens, credentials, router, http.actualPort(), mqttPort, adminToken);
     }
 

@@ -31,11 +31,14 @@ import java.util.List;
  *                         {@code acl} into; null: the broker's logins are managed elsewhere
  * @param mosquittoPidFile Mosquitto's pid file, sent SIGHUP after those files change; or null
  * @param replicaId        this replica's stable id (its MQTT ingest session; {@code ingested_by})
+ * @param advertisedHttpUrl the server URL devices download packages from (job documents' {@code downloadUrl});
+ *                         null: {@code http://localhost:HTTP_PORT}
  */
 public record FleetServerOptions(int httpPort, int mqttPort, Path dataDir, String mqttUrl, String advertisedMqttUrl,
                                  String dbUrl, String dbUser, String dbPassword, List<Path> trustedKeys,
                                  long maxPackageBytes, Duration enrolTokenTtl, Duration downloadTokenTtl,
-                                 double gateTolerance, Path mosquittoDir, Path mosquittoPidFile, String replicaId) {
+                                 double gateTolerance, Path mosquittoDir, Path mosquittoPidFile, String replicaId,
+                                 String advertisedHttpUrl) {
     public static final int DEFAULT_HTTP_PORT = 8090;
     public static final int DEFAULT_MQTT_PORT = 1883;
     public static final long DEFAULT_MAX_PACKAGE_BYTES = PackageRoutes.DEFAULT_MAX_PACKAGE_BYTES;
@@ -62,44 +65,60 @@ public record FleetServerOptions(int httpPort, int mqttPort, Path dataDir, Strin
     public static FleetServerOptions embedded(Path dataDir, int httpPort, int mqttPort) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, null, null, null, null, null, List.of(),
                 DEFAULT_MAX_PACKAGE_BYTES, DEFAULT_ENROL_TOKEN_TTL, DEFAULT_DOWNLOAD_TOKEN_TTL,
-                EvaluationGate.Options.DEFAULT_TOLERANCE, null, null, FleetMqttOptions.DEFAULT_REPLICA_ID);
+                EvaluationGate.Options.DEFAULT_TOLERANCE, null, null, FleetMqttOptions.DEFAULT_REPLICA_ID, null);
     }
 
     public FleetServerOptions withDatabase(String url, String user, String password) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, url, user, password,
                 trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
-                mosquittoDir, mosquittoPidFile, replicaId);
+                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl);
     }
 
     public FleetServerOptions withTrustedKeys(List<Path> keys) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 keys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
-                mosquittoDir, mosquittoPidFile, replicaId);
+                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl);
     }
 
     public FleetServerOptions withMaxPackageBytes(long bytes) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, bytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
-                mosquittoDir, mosquittoPidFile, replicaId);
+                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl);
     }
 
     public FleetServerOptions withTokenLifetimes(Duration enrol, Duration download) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, maxPackageBytes, enrol, download, gateTolerance,
-                mosquittoDir, mosquittoPidFile, replicaId);
+                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl);
     }
 
     /** An external broker at {@code url}, whose files the server writes into {@code mosquittoDir} (or not, when null). */
     public FleetServerOptions withExternalBroker(String url, Path mosquittoDir, Path mosquittoPidFile) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, url, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
-                replicaId);
+                replicaId, advertisedHttpUrl);
     }
 
     public FleetServerOptions withReplicaId(String id) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
-                id);
+                id, advertisedHttpUrl);
+    }
+
+    /** Devices download packages from {@code url} (a load balancer's, or this host's public name). */
+    public FleetServerOptions withAdvertisedHttpUrl(String url) {
+        return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
+                trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
+                replicaId, url);
+    }
+
+    /** The base URL job documents' download links start with. */
+    public String deviceHttpUrl(int boundHttpPort) {
+        if (advertisedHttpUrl != null) {
+            return advertisedHttpUrl.endsWith("/") ? advertisedHttpUrl.substring(0, advertisedHttpUrl.length() - 1)
+                    : advertisedHttpUrl;
+        }
+        return "http://localhost:" + boundHttpPort;
     }
 
     /** The MQTT half's options: the embedded broker, or the external one with Mosquitto's files. */

@@ -68,11 +68,14 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--gate-tolerance", description = "Accuracy a candidate may lose against production (default: 0.005).")
     double gateTolerance = EvaluationGate.Options.DEFAULT_TOLERANCE;
 
+    @Option(names = "--http-advertised-url", description = "The server URL devices download packages from, in job documents (default: http://localhost:HTTP_PORT).")
+    String advertisedHttpUrl;
+
     @Override
     public Integer call() throws Exception {
         FleetServerOptions options = new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl,
                 dbUrl, dbUser, dbPassword, trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
-                mosquittoDir, mosquittoPidFile, replicaId);
+                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl);
         try (FleetServer server = FleetServer.start(options, FleetServer.Plugins.defaults().withMqtt())) {
             System.err.printf("edgeloop server listening on http://localhost:%d/api/v1 (OpenAPI at /openapi.yaml; data in %s; %s)%n",
                     server.httpPort(), dataDir.toAbsolutePath(),

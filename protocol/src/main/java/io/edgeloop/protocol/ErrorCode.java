@@ -33,6 +33,7 @@ public enum ErrorCode {
     PACKAGE_FORMAT_UNSUPPORTED("The package format version is unknown to this tool; upgrade EdgeLoop."),
     PACKAGE_MANIFEST_INVALID("The manifest is not valid JSON of the expected shape; rebuild the package."),
     PACKAGE_NO_COMPATIBLE_VARIANT("No variant of the package suits a known device profile; repackage for this device class."),
+    PACKAGE_REFERENCE_INVALID("The package's reference inputs are malformed or do not fit the model; rebuild it with 'edgeloop pack'."),
 
     // Models and inference
     MODEL_INVALID("The model file is not a valid ONNX model; re-export it."),
@@ -117,7 +118,7 @@ public enum ErrorCode {
                  PACKAGE_UNREADABLE, PACKAGE_SIGNATURE_MISSING, PACKAGE_SIGNATURE_INVALID, PACKAGE_KEY_MISMATCH,
                  PACKAGE_HASH_MISMATCH, PACKAGE_UNSAFE_PATH, PACKAGE_DUPLICATE_ENTRY, PACKAGE_ENTRY_TOO_LARGE,
                  PACKAGE_UNKNOWN_ENTRY, PACKAGE_MISSING_ENTRY, PACKAGE_FORMAT_UNSUPPORTED, PACKAGE_MANIFEST_INVALID,
-                 PACKAGE_NO_COMPATIBLE_VARIANT, MODEL_INVALID, INFERENCE_INPUT_INVALID,
+                 PACKAGE_NO_COMPATIBLE_VARIANT, PACKAGE_REFERENCE_INVALID, MODEL_INVALID, INFERENCE_INPUT_INVALID,
                  PROFILE_CATALOG_INVALID,
                  PACKAGE_TOO_LARGE, RANGE_NOT_SATISFIABLE, DEVICE_ID_RESERVED -> ErrorCategory.BAD_INPUT;
             case AUTHENTICATION_REQUIRED, ENROL_TOKEN_INVALID -> ErrorCategory.UNAUTHORISED;

@@ -65,6 +65,26 @@ class ModuleBoundariesTest {
             .because("model-packager is a library of the server and the CLI (README.md, Architecture)");
 
     /**
+     * Rollout policy decides from its inputs alone (the time passed in), so the rollout engine's
+     * decisions replay from what its database holds: no JDBC, HTTP, MQTT or other server code.
+     */
+    @ArchTest
+    static final ArchRule rolloutPolicyIsPure = classes().that().resideInAPackage("io.edgeloop.server.rollout.policy..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("io.edgeloop.server.rollout.policy..",
+                    "io.edgeloop.protocol..", "java.lang..", "java.util..", "java.time..",
+                    "org.apache.commons.statistics.inference..")
+            .because("rollout policy is pure: no JDBC, no Vert.x, no MQTT, clock passed in (TEAM.md, rollout policy API)");
+
+    /** ... and reads no clock of its own. */
+    @ArchTest
+    static final ArchRule rolloutPolicyReadsNoClock = noClasses().that().resideInAPackage("io.edgeloop.server.rollout.policy..")
+            .should().callMethod(java.time.Instant.class, "now")
+            .orShould().callMethod(System.class, "currentTimeMillis")
+            .orShould().callMethod(System.class, "nanoTime")
+            .orShould().dependOnClassesThat().areAssignableTo(java.time.Clock.class)
+            .because("the engine passes the time in, so a decision can be replayed");
+
+    /**
      * The fleet simulator (edge-agent/fleet-simulator) runs many real agents in one JVM against a
      * server it reaches over REST and MQTT only, as devices do; nor does the server know it.
      */

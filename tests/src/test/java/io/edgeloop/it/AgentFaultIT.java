@@ -35,8 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code kill -9} of the agent process while it writes captures and while it activates versions:
- * after a restart no acknowledged capture is missing and a valid, complete version serves.
+ * {@code kill -9} of the agent process while it writes captures and while it activates versions
+ * (forward) and rolls back: after a restart no acknowledged capture is missing and a valid,
+ * complete version serves. And the downgrade guard: activating an older version is refused, the
+ * rollback endpoint is the way back.
  */
 class AgentFaultIT {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -133,6 +135,7 @@ class AgentFaultIT {
         assertEquals(200, upload.statusCode(), upload.body());
         SplittableRandom random = new SplittableRandom(9);
         Set<String> notOk = ConcurrentHashMap.newKeySet();
+        Set<String> refused = ConcurrentHashMap.newKeySet();
         for (int round = 0; round < 3; round++) {
             AgentProcess current = agent;
             AtomicBoolean running = new AtomicBoolean(true);
@@ -141,8 +144,13 @@ class AgentFaultIT {
                 int n = 0;
                 while (running.get()) {
                     try {
-                        current.post("/v2/agent/models/fashion/versions/" + (n % 2 == 0 ? "1.1.0" : "1.0.0")
-                                + "/activate", "");
+                        // Forward by activation, back by the explicit rollback: activating the older
+                        // version is refused by the downgrade guard.
+                        HttpResponse<String> r = current.post(n % 2 == 0 ? "/v2/agent/models/fashion/versions/1.1.0/activate"
+                                : "/v2/agent/models/fashion/rollback?version=1.0.0", "");
+                        if (r.statusCode() == 409) {
+                            refused.add(r.body());
+                        }
                         n++;
                     } catch (Exception e) {
                         break;
@@ -188,5 +196,33 @@ class AgentFaultIT {
         }
         agent.close();
         assertEquals(Set.of(), notOk);
+        assertEquals(Set.of(), refused, "activation forward and rollback back are never refused");
+    }
+
+    @Test
+    void activatingAnOlderVersionIsRefusedAndTheRollbackGoesBack() throws Exception {
+        AgentProcess agent = start(AgentProcess.options(dir.resolve("data-downgrade")), true);
+        try {
+            assertEquals(200, agent.post("/v2/agent/packages?activate=true", Files.readAllBytes(v2)).statusCode());
+            HttpResponse<String> downgrade = agent.post("/v2/agent/models/fashion/versions/1.0.0/activate", "");
+            assertEquals(409, downgrade.statusCode(), downgrade.body());
+            assertEquals("DOWNGRADE_REFUSED", JSON.readTree(downgrade.body()).get("code").asText());
+            assertTrue(downgrade.body().contains("rollback"), downgrade.body());
+            assertEquals("1.1.0", activeVersion(agent));
+            HttpResponse<String> back = agent.post("/v2/agent/models/fashion/rollback", "");
+            assertEquals(200, back.statusCode(), back.body());
+            assertEquals("1.0.0", activeVersion(agent));
+            assertEquals(200, agent.post("/v2/models/fashion/infer", AgentProcess.inferBody(null, images, 0, 1, 784))
+                    .statusCode());
+            assertEquals(200, agent.post("/v2/agent/models/fashion/versions/1.1.0/activate", "").statusCode(),
+                    "going forward again is an upgrade");
+            assertEquals("1.1.0", activeVersion(agent));
+        } finally {
+            agent.close();
+        }
+    }
+
+    private static String activeVersion(AgentProcess agent) throws Exception {
+        return JSON.readTree(agent.get("/v2/models/fashion").body()).get("versions").get(0).asText();
     }
 }

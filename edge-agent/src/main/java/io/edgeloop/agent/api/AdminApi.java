@@ -67,8 +67,16 @@ public final class AdminApi {
             }
             return Map.of("name", d.name(), "version", d.version(), "variant", d.variant());
         }));
-        router.post("/v2/agent/models/:name/rollback").handler(ctx -> blocking(ctx,
-                () -> Map.of("active", registry.rollback(ctx.pathParam("name")))));
+        // The explicit way back: ?version=V returns to that installed version, older or not;
+        // without it, to the previous one. Activate refuses versions below the highest installed.
+        router.post("/v2/agent/models/:name/rollback").handler(ctx -> blocking(ctx, () -> {
+            String version = ctx.request().getParam("version");
+            if (version == null || version.isEmpty()) {
+                return Map.of("active", registry.rollback(ctx.pathParam("name")));
+            }
+            registry.rollbackTo(ctx.pathParam("name"), version);
+            return Map.of("active", version);
+        }));
         router.post("/v2/agent/models/:name/versions/:version/shadow").handler(ctx -> blocking(ctx, () -> {
             registry.shadow(ctx.pathParam("name"), ctx.pathParam("version"));
             return Map.of("shadow", ctx.pathParam("version"));

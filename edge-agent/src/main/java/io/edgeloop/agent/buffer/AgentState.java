@@ -35,6 +35,22 @@ public final class AgentState {
         }
     }
 
+    /** Sets several keys in one atomic write; a null value deletes its key. */
+    public void putAll(java.util.Map<String, String> changes) throws EdgeLoopException {
+        try (org.rocksdb.WriteBatch batch = new org.rocksdb.WriteBatch()) {
+            for (java.util.Map.Entry<String, String> change : changes.entrySet()) {
+                if (change.getValue() == null) {
+                    batch.delete(cf, bytes(change.getKey()));
+                } else {
+                    batch.put(cf, bytes(change.getKey()), bytes(change.getValue()));
+                }
+            }
+            db.db().write(db.writeOptions(), batch);
+        } catch (RocksDBException e) {
+            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot write state " + changes.keySet(), e);
+        }
+    }
+
     public void putLong(String key, long value) throws EdgeLoopException {
         put(key, Long.toString(value));
     }

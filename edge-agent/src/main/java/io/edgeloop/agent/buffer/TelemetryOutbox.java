@@ -23,6 +23,8 @@ import java.util.Map;
  */
 public final class TelemetryOutbox {
     private static final String SEQ_PREFIX = "outbox.next-seq.";
+    /** The stream of job execution updates (the fleet link sends each to its job's topic). */
+    public static final String JOB_UPDATES = "jobs";
 
     private final AgentDb db;
     private final ColumnFamilyHandle cf;
@@ -45,10 +47,28 @@ public final class TelemetryOutbox {
      * message can carry its own seq; returns that seq.
      */
     public synchronized long append(String stream, java.util.function.LongFunction<byte[]> encoder) throws EdgeLoopException {
+        return append(stream, encoder, Map.of());
+    }
+
+    /**
+     * Appends a message and, in the same atomic write, sets these agent-state keys (a null value
+     * deletes its key): a job's persisted state and the update that reports it survive a crash
+     * together or not at all.
+     */
+    public synchronized long append(String stream, java.util.function.LongFunction<byte[]> encoder,
+                                    Map<String, String> stateChanges) throws EdgeLoopException {
         long seq = next(stream);
         byte[] payload = encoder.apply(seq);
         try (WriteBatch batch = new WriteBatch()) {
             batch.put(cf, key(stream, seq), payload);
+            for (Map.Entry<String, String> change : stateChanges.entrySet()) {
+                byte[] k = change.getKey().getBytes(StandardCharsets.UTF_8);
+                if (change.getValue() == null) {
+                    batch.delete(state, k);
+                } else {
+                    batch.put(state, k, change.getValue().getBytes(StandardCharsets.UTF_8));
+                }
+            }
             batch.put(state, seqKey(stream), Long.toString(seq + 1).getBytes(StandardCharsets.UTF_8));
             db.db().write(db.writeOptions(), batch);
         } catch (RocksDBException e) {

@@ -21,6 +21,11 @@ public final class ShadowStats {
         return compared.sum();
     }
 
+    /** Requests on which both versions gave the same top class. */
+    public long agreed() {
+        return agreed.sum();
+    }
+
     public double agreement() {
         long n = compared.sum();
         return n == 0 ? Double.NaN : (double) agreed.sum() / n;

@@ -2,6 +2,8 @@ package io.edgeloop.agent.link;
 
 import io.edgeloop.agent.buffer.AgentState;
 import io.edgeloop.protocol.EdgeLoopException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /** Keeps the enrolment's credentials in the agent's RocksDB state, so later starts need no token. */
@@ -18,8 +20,10 @@ public final class CredentialStore {
         if (device.isEmpty()) {
             return Optional.empty();
         }
+        List<String> keys = state.get(PREFIX + "publisherKeys").map(v -> Arrays.stream(v.split("\n"))
+                .filter(k -> !k.isBlank()).toList()).orElse(List.of());
         return Optional.of(new FleetCredentials(device.get(), state.get(PREFIX + "mqttUrl").orElse(""),
-                state.get(PREFIX + "mqttUsername").orElse(""), state.get(PREFIX + "mqttPassword").orElse("")));
+                state.get(PREFIX + "mqttUsername").orElse(""), state.get(PREFIX + "mqttPassword").orElse(""), keys));
     }
 
     /** Saves the credentials; the device id is written last, so a crash midway leaves none. */
@@ -27,6 +31,7 @@ public final class CredentialStore {
         state.put(PREFIX + "mqttUrl", c.mqttUrl());
         state.put(PREFIX + "mqttUsername", c.mqttUsername());
         state.put(PREFIX + "mqttPassword", c.mqttPassword());
+        state.put(PREFIX + "publisherKeys", String.join("\n", c.publisherKeys()));
         state.put(PREFIX + "deviceId", c.deviceId());
     }
 }

@@ -15,7 +15,7 @@ import java.time.Duration;
 /**
  * The agent's side of enrolment: {@code POST {server}/api/v1/enrol} with the device id and the
  * one-time token (no bearer token: the enrolment token is the credential), answered with the
- * device's MQTT login.
+ * device's MQTT login and the publisher keys the server trusts.
  */
 public final class EnrolmentClient {
     private final HttpClient http;
@@ -65,8 +65,10 @@ public final class EnrolmentClient {
                     + "): " + answer.path("error").asText(response.body()));
         }
         try {
+            java.util.List<String> keys = new java.util.ArrayList<>();
+            answer.path("publisherKeys").forEach(k -> keys.add(k.asText()));
             return new FleetCredentials(answer.path("deviceId").asText(null), answer.path("mqttUrl").asText(null),
-                    answer.path("mqttUsername").asText(null), answer.path("mqttPassword").asText(null));
+                    answer.path("mqttUsername").asText(null), answer.path("mqttPassword").asText(null), keys);
         } catch (IllegalArgumentException e) {
             throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "the enrolment answer from " + uri + " lacks a field: "
                     + e.getMessage(), e);

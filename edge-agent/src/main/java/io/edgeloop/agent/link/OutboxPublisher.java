@@ -3,6 +3,9 @@ package io.edgeloop.agent.link;
 import io.edgeloop.agent.buffer.OutboxEntry;
 import io.edgeloop.agent.buffer.TelemetryOutbox;
 import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.protocol.MessageFormatException;
+import io.edgeloop.protocol.codec.MessageCodec;
+import io.edgeloop.protocol.message.JobExecutionUpdate;
 import io.edgeloop.protocol.topic.Topics;
 import java.util.HashMap;
 import java.util.List;
@@ -20,8 +23,10 @@ import org.slf4j.LoggerFactory;
  */
 final class OutboxPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxPublisher.class);
-    /** The outbox streams and where each goes. */
-    static final List<String> STREAMS = List.of("health", "drift");
+    /** The outbox stream of job execution updates; each goes to its own job's topic. */
+    static final String JOB_UPDATES = TelemetryOutbox.JOB_UPDATES;
+    /** The outbox streams and where each goes. Job updates first: a rollout waits on them. */
+    static final List<String> STREAMS = List.of(JOB_UPDATES, "health", "drift");
 
     /** Hands one message to MQTT; false when it cannot be sent now (not connected, window full). */
     interface Sender {
@@ -33,6 +38,7 @@ final class OutboxPublisher {
     private final int maxInFlight;
     private final Map<String, Long> sentUpTo = new HashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final MessageCodec codec = new MessageCodec();
 
     OutboxPublisher(TelemetryOutbox outbox, String deviceId, int maxInFlight) {
         this.outbox = outbox;
@@ -53,7 +59,7 @@ final class OutboxPublisher {
                 // In flight before the send: the PUBACK may arrive (and remove it) before send returns.
                 String key = key(stream, e.seq());
                 inFlight.add(key);
-                if (!sender.send(topic(stream), e.payload(), e)) {
+                if (!sender.send(topic(stream, e.payload()), e.payload(), e)) {
                     inFlight.remove(key);
                     return sent;
                 }
@@ -84,12 +90,23 @@ final class OutboxPublisher {
         return inFlight.size();
     }
 
-    private String topic(String stream) {
+    private String topic(String stream, byte[] payload) {
         return switch (stream) {
+            case JOB_UPDATES -> Topics.jobUpdate(deviceId, jobIdOf(payload));
             case "health" -> Topics.health(deviceId);
             case "drift" -> Topics.drift(deviceId);
             default -> throw new IllegalArgumentException("no topic for outbox stream " + stream);
         };
+    }
+
+    /** The job an update in the outbox reports on: its topic level. */
+    private String jobIdOf(byte[] payload) {
+        try {
+            return codec.decode(payload, JobExecutionUpdate.class).jobId();
+        } catch (MessageFormatException e) {
+            // Only the agent writes this stream, through the same codec: an entry it cannot read is a bug.
+            throw new IllegalStateException("unreadable job update in the outbox: " + e.getMessage(), e);
+        }
     }
 
     private static String key(String stream, long seq) {

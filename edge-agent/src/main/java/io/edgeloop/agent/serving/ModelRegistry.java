@@ -60,6 +60,34 @@ public final class ModelRegistry implements AutoCloseable {
         return version;
     }
 
+    /**
+     * Rolls back to an installed {@code version} (older or not: the downgrade guard lets an
+     * explicit rollback through); does nothing when it is already active.
+     */
+    public synchronized void rollbackTo(String name, String version) throws EdgeLoopException {
+        Slot slot = slots.get(name);
+        if (slot != null && slot.active.version().equals(version)) {
+            loader.store().rollbackTo(name, version);
+            return;
+        }
+        ServedModel next = loader.load(name, version);
+        try {
+            loader.store().rollbackTo(name, version);
+        } catch (EdgeLoopException e) {
+            next.close();
+            throw e;
+        }
+        swap(name, next);
+    }
+
+    /**
+     * Loads an installed version outside the served slots (a candidate checked on reference
+     * inputs before it is activated); the caller closes it.
+     */
+    public ServedModel loadDetached(String name, String version) throws EdgeLoopException {
+        return loader.load(name, version);
+    }
+
     /** Loads {@code version} as the shadow of {@code name}'s active version (replacing any shadow). */
     public synchronized void shadow(String name, String version) throws EdgeLoopException {
         Slot slot = slots.get(name);

@@ -6,6 +6,8 @@ import io.edgeloop.agent.engine.ModelSession;
 import io.edgeloop.agent.engine.Tensor;
 import io.edgeloop.agent.store.ModelDescriptor;
 
+import io.edgeloop.packageformat.baseline.OutputBaseline;
+
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -49,6 +51,26 @@ public final class ServedModel implements AutoCloseable {
 
     public CompletableFuture<List<Tensor>> infer(List<Tensor> inputs) {
         return batcher.submit(inputs);
+    }
+
+    /**
+     * The top class of each row of this model's {@code outputs}, read the way inference reads
+     * them (the baseline's score output, else the first class-score tensor); null when the model
+     * is not a classifier.
+     */
+    public int[] topClasses(List<Tensor> outputs) {
+        OutputBaseline baseline = descriptor.baseline() == null ? null : descriptor.baseline().outputs();
+        Tensor scores = Classification.scores(outputs, descriptor.classes().size(), baseline);
+        if (scores == null) {
+            return null;
+        }
+        int rows = (int) Math.max(1, scores.rows());
+        int width = scores.length() / rows;
+        int[] top = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            top[r] = Classification.argmax(scores.floats(), r * width, width);
+        }
+        return top;
     }
 
     public DynamicBatcher batcher() {

@@ -115,17 +115,37 @@ public final class ModelStore {
         InputStream open() throws IOException;
     }
 
-    /** Makes {@code version} active; the previous active version moves into the history. */
+    /**
+     * Makes {@code version} active; the previous active version moves into the history. A version
+     * older (in semantic version order) than the highest installed one is refused with
+     * {@code DOWNGRADE_REFUSED}: going back is what {@link #rollback(String)} and
+     * {@link #rollbackTo(String, String)} are for, so an old, perhaps vulnerable, version never
+     * comes back by accident. Activating the version already active does nothing.
+     */
     public synchronized void activate(String name, String version) throws EdgeLoopException {
+        requireInstalled(name, version);
+        List<String> history = new ArrayList<>(history(name));
+        if (!history.isEmpty() && history.get(0).equals(version)) {
+            return;
+        }
+        Optional<String> highest = SemanticVersion.highest(versions(name));
+        if (highest.isPresent() && SemanticVersion.isOlder(version, highest.get())) {
+            throw new EdgeLoopException(ErrorCode.DOWNGRADE_REFUSED, "activating " + name + " " + version
+                    + " would go back below the highest installed version " + highest.get()
+                    + "; to return to an older version send the rollback command (POST /v2/agent/models/" + name
+                    + "/rollback?version=" + version + ")");
+        }
+        history.remove(version);
+        history.add(0, version);
+        writePointer(name, history);
+    }
+
+    private void requireInstalled(String name, String version) throws EdgeLoopException {
         checkName("model name", name);
         checkName("version", version);
         if (!Files.isRegularFile(versionDir(name, version).resolve(DESCRIPTOR))) {
             throw new EdgeLoopException(ErrorCode.ACTIVATION_FAILED, name + " " + version + " is not installed");
         }
-        List<String> history = new ArrayList<>(history(name));
-        history.remove(version);
-        history.add(0, version);
-        writePointer(name, history);
     }
 
     /** Re-activates the newest previous version; returns it. */
@@ -138,6 +158,46 @@ public final class ModelStore {
         writePointer(name, history);
         LOG.info("rolled back {} from {} to {}", name, from, history.get(0));
         return history.get(0);
+    }
+
+    /**
+     * Re-activates an installed {@code version}, older or not: an explicit rollback, which the
+     * downgrade guard lets through. The version left stays installed, out of the history.
+     */
+    public synchronized void rollbackTo(String name, String version) throws EdgeLoopException {
+        requireInstalled(name, version);
+        List<String> history = new ArrayList<>(history(name));
+        if (!history.isEmpty() && history.get(0).equals(version)) {
+            return;
+        }
+        String from = history.isEmpty() ? null : history.remove(0);
+        history.remove(version);
+        history.add(0, version);
+        writePointer(name, history);
+        LOG.info("rolled back {} from {} to {}", name, from, version);
+    }
+
+    /**
+     * Deletes an installed version that is not active (a candidate that failed validation); the
+     * history forgets it. Refuses the active version.
+     */
+    public synchronized void remove(String name, String version) throws EdgeLoopException {
+        checkName("model name", name);
+        checkName("version", version);
+        List<String> history = new ArrayList<>(history(name));
+        if (!history.isEmpty() && history.get(0).equals(version)) {
+            throw new EdgeLoopException(ErrorCode.ACTIVATION_FAILED, name + " " + version
+                    + " is active; activate or roll back to another version first");
+        }
+        if (history.remove(version)) {
+            writePointer(name, history);
+        }
+        try {
+            DurableFiles.deleteTree(versionDir(name, version));
+        } catch (IOException e) {
+            throw new EdgeLoopException(ErrorCode.STORAGE_FAILED, "cannot remove " + name + " " + version + ": " + e, e);
+        }
+        LOG.info("removed {} {}", name, version);
     }
 
     private void writePointer(String name, List<String> history) throws EdgeLoopException {

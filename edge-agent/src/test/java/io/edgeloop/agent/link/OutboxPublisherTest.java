@@ -6,11 +6,17 @@ import io.edgeloop.agent.buffer.AgentDb;
 import io.edgeloop.agent.buffer.BufferOptions;
 import io.edgeloop.agent.buffer.OutboxEntry;
 import io.edgeloop.agent.buffer.TelemetryOutbox;
+import io.edgeloop.protocol.codec.MessageCodec;
+import io.edgeloop.protocol.job.JobExecutionState;
+import io.edgeloop.protocol.job.JobStep;
+import io.edgeloop.protocol.message.JobExecutionUpdate;
 import io.edgeloop.protocol.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +73,26 @@ class OutboxPublisherTest {
             assertEquals(10, sent);
             assertEquals(0, publisher.inFlight());
             assertEquals(List.of(), outbox.pending("health", 10));
+        }
+    }
+
+    @Test
+    void jobUpdatesGoFirstEachToItsJobsTopicInOrder() throws Exception {
+        try (AgentDb db = new AgentDb(dir.resolve("db"), BufferOptions.DEFAULT)) {
+            TelemetryOutbox outbox = new TelemetryOutbox(db);
+            MessageCodec codec = new MessageCodec();
+            outbox.append("health", bytes("h0"));
+            for (int v = 1; v <= 3; v++) {
+                long version = v;
+                String job = v == 2 ? "job-b" : "job-a";
+                outbox.append(TelemetryOutbox.JOB_UPDATES, seq -> codec.encode(new JobExecutionUpdate("dev", Instant.now(), seq,
+                        job, JobExecutionState.IN_PROGRESS, JobStep.DOWNLOADING, Map.of(), version, null)));
+            }
+            OutboxPublisher publisher = new OutboxPublisher(outbox, "dev", 10);
+            List<String> topics = new ArrayList<>();
+            assertEquals(4, publisher.pump((topic, payload, e) -> topics.add(topic)));
+            assertEquals(List.of(Topics.jobUpdate("dev", "job-a"), Topics.jobUpdate("dev", "job-b"),
+                    Topics.jobUpdate("dev", "job-a"), Topics.health("dev")), topics);
         }
     }
 }

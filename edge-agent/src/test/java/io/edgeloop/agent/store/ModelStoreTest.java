@@ -81,4 +81,44 @@ class ModelStoreTest {
         assertEquals(List.of("1"), reopened.versions("m"));
         assertTrue(reopened.models().contains("m"));
     }
+
+    @Test
+    void activatingAVersionBelowTheHighestInstalledIsRefusedAndRollbackIsTheWayBack() throws Exception {
+        ModelStore store = store(2);
+        install(store, "1.9.0");
+        store.activate("m", "1.9.0");
+        install(store, "1.10.0");
+        store.activate("m", "1.10.0");
+        // Semantic order, not text order: 1.10.0 is above 1.9.0.
+        EdgeLoopException refused = assertThrows(EdgeLoopException.class, () -> store.activate("m", "1.9.0"));
+        assertEquals(ErrorCode.DOWNGRADE_REFUSED, refused.code());
+        assertEquals(409, refused.code().httpStatus());
+        assertTrue(refused.getMessage().contains("rollback"), refused.getMessage());
+        assertEquals(Optional.of("1.10.0"), store.active("m"));
+        store.activate("m", "1.10.0");
+        store.rollbackTo("m", "1.9.0");
+        assertEquals(Optional.of("1.9.0"), store.active("m"));
+        // Forward again is an upgrade.
+        store.activate("m", "1.10.0");
+        assertEquals(Optional.of("1.10.0"), store.active("m"));
+        assertEquals("1.9.0", store.rollback("m"));
+        install(store, "2.0.0-rc.1");
+        store.activate("m", "2.0.0-rc.1");
+        install(store, "2.0.0");
+        store.activate("m", "2.0.0");
+        assertEquals(ErrorCode.DOWNGRADE_REFUSED,
+                assertThrows(EdgeLoopException.class, () -> store.activate("m", "2.0.0-rc.1")).code());
+    }
+
+    @Test
+    void aCandidateThatIsNotActiveCanBeRemovedAndTheActiveOneCannot() throws Exception {
+        ModelStore store = store(2);
+        install(store, "1.0.0");
+        store.activate("m", "1.0.0");
+        install(store, "1.1.0");
+        store.remove("m", "1.1.0");
+        assertEquals(List.of("1.0.0"), store.versions("m"));
+        assertEquals(ErrorCode.ACTIVATION_FAILED, assertThrows(EdgeLoopException.class, () -> store.remove("m", "1.0.0")).code());
+        assertEquals(Optional.of("1.0.0"), store.active("m"));
+    }
 }

@@ -15,16 +15,24 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code /api/v1/devices} and the enrolment exchange {@code /api/v1/enrol}. */
 public final class DeviceRoutes {
     private final DeviceService devices;
     private final Enrolment enrolment;
+    private final List<String> publisherKeys;
 
     public DeviceRoutes(DeviceService devices, Enrolment enrolment) {
+        this(devices, enrolment, List.of());
+    }
+
+    /** @param publisherKeys the trusted publisher keys (base64 X.509) the enrolment answer hands the device */
+    public DeviceRoutes(DeviceService devices, Enrolment enrolment, List<String> publisherKeys) {
         this.devices = devices;
         this.enrolment = enrolment;
+        this.publisherKeys = List.copyOf(publisherKeys);
     }
 
     public void mount(ApiRouter api) {
@@ -48,8 +56,15 @@ public final class DeviceRoutes {
                 (ctx, actor) -> HttpReplies.json(ctx, 201, devices.reissueEnrolToken(actor, ctx.pathParam("id"))));
         api.open(HttpMethod.POST, "/api/v1/enrol", (ctx, none) -> {
             JsonNode body = HttpReplies.body(ctx);
-            HttpReplies.json(ctx, 200, enrolment.enrol(HttpReplies.requiredText(body, "deviceId"),
-                    HttpReplies.requiredText(body, "enrolToken"), HttpReplies.optionalText(body, "profile")));
+            Enrolment.Result enrolled = enrolment.enrol(HttpReplies.requiredText(body, "deviceId"),
+                    HttpReplies.requiredText(body, "enrolToken"), HttpReplies.optionalText(body, "profile"));
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("deviceId", enrolled.deviceId());
+            answer.put("mqttUrl", enrolled.mqttUrl());
+            answer.put("mqttUsername", enrolled.mqttUsername());
+            answer.put("mqttPassword", enrolled.mqttPassword());
+            answer.put("publisherKeys", publisherKeys);
+            HttpReplies.json(ctx, 200, answer);
         });
     }
 

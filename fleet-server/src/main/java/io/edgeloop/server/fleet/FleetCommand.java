@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
  * usage error.
  */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
-        description = "REST client of the fleet server: devices, packages, tokens, audit log.",
-        subcommands = {DevicesCommand.class, PackagesCommand.class, TokensCommand.class, AuditCommand.class})
+        description = "REST client of the fleet server: devices, packages, rollouts, tokens, audit log.",
+        subcommands = {DevicesCommand.class, PackagesCommand.class, RolloutsCommand.class, TokensCommand.class,
+                AuditCommand.class})
 public final class FleetCommand {
 }

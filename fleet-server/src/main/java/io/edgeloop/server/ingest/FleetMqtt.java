@@ -46,6 +46,12 @@ public final class FleetMqtt implements AutoCloseable {
 
     public static FleetMqtt start(FleetMqttOptions o, Database db, MqttCredentialCheck devices, MqttAccountSource accounts)
             throws EdgeLoopException {
+        return start(o, db, devices, accounts, JobUpdateSink.NONE);
+    }
+
+    /** @param jobUpdates who applies the job execution updates agents report (the rollout engine) */
+    public static FleetMqtt start(FleetMqttOptions o, Database db, MqttCredentialCheck devices, MqttAccountSource accounts,
+                                  JobUpdateSink jobUpdates) throws EdgeLoopException {
         ServerMqttLogin login = ServerMqttLogin.loadOrCreate(o.serverPasswordFile());
         EmbeddedBroker broker = null;
         MosquittoFiles files = null;
@@ -66,7 +72,7 @@ public final class FleetMqtt implements AutoCloseable {
             // The client id is namespaced apart from device ids (a device is its own client id, and a
             // broker drops the older of two connections with one id).
             ingest = new TelemetryIngest(IngestOptions.of(url, "edgeloop-ingest." + o.replicaId(), group), login, db,
-                    new MessageCodec(), o.replicaId());
+                    new MessageCodec(), o.replicaId(), jobUpdates);
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "telemetry-retention");
                 t.setDaemon(true);
@@ -122,6 +128,11 @@ public final class FleetMqtt implements AutoCloseable {
     /** The embedded broker's port, or -1 with an external broker. */
     public int embeddedPort() {
         return broker == null ? -1 : broker.port();
+    }
+
+    /** The server's own broker login (the rollout engine publishes with it). */
+    public ServerMqttLogin login() {
+        return login;
     }
 
     public TelemetryIngest ingest() {

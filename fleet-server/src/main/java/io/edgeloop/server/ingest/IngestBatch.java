@@ -36,7 +36,7 @@ public final class IngestBatch {
     final Map<String, Latest<HealthReport>> health = new LinkedHashMap<>();
     final Map<String, Latest<DriftReport>> drift = new LinkedHashMap<>();
     final Map<ErrorCode, Rejects> rejects = new EnumMap<>(ErrorCode.class);
-    int other;
+    final List<io.edgeloop.protocol.message.JobExecutionUpdate> jobUpdates = new ArrayList<>();
 
     void birth(BirthMessage m) {
         births.put(m.deviceId(), m);
@@ -59,6 +59,10 @@ public final class IngestBatch {
                 (a, b) -> b.message().ts().isBefore(a.message().ts()) ? a : b);
     }
 
+    void jobUpdate(io.edgeloop.protocol.message.JobExecutionUpdate m) {
+        jobUpdates.add(m);
+    }
+
     void reject(ErrorCode code, String topic, String error) {
         rejects.merge(code, new Rejects(1, topic, error), (a, b) -> new Rejects(a.count() + 1, b.lastTopic(), b.lastError()));
     }
@@ -72,6 +76,6 @@ public final class IngestBatch {
     }
 
     boolean isEmpty() {
-        return rows.isEmpty() && births.isEmpty() && statuses.isEmpty() && rejects.isEmpty();
+        return rows.isEmpty() && births.isEmpty() && statuses.isEmpty() && rejects.isEmpty() && jobUpdates.isEmpty();
     }
 }

@@ -50,8 +50,8 @@ public final class IngestDecoder {
             batch.birth(b);
         } else if (message instanceof StatusMessage s) {
             batch.status(s);
-        } else if (message instanceof JobExecutionUpdate) {
-            batch.other++; // the rollout engine (next issue) consumes these
+        } else if (message instanceof JobExecutionUpdate u) {
+            batch.jobUpdate(u);
         } else {
             reject(batch, arrival, ErrorCode.MALFORMED_MESSAGE, message.schema() + " is server-to-agent; a device may not send it");
         }

@@ -18,7 +18,8 @@ import java.util.Map;
  * Writes one {@link IngestBatch} in one transaction: telemetry rows through the dialect's
  * insert-ignore on the key (device, stream, seq), so a replayed message is stored once; the
  * device state rows (birth, presence, last health and drift) through standard {@code MERGE};
- * reject counters added up. Returns how many telemetry rows were new.
+ * reject counters added up; job execution updates handed to the {@link JobUpdateSink} in the same
+ * transaction. Returns how many telemetry rows were new.
  */
 final class IngestStore {
     private static final String[] COLUMNS = {"device_id", "stream", "seq", "ts_ms", "model_name", "model_version",
@@ -66,9 +67,15 @@ final class IngestStore {
 
     private final ObjectMapper json = new ObjectMapper();
     private final String replicaId;
+    private final JobUpdateSink jobUpdates;
 
     IngestStore(String replicaId) {
+        this(replicaId, JobUpdateSink.NONE);
+    }
+
+    IngestStore(String replicaId, JobUpdateSink jobUpdates) {
         this.replicaId = replicaId;
+        this.jobUpdates = jobUpdates;
     }
 
     /** Writes {@code batch} on {@code c} and commits; returns the number of new telemetry rows. */
@@ -81,7 +88,13 @@ final class IngestStore {
             latest(c, "health", batch.health);
             latest(c, "drift", batch.drift);
             rejects(c, batch.rejects);
+            if (!batch.jobUpdates.isEmpty()) {
+                jobUpdates.apply(c, batch.jobUpdates);
+            }
             c.commit();
+            if (!batch.jobUpdates.isEmpty()) {
+                jobUpdates.committed();
+            }
             return inserted;
         } catch (SQLException | RuntimeException e) {
             c.rollback();

@@ -17,8 +17,14 @@ public final class TelemetryIngest implements AutoCloseable {
     /** @param replicaId what stored rows name as {@code ingested_by} */
     public TelemetryIngest(IngestOptions options, ServerMqttLogin login, Database db, MessageCodec codec, String replicaId)
             throws EdgeLoopException {
+        this(options, login, db, codec, replicaId, JobUpdateSink.NONE);
+    }
+
+    /** @param jobUpdates who applies the job execution updates, in the ingest's transaction */
+    public TelemetryIngest(IngestOptions options, ServerMqttLogin login, Database db, MessageCodec codec, String replicaId,
+                           JobUpdateSink jobUpdates) throws EdgeLoopException {
         this.client = new MqttIngestClient(options, login, this::offer);
-        this.writer = new IngestWriter(options, db, new IngestDecoder(codec), new IngestStore(replicaId),
+        this.writer = new IngestWriter(options, db, new IngestDecoder(codec), new IngestStore(replicaId, jobUpdates),
                 client::ack, counters);
         try {
             client.start();

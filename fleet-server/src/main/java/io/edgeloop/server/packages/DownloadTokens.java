@@ -55,7 +55,11 @@ public final class DownloadTokens {
     }
 
     public Minted mint(String deviceId, String sha256) {
-        Instant expires = clock.instant().plus(ttl);
+        return mint(deviceId, sha256, clock.instant().plus(ttl));
+    }
+
+    /** A token that works until {@code expires} (a job document's: its deadline). */
+    public Minted mint(String deviceId, String sha256, Instant expires) {
         ObjectNode payload = JSON.createObjectNode().put("d", deviceId).put("p", sha256).put("e", expires.getEpochSecond());
         String body = B64.encodeToString(payload.toString().getBytes(StandardCharsets.UTF_8));
         return new Minted(PREFIX + body + "." + B64.encodeToString(mac(body)), expires.toString());

@@ -38,6 +38,14 @@ public final class PublisherKeys {
         return keys.size();
     }
 
+    /**
+     * The trusted keys as base64 X.509 (SubjectPublicKeyInfo DER): what enrolment hands a device,
+     * so it verifies the packages its jobs download with the keys this server accepts uploads by.
+     */
+    public List<String> encoded() {
+        return keys.stream().map(k -> java.util.Base64.getEncoder().encodeToString(k.getEncoded())).toList();
+    }
+
     public VerifiedPackage verify(Path file) throws EdgeLoopException {
         if (keys.isEmpty()) {
             throw new EdgeLoopException(ErrorCode.PACKAGE_KEY_MISMATCH,

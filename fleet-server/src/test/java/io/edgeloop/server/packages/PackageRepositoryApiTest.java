@@ -99,6 +99,17 @@ class PackageRepositoryApiTest {
     }
 
     @Test
+    void enrolmentHandsTheDeviceTheTrustedPublisherKeys() throws Exception {
+        String token = api.post("/api/v1/devices", admin, Map.of("deviceId", "edge-7")).json().get("enrolToken").asText();
+        ApiClient.Reply enrolled = api.post("/api/v1/enrol", null, Map.of("deviceId", "edge-7", "enrolToken", token));
+        assertEquals(200, enrolled.status(), enrolled.body());
+        JsonNode keys = enrolled.json().get("publisherKeys");
+        assertEquals(1, keys.size(), enrolled.body());
+        assertArrayEquals(KeyPairFiles.loadPublic(publisher.publicKey()).getEncoded(),
+                java.util.Base64.getDecoder().decode(keys.get(0).asText()));
+    }
+
+    @Test
     void refusalsCarryTheVerifiersCodeAndStoreNothing() throws Exception {
         byte[] bytes = Files.readAllBytes(pkg);
         byte[] corrupted = bytes.clone();

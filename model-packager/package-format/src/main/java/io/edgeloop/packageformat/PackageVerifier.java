@@ -6,6 +6,7 @@ import io.edgeloop.packageformat.sign.SignatureVerifier;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,7 +31,8 @@ import java.util.zip.ZipInputStream;
  * only then the manifest is parsed, its format version checked and its variants matched against
  * the known device profiles; entries the manifest does not list are refused without being
  * inflated; finally one streaming pass over the local headers hashes every listed file, counting
- * inflated bytes against the declared size and the limits. Nothing is extracted here; the
+ * inflated bytes against the declared size and the limits, and parses the reference set
+ * ({@link ReferenceSet}) when the package carries one. Nothing is extracted here; the
  * returned {@link VerifiedPackage} extracts, and re-checks each hash as it does.
  */
 public final class PackageVerifier {
@@ -191,6 +193,10 @@ public final class PackageVerifier {
                 throw new PackageException(ErrorCode.PACKAGE_MISSING_ENTRY,
                         "the manifest lists '" + file.path() + "' but the package does not hold it");
             }
+            if (file.path().equals(ReferenceSet.ENTRY) && file.size() > ReferenceSet.MAX_BYTES) {
+                throw new PackageException(ErrorCode.PACKAGE_ENTRY_TOO_LARGE, "entry '" + file.path() + "' declares "
+                        + file.size() + " bytes, more than the reference file limit of " + ReferenceSet.MAX_BYTES);
+            }
             if (file.size() > options.maxEntryBytes()) {
                 throw new PackageException(ErrorCode.PACKAGE_ENTRY_TOO_LARGE, "entry '" + file.path() + "' declares "
                         + file.size() + " bytes, more than the per-entry limit of " + options.maxEntryBytes());
@@ -234,7 +240,8 @@ public final class PackageVerifier {
                     throw new PackageException(ErrorCode.PACKAGE_UNKNOWN_ENTRY,
                             "entry '" + name + "' has a local header but no central directory record");
                 }
-                total += checkEntry(name, zip, listed.get(name), central.get(name), manifestBytes, signatureBytes, total);
+                total += checkEntry(name, zip, listed.get(name), central.get(name), manifest, manifestBytes,
+                        signatureBytes, total);
             }
         } catch (ZipException e) {
             throw new PackageException(ErrorCode.PACKAGE_UNREADABLE, packageFile + " has a damaged entry: " + e.getMessage(), e);
@@ -248,8 +255,9 @@ public final class PackageVerifier {
     }
 
     /** Checks one local entry and returns its inflated size. */
-    private long checkEntry(String name, InputStream in, FileEntry file, long zipDeclaredSize, byte[] manifestBytes,
-                            byte[] signatureBytes, long totalSoFar) throws IOException, PackageException {
+    private long checkEntry(String name, InputStream in, FileEntry file, long zipDeclaredSize, Manifest manifest,
+                            byte[] manifestBytes, byte[] signatureBytes, long totalSoFar)
+            throws IOException, PackageException {
         if (file == null) {
             // manifest.json or manifest.sig: already read through the central directory, and the
             // stream must show the very same bytes.
@@ -270,9 +278,12 @@ public final class PackageVerifier {
             limit = zipDeclaredSize;
             reason = "the size its zip header declares";
         }
+        // The reference set is small (its declared size was bounded above) and read whole, so that
+        // a signed but malformed one refuses the package here rather than on the device later.
+        ByteArrayOutputStream reference = name.equals(ReferenceSet.ENTRY) ? new ByteArrayOutputStream() : null;
         BoundedCopy.Result result;
         try {
-            result = BoundedCopy.copy(name, in, null, limit, reason);
+            result = BoundedCopy.copy(name, in, reference, limit, reason);
         } catch (ZipException e) {
             // Damaged deflate data or a CRC failure: the bytes are not the ones that were signed.
             throw new PackageException(ErrorCode.PACKAGE_HASH_MISMATCH, "entry '" + name
@@ -285,6 +296,9 @@ public final class PackageVerifier {
         if (!result.sha256().equals(file.sha256())) {
             throw new PackageException(ErrorCode.PACKAGE_HASH_MISMATCH, "entry '" + name + "' has sha256 "
                     + result.sha256() + " but the manifest declares " + file.sha256());
+        }
+        if (reference != null) {
+            ReferenceSet.parse(reference.toByteArray()).requireFits(manifest);
         }
         return result.size();
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -106,6 +107,29 @@ public final class VerifiedPackage {
             throw new PackageException(ErrorCode.PACKAGE_UNREADABLE, "cannot read '" + path + "': " + e.getMessage(), e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The reference inputs the package carries with the fp32 model's answers, or empty for a
+     * package built without them (or before they existed). Read, hash-checked and parsed on each
+     * call, so an agent holds the samples only while it validates.
+     *
+     * @throws PackageException {@code PACKAGE_ENTRY_TOO_LARGE} for a file over
+     *     {@link ReferenceSet#MAX_BYTES}, {@code PACKAGE_REFERENCE_INVALID} for a malformed one,
+     *     {@code PACKAGE_HASH_MISMATCH} when the package file changed since verification
+     */
+    public Optional<ReferenceSet> referenceSet() throws PackageException {
+        Optional<FileEntry> entry = manifest.file(ReferenceSet.ENTRY);
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
+        if (entry.get().size() > ReferenceSet.MAX_BYTES) {
+            throw new PackageException(ErrorCode.PACKAGE_ENTRY_TOO_LARGE, "entry '" + ReferenceSet.ENTRY + "' declares "
+                    + entry.get().size() + " bytes, more than the reference file limit of " + ReferenceSet.MAX_BYTES);
+        }
+        ReferenceSet set = ReferenceSet.parse(readFile(ReferenceSet.ENTRY));
+        set.requireFits(manifest);
+        return Optional.of(set);
     }
 
     private FileEntry listed(String path) throws PackageException {

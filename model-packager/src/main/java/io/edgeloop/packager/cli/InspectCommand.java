@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgeloop.packageformat.Manifest;
 import io.edgeloop.packageformat.ManifestJson;
 import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.ReferenceSet;
 import io.edgeloop.packageformat.TensorSpec;
 import io.edgeloop.packageformat.UnverifiedPackage;
 import io.edgeloop.packageformat.Variant;
@@ -130,6 +131,9 @@ final class InspectCommand implements Callable<Integer> {
             out.printf("drift baseline: %d reference samples, input features %s%n", m.baseline().samples(),
                     m.baseline().inputs().stream().map(f -> f.name()).toList());
         }
+        m.file(ReferenceSet.ENTRY).ifPresent(f -> out.printf(
+                "reference inputs: %s (%d bytes), with the fp32 top-1 answers, for validation on devices%n",
+                f.path(), f.size()));
     }
 
     private static String suits(Variant v) {

@@ -7,6 +7,7 @@ import io.edgeloop.packageformat.Manifest;
 import io.edgeloop.packageformat.ManifestJson;
 import io.edgeloop.packageformat.PackageWriter;
 import io.edgeloop.packageformat.Preprocessing;
+import io.edgeloop.packageformat.ReferenceSet;
 import io.edgeloop.packageformat.TensorSpec;
 import io.edgeloop.packageformat.Variant;
 import io.edgeloop.packageformat.VariantConstraints;
@@ -36,8 +37,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code edgeloop pack MODEL.onnx}: measures the model (and its int8 variant with
- * {@code --quantize int8}) on reference data, builds the drift baseline and writes a signed
- * {@code .elpkg}. Progress goes to stderr, the summary to stdout. {@code edgeloop pack MODEL.pt}
+ * {@code --quantize int8}) on reference data, builds the drift baseline, keeps
+ * {@code --reference-inputs} samples with the fp32 answers for validation on devices and writes a
+ * signed {@code .elpkg}. Progress goes to stderr, the summary to stdout. {@code edgeloop pack MODEL.pt}
  * packs a TorchScript file as it is, with the tensors given by {@code --input}/{@code --output}
  * (see {@link TorchScriptPackager}).
  */
@@ -91,6 +93,11 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = "--reference-samples", description = "Reference samples used (default: ${DEFAULT-VALUE}).")
     int referenceSamples = 2000;
 
+    @Option(names = "--reference-inputs", paramLabel = "N", description = "Samples of the reference data the"
+            + " package carries with the fp32 model's top-1 answers, for validation on the device; 0 = none"
+            + " (default: ${DEFAULT-VALUE}).")
+    int referenceInputs = PackageBuilder.Request.DEFAULT_REFERENCE_INPUTS;
+
     @Option(names = "--training-run", description = "Lineage: the training run that produced the model.")
     String trainingRun;
 
@@ -132,6 +139,10 @@ final class PackCommand implements Callable<Integer> {
         if (!int8Recipe.equals("planned") && !int8Recipe.equals("dense")) {
             throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "--int8-recipe is planned or dense, not '" + int8Recipe + "'");
         }
+        if (referenceInputs < 0 || referenceInputs > ReferenceSet.MAX_COUNT) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "--reference-inputs must be 0.."
+                    + ReferenceSet.MAX_COUNT + ", not " + referenceInputs);
+        }
         Path target = out != null ? out : Path.of(name + "-" + version + ".elpkg");
         ManifestSigner signer = new ManifestSigner(KeyPairFiles.loadPair(key));
         if (model.getFileName().toString().endsWith(".pt")) {
@@ -162,7 +173,8 @@ final class PackCommand implements Callable<Integer> {
         Dataset ref = datasets.load(reference).head(referenceSamples);
         PackageBuilder builder = new PackageBuilder(PackageBuilder.Options.DEFAULTS, new PackageWriter(), System.err);
         Manifest manifest = builder.build(new PackageBuilder.Request(name, version, variants, ref,
-                Preprocessing.unitScaleFor(fp32.inputs().get(0).shape().size()), new Lineage(trainingRun, null, parentVersion, "edgeloop pack")), signer, target);
+                Preprocessing.unitScaleFor(fp32.inputs().get(0).shape().size()), new Lineage(trainingRun, null, parentVersion, "edgeloop pack"),
+                referenceInputs), signer, target);
         printSummary(spec.commandLine().getOut(), target, manifest, signer.keyId());
         return 0;
     }

@@ -6,6 +6,8 @@ import io.edgeloop.packageformat.Manifest;
 import io.edgeloop.packageformat.MetricsSummary;
 import io.edgeloop.packageformat.PackageWriter;
 import io.edgeloop.packageformat.Preprocessing;
+import io.edgeloop.packageformat.ReferenceSet;
+import io.edgeloop.packageformat.Sha256;
 import io.edgeloop.packageformat.TensorSpec;
 import io.edgeloop.packageformat.Variant;
 import io.edgeloop.packageformat.VariantConstraints;
@@ -41,7 +43,8 @@ import java.util.Objects;
 /**
  * The {@code pack} pipeline after quantization: runs every variant over the reference data in
  * ONNX Runtime, records what each measured, builds the drift baseline from the fp32 outputs,
- * and writes the signed package. The model's outputs are kept as they are; the baseline records
+ * keeps a few reference inputs with the fp32 answers ({@link ReferenceSet}, for validation on
+ * the device) and writes the signed package. The model's outputs are kept as they are; the baseline records
  * which output holds the class scores and whether they are logits or probabilities (see
  * {@link ClassScores}), so the device turns them into probabilities exactly as the baseline did.
  */
@@ -76,9 +79,15 @@ public final class PackageBuilder {
     /**
      * What to package. The first variant is the reference (fp32) the others are compared with
      * and the baseline is computed from.
+     *
+     * @param referenceInputs samples of {@code reference} the package carries as its
+     *                        {@link ReferenceSet} with the first variant's top-1 answers; 0 = none
      */
     public record Request(String name, String version, List<VariantSource> variants, Dataset reference,
-                          Preprocessing preprocessing, Lineage lineage) {
+                          Preprocessing preprocessing, Lineage lineage, int referenceInputs) {
+        /** Reference inputs a package carries unless asked otherwise. */
+        public static final int DEFAULT_REFERENCE_INPUTS = 64;
+
         public Request {
             variants = List.copyOf(variants);
             if (variants.isEmpty()) {
@@ -88,6 +97,16 @@ public final class PackageBuilder {
                 throw new IllegalArgumentException("reference data must be a non-empty labelled classification set, not "
                         + reference.name());
             }
+            if (referenceInputs < 0 || referenceInputs > ReferenceSet.MAX_COUNT) {
+                throw new IllegalArgumentException("reference inputs must be 0.." + ReferenceSet.MAX_COUNT + ", not "
+                        + referenceInputs);
+            }
+        }
+
+        /** A request whose package carries {@link #DEFAULT_REFERENCE_INPUTS} reference inputs. */
+        public Request(String name, String version, List<VariantSource> variants, Dataset reference,
+                       Preprocessing preprocessing, Lineage lineage) {
+            this(name, version, variants, reference, preprocessing, lineage, DEFAULT_REFERENCE_INPUTS);
         }
     }
 
@@ -140,6 +159,16 @@ public final class PackageBuilder {
                 progress.printf("pack: %s accuracy %.4f, p50 %.0f us, %.0f samples/s, %d bytes%n", source.id(),
                         eval.metrics().accuracy(), eval.latencyUsP50(), eval.throughputPerS(), model.sizeBytes());
             }
+            if (request.referenceInputs() > 0) {
+                ReferenceSet set = referenceSet(referenceModel, data, reference.predicted(), request.referenceInputs());
+                Path path = staging.resolve(ReferenceSet.ENTRY);
+                byte[] bytes = set.toBytes();
+                Files.write(path, bytes);
+                files.add(new FileEntry(ReferenceSet.ENTRY, sha256(bytes), bytes.length));
+                sources.put(ReferenceSet.ENTRY, path);
+                progress.printf("pack: %d reference inputs with the %s model's top-1 answers (%d bytes)%n",
+                        set.count(), request.variants().get(0).id(), bytes.length);
+            }
             Lineage lineage = request.lineage();
             if (lineage.datasetSha256() == null) {
                 // No training data named: record the data the variants were evaluated on, digested
@@ -162,6 +191,35 @@ public final class PackageBuilder {
         } finally {
             deleteTree(staging);
         }
+    }
+
+    /**
+     * {@code wanted} rows of the reference data, evenly spaced so that they span the whole set,
+     * in the model's input layout, with the reference model's top-1 answers ({@code predicted}).
+     * Fewer when the data is smaller, or when that many would not fit a reference file.
+     */
+    static ReferenceSet referenceSet(OnnxModel model, Dataset data, int[] predicted, int wanted)
+            throws EdgeLoopException {
+        int width = data.width();
+        long[] batch = InputShapes.batchShape(model.inputs().get(0), 1, width);
+        long[] sample = java.util.Arrays.copyOfRange(batch, 1, batch.length);
+        int count = Math.min(Math.min(wanted, data.size()), ReferenceSet.maxCount(sample.length, width));
+        if (count < 1) {
+            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "one sample of " + width
+                    + " values is larger than a reference file may hold; pack with --reference-inputs 0");
+        }
+        float[] inputs = new float[count * width];
+        int[] expected = new int[count];
+        for (int i = 0; i < count; i++) {
+            int row = (int) ((long) i * data.size() / count);
+            data.copyRow(row, inputs, i * width);
+            expected[i] = predicted[row];
+        }
+        return ReferenceSet.of(sample, data.classNames().size(), inputs, expected);
+    }
+
+    private static String sha256(byte[] bytes) {
+        return java.util.HexFormat.of().formatHex(Sha256.newDigest().digest(bytes));
     }
 
     /** Whether the model's first output already holds class probabilities (else logits). */

@@ -1,6 +1,9 @@
 package io.edgeloop.packager.cli;
 
 import io.edgeloop.fixtures.TestPackages;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.ReferenceSet;
+import io.edgeloop.packageformat.sign.KeyPairFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -52,6 +55,7 @@ class PackagerCliTest {
         assertTrue(inspect.out().contains("Gemm=1") && inspect.out().contains("Softmax=1"), inspect.out());
         assertTrue(inspect.out().contains("layout NC\n"), inspect.out());
         assertTrue(inspect.out().contains("signature: verified"), inspect.out());
+        assertTrue(inspect.out().contains("reference inputs: reference.bin ("), inspect.out());
 
         Path bad = TestPackages.withEntryChanged(pkg, dir.resolve("bad.elpkg"), "model.onnx",
                 b -> TestPackages.flipByte(b, b.length - 100));
@@ -71,12 +75,15 @@ class PackagerCliTest {
         Path pkg = dir.resolve("q.elpkg");
         Run pack = run("pack", model.toString(), "--name", "tiny", "--version", "1.1.0", "--key", dir.resolve("k.key").toString(),
                 "--out", pkg.toString(), "--quantize", "int8", "--int8-recipe", "dense", "--calibration-samples", "100",
-                "--validation-samples", "100", "--reference-samples", "200", "--json");
+                "--validation-samples", "100", "--reference-samples", "200", "--reference-inputs", "16", "--json");
         assertEquals(0, pack.exit(), pack.err());
         assertTrue(pack.out().contains("\"id\":\"int8\""), pack.out());
         Run verify = run("verify", pkg.toString(), "--pubkey", dir.resolve("k.pub").toString(), "--json");
         assertEquals(0, verify.exit(), verify.err());
         assertTrue(verify.out().contains("\"variants\":[\"fp32\",\"int8\"]"), verify.out());
+        ReferenceSet reference = new PackageVerifier(PackageVerifier.Options.DEFAULTS)
+                .verify(pkg, KeyPairFiles.loadPublic(dir.resolve("k.pub"))).referenceSet().orElseThrow();
+        assertEquals(16, reference.count());
     }
 
     @Test
@@ -88,6 +95,11 @@ class PackagerCliTest {
                 "--key", dir.resolve("k.key").toString());
         assertEquals(PackagerMain.EXIT_REFUSED, badVersion.exit());
         assertTrue(badVersion.err().contains("INVALID_ARGUMENT") && badVersion.err().contains("'1.0'"), badVersion.err());
+        Run badCount = run("pack", model.toString(), "--name", "tiny", "--version", "1.0.0",
+                "--key", dir.resolve("k.key").toString(), "--reference-inputs", "-1");
+        assertEquals(PackagerMain.EXIT_REFUSED, badCount.exit());
+        assertTrue(badCount.err().contains("INVALID_ARGUMENT") && badCount.err().contains("--reference-inputs"),
+                badCount.err());
         Run missingKey = run("verify", model.toString(), "--pubkey", dir.resolve("nope.pub").toString());
         assertEquals(PackagerMain.EXIT_REFUSED, missingKey.exit());
         assertTrue(missingKey.err().contains("nope.pub"), missingKey.err());

@@ -10,6 +10,7 @@ import io.edgeloop.packageformat.ManifestJson;
 import io.edgeloop.packageformat.PackageVerifier;
 import io.edgeloop.packageformat.PackageWriter;
 import io.edgeloop.packageformat.Preprocessing;
+import io.edgeloop.packageformat.ReferenceSet;
 import io.edgeloop.packageformat.TensorSpec;
 import io.edgeloop.packageformat.VariantConstraints;
 import io.edgeloop.packageformat.VariantMetrics;
@@ -62,7 +63,8 @@ class PackageBuilderTest {
 
         VerifiedPackage verified = new PackageVerifier(PackageVerifier.Options.DEFAULTS).verify(out, keys.getPublic());
         Manifest m = verified.manifest();
-        assertEquals(List.of("model.onnx", "model.int8.onnx"), m.files().stream().map(FileEntry::path).toList());
+        assertEquals(List.of("model.onnx", "model.int8.onnx", ReferenceSet.ENTRY),
+                m.files().stream().map(FileEntry::path).toList());
         VariantMetrics q = m.variant("int8").orElseThrow().metrics();
         VariantMetrics f = m.variant("fp32").orElseThrow().metrics();
         assertTrue(q.top1AgreementWithFp32() > 0.95, "int8 agreement " + q.top1AgreementWithFp32());
