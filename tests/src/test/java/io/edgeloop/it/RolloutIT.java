@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A rollout across a fleet of 20 real agents: the server, 17 simulated agents in this JVM and 3
  * agent processes, all serving fashion 1.0.0; fashion 1.1.0 goes out in 3 waves (10, 50, 100 %,
- * no soak) and every execution ends SUCCEEDED, every wave too, and every device (asked itself)
+ * no soak) and every execution ends SUCCEEDED, every wave DONE with all its devices succeeded, and every device (asked itself)
  * serves 1.1.0. Once through a real Mosquitto, once on the embedded broker (all 20 in this JVM).
  */
 class RolloutIT {
@@ -66,7 +66,8 @@ class RolloutIT {
             int[] targeted = new int[3];
             for (int w = 0; w < 3; w++) {
                 JsonNode wave = done.path("waves").path(w);
-                assertEquals("SUCCEEDED", wave.path("state").asText(), wave.toString());
+                assertEquals("DONE", wave.path("state").asText(), wave.toString());
+                assertEquals(wave.path("targeted").asInt(), wave.path("counts").path("SUCCEEDED").asInt(), wave.toString());
                 targeted[w] = wave.path("targeted").asInt();
             }
             // 10 % of 20 is 2 devices; 50 % is 10 in all, so 8 more; the last wave the other 10.
