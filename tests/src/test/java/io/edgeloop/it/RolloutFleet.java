@@ -44,13 +44,18 @@ final class RolloutFleet implements AutoCloseable {
 
     /** What the fleet is made of. */
     record Spec(int inJvm, int processes, Path publicKey, Path initial, double trafficRps, Duration healthInterval,
-                List<String> processArgs) {
+                List<String> processArgs, ThrottledProxy downloads) {
         static Spec of(int inJvm, int processes, Path publicKey, Path initial) {
-            return new Spec(inJvm, processes, publicKey, initial, 0, null, List.of());
+            return new Spec(inJvm, processes, publicKey, initial, 0, null, List.of(), null);
         }
 
         Spec withTraffic(double rps, Duration health) {
-            return new Spec(inJvm, processes, publicKey, initial, rps, health, processArgs);
+            return new Spec(inJvm, processes, publicKey, initial, rps, health, processArgs, downloads);
+        }
+
+        /** Job documents' download links go through {@code proxy} (which then forwards to the server). */
+        Spec withDownloadsThrough(ThrottledProxy proxy) {
+            return new Spec(inJvm, processes, publicKey, initial, trafficRps, healthInterval, processArgs, proxy);
         }
     }
 
@@ -74,7 +79,13 @@ final class RolloutFleet implements AutoCloseable {
                         ServerMqttLogin.loadOrCreate(options.mqtt().serverPasswordFile()).account(), List.of());
                 mosquitto.start();
             }
+            if (spec.downloads() != null) {
+                options = options.withAdvertisedHttpUrl(spec.downloads().url());
+            }
             server = FleetServer.start(options, FleetServer.Plugins.defaults().withMqtt());
+            if (spec.downloads() != null) {
+                spec.downloads().target(server.httpPort());
+            }
             String base = "http://127.0.0.1:" + server.httpPort();
             FleetRest rest = new FleetRest(base, Files.readString(server.adminTokenFile()).strip());
             if (spec.inJvm() > 0) {

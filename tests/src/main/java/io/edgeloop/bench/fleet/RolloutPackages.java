@@ -3,16 +3,30 @@ package io.edgeloop.bench.fleet;
 import io.edgeloop.fixtures.TestImages;
 import io.edgeloop.fixtures.TestModels;
 import io.edgeloop.fixtures.TestPackages;
+import io.edgeloop.packageformat.FileEntry;
+import io.edgeloop.packageformat.Manifest;
+import io.edgeloop.packageformat.PackageVerifier;
+import io.edgeloop.packageformat.PackageWriter;
+import io.edgeloop.packageformat.ReferenceSet;
+import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.packageformat.sign.ManifestSigner;
 import io.edgeloop.packager.onnx.GraphBuilder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * Signed packages of model {@code fashion} for the rollout ITs and RolloutBenchmark, all built by
  * the packager (so they carry its reference inputs and drift baseline): a quick MLP per version,
  * an MLP of a given size, and a candidate that answers like an MLP but costs many times the
- * compute (what a p95 gate must catch).
+ * compute (what a p95 gate must catch), and one whose reference answers are wrong (what REFERENCE
+ * validation on the device must refuse).
  */
 public final class RolloutPackages {
     public static final String MODEL = "fashion";
@@ -65,5 +79,37 @@ public final class RolloutPackages {
                 g.weight("b2", new float[10], 10), true);
         g.output(logits, "logits", -1, 10);
         return TestPackages.signedPackage(dir.resolve(version), g.toModel(), MODEL, version, keys);
+    }
+
+    /**
+     * {@code source} with every expected reference answer moved to the next class, signed again:
+     * it installs, but REFERENCE validation on a device agrees on none of its inputs.
+     */
+    public static Path withWrongReferenceAnswers(Path source, Path target, KeyPairFiles.Paths keys) throws Exception {
+        KeyPair pair = KeyPairFiles.loadPair(keys.privateKey());
+        VerifiedPackage pkg = new PackageVerifier(PackageVerifier.Options.DEFAULTS).verify(source,
+                KeyPairFiles.loadPublic(keys.publicKey()));
+        ReferenceSet set = pkg.referenceSet().orElseThrow();
+        int[] wrong = new int[set.count()];
+        for (int i = 0; i < wrong.length; i++) {
+            wrong[i] = (set.expectedTop1(i) + 1) % set.classes();
+        }
+        byte[] bytes = ReferenceSet.of(set.sampleShape(), set.classes(), set.inputs(0, set.count()), wrong).toBytes();
+        Path work = Files.createDirectories(target.resolveSibling(target.getFileName() + ".files"));
+        Map<String, Path> files = new LinkedHashMap<>();
+        List<FileEntry> entries = new ArrayList<>();
+        for (FileEntry f : pkg.manifest().files()) {
+            if (f.path().equals(ReferenceSet.ENTRY)) {
+                files.put(f.path(), Files.write(work.resolve(ReferenceSet.ENTRY), bytes));
+                entries.add(new FileEntry(f.path(), TestPackages.sha256(bytes), bytes.length));
+            } else {
+                files.put(f.path(), pkg.extractFile(f.path(), work));
+                entries.add(f);
+            }
+        }
+        Manifest m = pkg.manifest();
+        Manifest changed = new Manifest(m.formatVersion(), m.name(), m.version(), m.createdAt(), m.framework(), entries,
+                m.inputs(), m.outputs(), m.preprocessing(), m.labels(), m.variants(), m.metrics(), m.lineage(), m.baseline());
+        return new PackageWriter().write(target, changed, files, new ManifestSigner(pair));
     }
 }
