@@ -73,7 +73,8 @@ public final class RolloutBenchmark {
             try (SimulatedFleet fleet = SimulatedFleet.start(SimulatorOptions.of(URI.create(server.url()), agents,
                     server.adminToken(), dir.resolve("sim")).withGroup(GROUP).withPublicKey(keys.publicKey())
                     .withInitialPackage(v1))) {
-                await(timeout, () -> rest.devices("?online=true&group=" + GROUP).size() == agents, "all online");
+                await(timeout, () -> rest.devices("?online=true&group=" + GROUP).size() == agents, () -> "all online (online "
+                        + rest.devices("?online=true&group=" + GROUP).size() + ", simulator " + fleet.snapshot().line() + ")");
                 double joined = (System.nanoTime() - joinStart) / 1e9;
                 rest.upload(big);
                 double serverCpu0 = server.cpuSeconds();
@@ -103,12 +104,22 @@ public final class RolloutBenchmark {
                     Thread.sleep(100);
                 }
                 double total = (System.nanoTime() - t0) / 1e9;
-                var counts = FleetRest.byState(rest.executions(id));
+                List<JsonNode> executions = rest.executions(id);
+                var counts = FleetRest.byState(executions);
+                // The server's side from its own timestamps: when it published each job, and each job's notify-to-end time.
+                Instant created = instant(state, "createdAt");
+                double lastPublished = executions.stream().map(e -> instant(e, "notifiedAt")).filter(java.util.Objects::nonNull)
+                        .mapToDouble(t -> Duration.between(created, t).toMillis() / 1000.0).max().orElse(Double.NaN);
+                double[] perJob = executions.stream().filter(e -> instant(e, "endedAt") != null && instant(e, "notifiedAt") != null)
+                        .mapToDouble(e -> Duration.between(instant(e, "notifiedAt"), instant(e, "endedAt")).toMillis() / 1000.0)
+                        .sorted().toArray();
                 System.out.printf("%d agents (joined and online in %.1f s): rollout %s in %.1f s; executions %s;"
-                                + " notifications %.0f/s (all notified at %.1f s), downloads %.0f/s (all downloaded at %.1f s);"
-                                + " CPU server %.1f s, simulator %.1f s; served %s%n", agents, joined,
-                        state.path("state").asText(), total, counts, agents / notifiedAt, notifiedAt, agents / downloadedAt,
-                        downloadedAt, server.cpuSeconds() - serverCpu0, ownCpuSeconds() - simCpu0,
+                                + " the server published all jobs within %.1f s (%.0f notifications/s); all devices had started"
+                                + " at %.1f s (%.0f/s) and downloaded at %.1f s (%.0f downloads/s); notify to end per job p50 %.1f s,"
+                                + " p95 %.1f s, max %.1f s; CPU server %.1f s, simulator %.1f s; served %s%n", agents, joined,
+                        state.path("state").asText(), total, counts, lastPublished, agents / lastPublished, notifiedAt,
+                        agents / notifiedAt, downloadedAt, agents / downloadedAt, pct(perJob, 0.5), pct(perJob, 0.95),
+                        pct(perJob, 1.0), server.cpuSeconds() - serverCpu0, ownCpuSeconds() - simCpu0,
                         fleet.snapshot().models());
             }
         }
@@ -121,7 +132,8 @@ public final class RolloutBenchmark {
             try (SimulatedFleet fleet = SimulatedFleet.start(SimulatorOptions.of(URI.create(server.url()), agents,
                     server.adminToken(), dir.resolve("sim")).withGroup(GROUP).withPublicKey(keys.publicKey())
                     .withInitialPackage(v1).withTraffic(5, null).withHealthInterval(Duration.ofSeconds(1)))) {
-                await(timeout, () -> rest.devices("?online=true&group=" + GROUP).size() == agents, "all online");
+                await(timeout, () -> rest.devices("?online=true&group=" + GROUP).size() == agents, () -> "all online (online "
+                        + rest.devices("?online=true&group=" + GROUP).size() + ", simulator " + fleet.snapshot().line() + ")");
                 rest.upload(slow);
                 // The previous version's latency on these devices first.
                 Thread.sleep(5_000);
@@ -143,6 +155,10 @@ public final class RolloutBenchmark {
         }
     }
 
+    static double pct(double[] sorted, double q) {
+        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+    }
+
     static boolean pastDownload(JsonNode execution) {
         String state = execution.path("state").asText();
         String step = execution.path("step").asText("");
@@ -150,7 +166,7 @@ public final class RolloutBenchmark {
     }
 
     static Instant instant(JsonNode node, String field) {
-        String text = node.path(field).asText("");
+        String text = node.path(field).isNull() ? "" : node.path(field).asText("");
         return text.isEmpty() || text.equals("null") ? null : Instant.parse(text);
     }
 
@@ -169,11 +185,11 @@ public final class RolloutBenchmark {
         boolean ok() throws Exception;
     }
 
-    static void await(int seconds, Check check, String what) throws Exception {
+    static void await(int seconds, Check check, java.util.function.Supplier<String> what) throws Exception {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (!check.ok()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not within " + seconds + " s: " + what);
+                throw new IllegalStateException("not within " + seconds + " s: " + what.get());
             }
             Thread.sleep(200);
         }
