@@ -70,17 +70,22 @@ public final class Agent implements AutoCloseable {
     private final JobRunner jobs;
     private volatile boolean ready;
 
-    /** {@code options} validated and resolved for {@code device}. */
-    Agent(AgentOptions options, DeviceProfile device, String deviceId, AgentBuilder.Shared shared, Optional<Path> artifact,
-          List<InstallerFactory> installers, JobOptions jobOptions) throws Exception {
-        this.options = options;
-        this.deviceId = deviceId;
+    /**
+     * {@code options} validated and resolved for {@code device}; the device id is the one {@code kept}
+     * finds in the opened database, else the configured one, else the host name.
+     */
+    Agent(AgentOptions configured, DeviceProfile device, AgentBuilder.KeptDeviceId kept, AgentBuilder.Shared shared,
+          Optional<Path> artifact, List<InstallerFactory> installers, JobOptions jobOptions) throws Exception {
         this.deviceProfile = device;
         try {
-            NativeLibraries.prepare(options.dataDir());
-            AgentDb db = opened(new AgentDb(options.dbDir(), options.buffer(), shared.scheduler()));
+            NativeLibraries.prepare(configured.dataDir());
+            AgentDb db = opened(new AgentDb(configured.dbDir(), configured.buffer(), shared.scheduler()));
             this.outbox = new TelemetryOutbox(db);
             this.state = new io.edgeloop.agent.buffer.AgentState(db);
+            Optional<String> keptId = kept.read(state);
+            AgentOptions options = keptId.map(configured::withDeviceId).orElse(configured);
+            this.options = options;
+            this.deviceId = options.deviceId().isEmpty() ? AgentBuilder.hostDeviceId() : options.deviceId();
             this.capture = new CaptureBuffer(db, System::currentTimeMillis);
             EngineRegistry engines = opened(EngineRegistry.discover());
             this.store = new ModelStore(options.storeDir(), options.store());

@@ -3,7 +3,6 @@ package io.edgeloop.agent;
 import io.edgeloop.agent.config.AgentConfigFile;
 import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.agent.link.EnrolmentClient;
-import io.edgeloop.agent.link.FleetCredentials;
 import io.edgeloop.agent.link.FleetEnrolment;
 import io.edgeloop.agent.link.FleetLink;
 import io.edgeloop.protocol.EdgeLoopException;
@@ -15,7 +14,6 @@ import picocli.CommandLine.Option;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -76,18 +74,16 @@ public final class AgentMain {
         @Override
         public Integer call() {
             try {
-                AgentOptions options = options();
-                Optional<FleetCredentials> kept = FleetEnrolment.peek(options.dbDir(), options.buffer());
-                if (kept.isPresent() && deviceId == null) {
-                    // The data directory is enrolled: report as that device from the first line on.
-                    deviceId = kept.get().deviceId();
-                    options = options();
-                }
-                Agent agent = Agent.builder(options).install(packageFile)
-                        .installers(InstallerFactory.standard(modelName, modelVersion)).start();
+                // An enrolled data directory reports as its device from the first line on, unless
+                // --device-id names one (FleetJoin then refuses a mismatch).
+                Agent agent = Agent.builder(options()).install(packageFile)
+                        .installers(InstallerFactory.standard(modelName, modelVersion))
+                        .keptDeviceId(deviceId == null ? FleetEnrolment::enrolledDeviceId : AgentBuilder.KeptDeviceId.NONE)
+                        .start();
                 FleetLink link;
                 try {
-                    link = kept.isPresent() || server != null || enrolToken != null ? link(agent) : null;
+                    boolean enrolled = FleetEnrolment.enrolledDeviceId(agent.state()).isPresent();
+                    link = enrolled || server != null || enrolToken != null ? link(agent) : null;
                 } catch (EdgeLoopException | RuntimeException e) {
                     agent.close();
                     throw e;

@@ -1,6 +1,9 @@
 package io.edgeloop.agent;
 
 import io.edgeloop.agent.config.AgentOptions;
+import io.edgeloop.agent.link.CredentialStore;
+import io.edgeloop.agent.link.FleetCredentials;
+import io.edgeloop.agent.link.FleetEnrolment;
 import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.protocol.EdgeLoopException;
@@ -107,6 +110,22 @@ class EmbeddedAgentTest {
             assertEquals(AgentBuilder.hostDeviceId(), agent.deviceId());
             assertFalse(agent.deviceId().isBlank());
             assertTrue(agent.ready());
+        }
+    }
+
+    @Test
+    void anEnrolledDataDirectoryRunsAsItsKeptDeviceId() throws Exception {
+        AgentOptions quiet = options("enrolled").withDeviceId("configured-id").withHttp(http -> http.withEnabled(false));
+        try (Agent agent = Agent.builder(quiet).keptDeviceId(FleetEnrolment::enrolledDeviceId).start()) {
+            assertEquals("configured-id", agent.deviceId(), "nothing is kept yet");
+            new CredentialStore(agent.state()).save(new FleetCredentials("enrolled-7", "tcp://broker:1883", "u", "p"));
+        }
+        try (Agent agent = Agent.builder(quiet).keptDeviceId(FleetEnrolment::enrolledDeviceId).start()) {
+            assertEquals("enrolled-7", agent.deviceId());
+            assertEquals("enrolled-7", agent.options().deviceId());
+        }
+        try (Agent agent = Agent.builder(quiet).start()) {
+            assertEquals("configured-id", agent.deviceId(), "without a lookup the configured id stands");
         }
     }
 

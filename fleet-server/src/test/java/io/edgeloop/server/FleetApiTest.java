@@ -99,6 +99,12 @@ class FleetApiTest {
         ApiClient.Reply badId = api.post("/api/v1/devices", admin, Map.of("deviceId", "a/b"));
         assertEquals(400, badId.status());
         assertEquals("INVALID_DEVICE_ID", badId.code());
+        for (String reserved : List.of("edgeloop-server", "edgeloop-ingest.edgeloop-server-1", "EdgeLoop-x")) {
+            ApiClient.Reply refused = api.post("/api/v1/devices", admin, Map.of("deviceId", reserved));
+            assertEquals(400, refused.status(), reserved + ": " + refused.body());
+            assertEquals("DEVICE_ID_RESERVED", refused.code());
+        }
+        assertEquals(404, api.get("/api/v1/devices/edgeloop-server", admin).status(), "nothing was registered");
     }
 
     @Test

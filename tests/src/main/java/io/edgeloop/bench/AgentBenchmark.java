@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import io.edgeloop.fixtures.TestImages;
 import io.edgeloop.fixtures.TestModels;
 import io.edgeloop.fixtures.TestPackages;
+import io.edgeloop.packageformat.ort.ServingSessionOptions;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.agent.config.AgentConfigFile;
 import io.edgeloop.agent.config.AgentOptions;
@@ -96,10 +97,8 @@ public final class AgentBenchmark {
     /** Raw in-process ORT: create the input tensor, session.run, read the output; p50 and p99 in microseconds. */
     static double[] raw(Path file, Dataset test, long[] shape, int n, int threads) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.setIntraOpNumThreads(threads);
-            so.setInterOpNumThreads(1);
-            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        // The agent's session settings (no spinning, no arena), so the delta is the HTTP path alone.
+        try (OrtSession.SessionOptions so = ServingSessionOptions.create(threads)) {
             try (OrtSession session = env.createSession(file.toString(), so)) {
                 Histogram h = new Histogram(3);
                 float[] x = new float[784];

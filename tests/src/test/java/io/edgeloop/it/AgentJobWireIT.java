@@ -127,13 +127,16 @@ class AgentJobWireIT {
      * The agent as its own process, started with only {@code --server}, {@code --enrol-token} and
      * {@code --data-dir} (no key, no package): it runs the job, is killed with {@code kill -9}
      * while the job waits in VALIDATING for live requests to compare in shadow, and restarted
-     * with only its data directory resumes the job there and finishes it.
+     * with only its data directory resumes the job there and finishes it; then killed again in
+     * the middle of a download from a slow server, it resumes from the stored offset, fetching
+     * less than one chunk twice.
      */
     @Test
     void anAgentProcessStartedWithServerAndTokenRunsJobsAndResumesOneAfterKill9() throws Exception {
         KeyPairFiles.Paths keys = TestPackages.publisherKeys(dir.resolve("keys"));
         Path v1 = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(1), "fashion", "1.0.0", keys);
         Path v2 = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(1), "fashion", "1.1.0", keys);
+        Path v3 = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(1), "fashion", "1.2.0", keys);
         float[] images = io.edgeloop.fixtures.TestImages.testSet().head(64).features();
         Path serverDir = dir.resolve("server");
         try (FleetServer server = FleetServer.start(FleetServerOptions.embedded(serverDir, 0, 0)
@@ -187,6 +190,31 @@ class AgentJobWireIT {
                 }
                 System.out.printf("agent process, kill -9 in VALIDATING: job-p2 resumed and ended %s with %s%n",
                         last(updates, "job-p2"), of(updates, "job-p2").get(of(updates, "job-p2").size() - 1).statusDetails());
+
+                // kill -9 mid-download, from a slow server (about 200 KB/s), past the first 256 KiB chunk.
+                long size = Files.size(v3);
+                long chunk = io.edgeloop.agent.jobs.JobOptions.DEFAULT_CHUNK_BYTES;
+                try (ThrottledFileServer slow = new ThrottledFileServer(v3, 20)) {
+                    JobDocument p3 = new JobDocument("wire-p", Instant.now(), 1, "job-p3", "rollout-p", "fashion", "1.2.0",
+                            slow.url(), TestPackages.sha256(Files.readAllBytes(v3)), size, Instant.now().plusSeconds(180),
+                            false, false, JobValidation.NONE);
+                    publisher.publish(Topics.jobNotify("wire-p"), CODEC.encode(p3), 1, false);
+                    FleetTelemetryIT.waitFor(60, () -> slow.bytesSent() >= chunk + 32 * 1024, () -> "sent " + slow.bytesSent());
+                    agent.kill();
+                    long beforeKill = slow.bytesSent();
+                    FleetTelemetryIT.waitFor(60, () -> online(base, admin) == 0, () -> "still online after kill -9");
+                    agent = AgentProcess.start(options, List.of(), List.of("-Xmx128m"));
+                    FleetTelemetryIT.waitFor(120, () -> last(updates, "job-p3") == JobExecutionState.SUCCEEDED,
+                            () -> "updates " + of(updates, "job-p3"));
+                    long twice = slow.bytesSent() - size;
+                    System.out.printf("agent process, kill -9 mid-download: %d-byte package, %d bytes sent before the kill,"
+                                    + " GETs from %s, %d bytes fetched twice (chunk %d)%n", size, beforeKill, slow.rangeStarts(),
+                            twice, chunk);
+                    assertTrue(twice >= 0 && twice <= chunk, "fetched twice: " + twice);
+                    assertTrue(slow.rangeStarts().contains(chunk), "resumed from the stored offset: " + slow.rangeStarts());
+                    assertEquals("1.2.0", JSON.readTree(agent.get("/v2/models/fashion").body()).get("versions").get(0)
+                            .asText());
+                }
             } finally {
                 agent.close();
                 publisher.disconnect();
@@ -194,6 +222,49 @@ class AgentJobWireIT {
                 observer.disconnect();
                 observer.close();
             }
+        }
+    }
+
+    /** The server's rollout engine (REST, dispatch over MQTT, update handling) with a real agent's job runner. */
+    @Test
+    void aRolloutFromTheServersEngineEndsWithTheAgentSucceeded() throws Exception {
+        KeyPairFiles.Paths keys = TestPackages.publisherKeys(dir.resolve("keys"));
+        Path v1 = TestPackages.signedPackage(dir.resolve("pkg"), TestModels.randomMlp(1), "fashion", "1.0.0", keys);
+        Path serverDir = dir.resolve("server");
+        try (FleetServer server = FleetServer.start(FleetServerOptions.embedded(serverDir, 0, 0)
+                .withTrustedKeys(List.of(keys.publicKey())), FleetServer.Plugins.defaults().withMqtt())) {
+            String base = "http://127.0.0.1:" + server.httpPort();
+            String admin = Files.readString(server.adminTokenFile()).strip();
+            assertTrue(send("POST", base + "/api/v1/packages", admin, HttpRequest.BodyPublishers.ofFile(v1),
+                    "application/octet-stream").statusCode() / 100 == 2);
+            String enrol = json(send("POST", base + "/api/v1/devices", admin, "{\"deviceId\":\"wire-r\"}"))
+                    .get("enrolToken").asText();
+            try (Agent agent = Agent.builder(InJvmAgents.options(dir.resolve("agent-r"), "wire-r", null)).start();
+                 FleetLink link = FleetJoin.of(URI.create(base), enrol).withoutHardwareProbe()
+                         .connect(agent, agent.deviceProfile().id(), new EnrolmentClient(), null)) {
+                FleetTelemetryIT.waitFor(60, () -> online(base, admin) == 1, () -> "not online");
+                String rollout = json(send("POST", base + "/api/v1/rollouts", admin, "{\"package\":\"fashion:1.0.0\","
+                        + "\"target\":{\"devices\":[\"wire-r\"]},\"wavePercents\":\"100\","
+                        + "\"validation\":{\"mode\":\"REFERENCE\",\"samples\":64,\"minAgreement\":0.95}}"))
+                        .get("rolloutId").asText();
+                FleetTelemetryIT.waitFor(120, () -> "SUCCEEDED".equals(rolloutState(base, admin, rollout)),
+                        () -> "rollout " + rolloutState(base, admin, rollout));
+                assertEquals("1.0.0", agent.registry().activeVersions().get("fashion"));
+                JsonNode executions = json(send("GET", base + "/api/v1/rollouts/" + rollout + "/executions", admin,
+                        HttpRequest.BodyPublishers.noBody(), "application/json"));
+                assertEquals(1, executions.size(), executions.toString());
+                assertEquals("SUCCEEDED", executions.get(0).get("state").asText(), executions.toString());
+                System.out.printf("rollout over the server's engine: %s%n", executions);
+            }
+        }
+    }
+
+    private static String rolloutState(String base, String admin, String id) {
+        try {
+            return json(send("GET", base + "/api/v1/rollouts/" + id, admin, HttpRequest.BodyPublishers.noBody(),
+                    "application/json")).get("state").asText();
+        } catch (Exception | AssertionError e) {
+            return "unreadable: " + e;
         }
     }
 

@@ -10,7 +10,13 @@ import io.edgeloop.fixtures.TestModels;
 import io.edgeloop.fixtures.TestPackages;
 import io.edgeloop.bench.fleet.MosquittoProcess;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
+import io.edgeloop.server.FleetServer;
+import io.edgeloop.server.FleetServerOptions;
+import io.edgeloop.server.broker.MosquittoFiles;
+import io.edgeloop.server.broker.ServerMqttLogin;
 import io.edgeloop.server.telemetry.DeviceStates;
+import io.edgeloop.server.telemetry.TelemetryQueries;
+import java.nio.file.Files;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,8 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Enrolment and telemetry end to end: the server's MQTT half, 20 agents (3 separate agent
- * processes, 17 in this JVM), each enrolling with a one-time token, coming online from its birth
+ * Enrolment and telemetry end to end: the fleet server ({@code FleetServer} with its MQTT half, as
+ * {@code edgeloop server} runs it), 20 agents (3 separate agent processes, 17 in this JVM), each
+ * registered over REST and enrolling at the server with its one-time token, coming online from its birth
  * and status, and reporting health and drift from its RocksDB outbox. Once on the embedded broker,
  * once on a real Mosquitto process whose password and ACL files the server writes.
  */
@@ -62,7 +69,7 @@ class FleetTelemetryIT {
         Path root = dir.resolve(name);
         long t0 = System.nanoTime();
         List<AgentProcess> processes = new ArrayList<>();
-        try (TestFleetServer server = TestFleetServer.start(root.resolve("server"), mosquitto);
+        try (RealServer server = RealServer.start(root.resolve("server"), mosquitto);
              InJvmAgents inJvm = new InJvmAgents()) {
             List<Integer> ports = new ArrayList<>();
             List<String> ids = new ArrayList<>();
@@ -118,7 +125,55 @@ class FleetTelemetryIT {
         }
     }
 
-    static int online(TestFleetServer server) {
+    /** The real server in this JVM, with the queries the checks read, and REST registration. */
+    static final class RealServer implements AutoCloseable {
+        final FleetServer server;
+        final TelemetryQueries telemetry;
+        final DeviceStates states;
+        private final String admin;
+
+        private RealServer(FleetServer server) throws Exception {
+            this.server = server;
+            this.telemetry = new TelemetryQueries(server.database());
+            this.states = new DeviceStates(server.database());
+            this.admin = Files.readString(server.adminTokenFile()).strip();
+        }
+
+        static RealServer start(Path dataDir, MosquittoProcess mosquitto) throws Exception {
+            FleetServerOptions o = FleetServerOptions.embedded(dataDir, 0, 0);
+            if (mosquitto != null) {
+                // Mosquitto needs its files before it starts; the server rewrites them from then on.
+                Files.createDirectories(dataDir);
+                new MosquittoFiles(mosquitto.filesDir(), null).write(ServerMqttLogin.loadOrCreate(
+                        dataDir.resolve(ServerMqttLogin.DEFAULT_FILE)).account(), List.of());
+                mosquitto.start();
+                o = o.withExternalBroker(mosquitto.url(), mosquitto.filesDir(), mosquitto.pidFile());
+            }
+            return new RealServer(FleetServer.start(o, FleetServer.Plugins.defaults().withMqtt()));
+        }
+
+        String httpUrl() {
+            return "http://127.0.0.1:" + server.httpPort();
+        }
+
+        /** {@code POST /api/v1/devices} with the admin token: the device's one-time enrolment token. */
+        String enrolToken(String deviceId) throws Exception {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(httpUrl()
+                            + "/api/v1/devices")).header("Authorization", "Bearer " + admin)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"" + deviceId + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, r.statusCode(), r.body());
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("enrolToken").asText();
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+        }
+    }
+
+    static int online(RealServer server) {
         try {
             return server.states.list(true).size();
         } catch (Exception e) {
@@ -127,6 +182,14 @@ class FleetTelemetryIT {
     }
 
     static boolean reported(TestFleetServer server, String id, String stream) {
+        try {
+            return !server.telemetry.forDevice(id, stream, 0, 1).isEmpty();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    static boolean reported(RealServer server, String id, String stream) {
         try {
             return !server.telemetry.forDevice(id, stream, 0, 1).isEmpty();
         } catch (Exception e) {

@@ -28,15 +28,19 @@ final class LightFleet implements AutoCloseable {
     private final AtomicBoolean producing = new AtomicBoolean();
     private final Map<String, long[]> produced = new HashMap<>();
     private Thread producer;
+    private boolean closed;
 
     LightFleet(Path dir, FleetAccounts accounts, String mqttUrl, String prefix, int n) throws EdgeLoopException {
+        this(dir, java.util.stream.IntStream.range(0, n).mapToObj(i -> accounts.issue(prefix + "-" + i, mqttUrl)).toList());
+    }
+
+    /** Agents with the logins a real server handed out at enrolment. */
+    LightFleet(Path dir, List<FleetCredentials> logins) throws EdgeLoopException {
         MessageCodec codec = new MessageCodec();
         LinkOptions options = LinkOptions.DEFAULTS.withMaxReconnectDelay(Duration.ofSeconds(2));
-        for (int i = 0; i < n; i++) {
-            String id = prefix + "-" + i;
-            FleetCredentials c = accounts.issue(id, mqttUrl);
-            agents.add(new LightAgent(dir.resolve(id), c, options, scheduler, codec));
-            produced.put(id, new long[2]);
+        for (FleetCredentials c : logins) {
+            agents.add(new LightAgent(dir.resolve(c.deviceId()), c, options, scheduler, codec));
+            produced.put(c.deviceId(), new long[2]);
         }
     }
 
@@ -78,6 +82,10 @@ final class LightFleet implements AutoCloseable {
         producer.join(10_000);
     }
 
+    LightAgent agent(String deviceId) {
+        return agents.stream().filter(a -> a.deviceId().equals(deviceId)).findFirst().orElseThrow();
+    }
+
     long producedTotal() {
         return produced.values().stream().mapToLong(p -> p[0] + p[1]).sum();
     }
@@ -113,7 +121,11 @@ final class LightFleet implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public synchronized void close() throws InterruptedException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         producing.set(false);
         if (producer != null) {
             producer.join(10_000);

@@ -54,18 +54,10 @@ final class TestFleetServer implements AutoCloseable {
 
     /** Starts on the embedded broker ({@code mosquitto} null) or with {@code mosquitto}, which it starts. */
     static TestFleetServer start(Path dir, MosquittoProcess mosquitto) throws Exception {
-        return start(dir, mosquitto, true);
-    }
-
-    /** @param shared whether the ingest subscribes through a shared subscription (with Mosquitto) */
-    static TestFleetServer start(Path dir, MosquittoProcess mosquitto, boolean shared) throws Exception {
         FleetAccounts accounts = new FleetAccounts();
         Database db = Database.embedded(dir.resolve("db"));
         FleetMqttOptions options = mosquitto == null ? FleetMqttOptions.embedded(dir, 0)
                 : FleetMqttOptions.external(dir, mosquitto.url(), mosquitto.filesDir(), mosquitto.pidFile());
-        if (!shared) {
-            options = options.withoutSharedSubscriptions();
-        }
         if (mosquitto != null) {
             // Mosquitto needs its files before it starts; the server rewrites them from then on.
             new MosquittoFiles(mosquitto.filesDir(), null).write(

@@ -109,6 +109,9 @@ final class JobSteps {
         Control control = new Control(doc);
         control.checkContinue();
         Path file = packageFile(doc.jobId());
+        if (live.step() == null && alreadyDone(doc)) {
+            return;
+        }
         JobStep step = live.step() == null ? JobStep.DOWNLOADING : live.step();
         if (step != JobStep.DOWNLOADING && !complete(file, doc)) {
             LOG.warn("job {}: the downloaded package is gone; downloading again", doc.jobId());
@@ -164,6 +167,30 @@ final class JobSteps {
         }
         deleteQuietly(file);
         LOG.info("job {}: {} {} ({}) is active", doc.jobId(), model, version, variant.id());
+    }
+
+    /**
+     * Before anything is fetched: a job for the version already active succeeds at once (a
+     * server that re-sends a job after a restart updates nobody twice), and one for a version
+     * below the highest installed is refused ({@code DOWNGRADE_REFUSED}: going back is a rollback).
+     */
+    private boolean alreadyDone(JobDocument doc) throws JobOutcome, EdgeLoopException {
+        String model = doc.packageName();
+        String version = doc.packageVersion();
+        if (version.equals(registry.activeVersions().get(model))) {
+            enter(JobStep.ACTIVATING, Map.of("alreadyActive", "true"));
+            live = jobs.report(live, JobExecutionState.SUCCEEDED, JobStep.ACTIVATING, null, Map.of("activatedVersion", version,
+                    "alreadyActive", "true", "variant", store.descriptor(model, version).variant()));
+            LOG.info("job {}: {} {} is already active", doc.jobId(), model, version);
+            return true;
+        }
+        Optional<String> highest = io.edgeloop.agent.store.SemanticVersion.highest(store.versions(model));
+        if (highest.isPresent() && io.edgeloop.agent.store.SemanticVersion.isOlder(version, highest.get())) {
+            String reason = model + " " + version + " is older than the installed " + highest.get()
+                    + "; a device goes back by cmd/rollback, not by a job";
+            throw new JobOutcome(JobExecutionState.REJECTED, ErrorCode.DOWNGRADE_REFUSED, reason, Map.of("reason", reason));
+        }
+        return false;
     }
 
     private void enter(JobStep step, Map<String, String> details) throws EdgeLoopException {

@@ -1,8 +1,6 @@
 package io.edgeloop.agent.link;
 
-import io.edgeloop.agent.buffer.AgentDb;
 import io.edgeloop.agent.buffer.AgentState;
-import io.edgeloop.agent.buffer.BufferOptions;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import java.net.URI;
@@ -17,16 +15,12 @@ public final class FleetEnrolment {
     }
 
     /**
-     * The credentials kept in the RocksDB under {@code buffer}, read before the agent opens it (the
-     * agent's device id must be the enrolled one from its first start on).
+     * The device id of the credentials kept in {@code state}, when this data directory is enrolled
+     * (read from the agent's own database: the agent's device id must be the enrolled one from its
+     * first start on).
      */
-    public static Optional<FleetCredentials> peek(java.nio.file.Path dbDir, BufferOptions buffer) throws EdgeLoopException {
-        if (!java.nio.file.Files.isDirectory(dbDir)) {
-            return Optional.empty();
-        }
-        try (AgentDb db = new AgentDb(dbDir, buffer)) {
-            return new CredentialStore(new AgentState(db)).load();
-        }
+    public static Optional<String> enrolledDeviceId(AgentState state) throws EdgeLoopException {
+        return new CredentialStore(state).load().map(FleetCredentials::deviceId);
     }
 
     /**

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * The agent's MQTT link to the fleet (Paho v3, MQTT 3.1.1): logs in with its enrolment
  * credentials (client id = device id), a persistent session (clean session false), and a retained
  * last will {@code status online:false}. On every connect it subscribes to its own job documents
- * and commands, publishes its retained birth and {@code status online:true}, and sends the
- * telemetry outbox through an {@link OutboxPublisher}. Reconnects on its own with back-off; a
+ * and commands and to the ingest's presence, publishes its retained birth and
+ * {@code status online:true}, and once it hears a live presence ({@link Topics#INGEST_PRESENCE}:
+ * a server is subscribed) sends the telemetry outbox through an {@link OutboxPublisher}. Reconnects on its own with back-off; a
  * refused login (a revoked device) keeps retrying at the longest delay.
  *
  * <p>No static state: many links run in one JVM, each with Paho's few threads, sharing one
@@ -68,6 +69,8 @@ public final class FleetLink implements AutoCloseable {
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong connects = new AtomicLong();
     private volatile boolean closed;
+    /** Heard a live ingest presence on this connection: the server is subscribed, the outbox may go. */
+    private volatile boolean ingestListening;
     private volatile long retryDelayMillis = 1000;
     private ScheduledFuture<?> pumping;
 
@@ -165,11 +168,14 @@ public final class FleetLink implements AutoCloseable {
 
     private void onConnected(boolean reconnect) {
         connects.incrementAndGet();
+        ingestListening = false;
         String id = credentials.deviceId();
         LOG.info("{} {} to {}", id, reconnect ? "reconnected" : "connected", credentials.mqttUrl());
         try {
             var filters = TopicFilters.agent(id);
             client.subscribe(filters.toArray(String[]::new), new int[] {1, 1});
+            // Before the birth: the ingest answers a birth with its presence.
+            client.subscribe(Topics.INGEST_PRESENCE, 0);
             publishRetained(Topics.birth(id), birth.birth(id, connectSeq));
             publishRetained(Topics.status(id), new StatusMessage(id, Instant.now(), connectSeq, true, null));
         } catch (MqttException | RuntimeException e) {
@@ -194,7 +200,7 @@ public final class FleetLink implements AutoCloseable {
 
     private void pump() {
         pumpQueued.set(false);
-        if (closed || !client.isConnected()) {
+        if (closed || !client.isConnected() || !ingestListening) {
             return;
         }
         try {
@@ -230,6 +236,27 @@ public final class FleetLink implements AutoCloseable {
         }
     }
 
+    /**
+     * Outbox messages unacknowledged when the connection dropped go back to the outbox instead of
+     * being resent by the MQTT session on reconnect: that resend would come before the ingest is
+     * heard again, into a broker that may have lost the server's subscription. Sent again from the
+     * outbox, a copy that did reach the server is dropped there by its seq.
+     */
+    private void takeBackInFlight() {
+        for (IMqttDeliveryToken token : client.getPendingDeliveryTokens()) {
+            if (token.getUserContext() instanceof OutboxEntry entry) {
+                try {
+                    if (client.removeMessage(token)) {
+                        publisher.failed(entry);
+                    }
+                } catch (MqttException e) {
+                    LOG.debug("{}: {} seq {} stays with the MQTT session: {}", credentials.deviceId(), entry.stream(),
+                            entry.seq(), e.toString());
+                }
+            }
+        }
+    }
+
     private final class Callback implements MqttCallbackExtended {
         @Override
         public void connectComplete(boolean reconnect, String serverURI) {
@@ -238,11 +265,21 @@ public final class FleetLink implements AutoCloseable {
 
         @Override
         public void connectionLost(Throwable cause) {
+            ingestListening = false;
             LOG.warn("{} lost its MQTT connection ({}); reconnecting", credentials.deviceId(), String.valueOf(cause));
+            takeBackInFlight();
         }
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
+            if (Topics.INGEST_PRESENCE.equals(topic)) {
+                // A retained copy may be from before a broker restart, when subscriptions were different.
+                if (!message.isRetained() && !ingestListening) {
+                    ingestListening = true;
+                    schedulePump();
+                }
+                return;
+            }
             try {
                 Message m = codec.decodeForTopic(topic, message.getPayload());
                 if (m instanceof JobDocument job) {

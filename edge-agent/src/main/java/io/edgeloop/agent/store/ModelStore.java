@@ -1,7 +1,7 @@
 package io.edgeloop.agent.store;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.packageformat.ManifestJson;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import org.slf4j.Logger;
@@ -42,7 +42,8 @@ public final class ModelStore {
 
     private final Path root;
     private final StoreOptions options;
-    private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** The package format's mapper: a descriptor holds the manifest's drift baseline, thousands of numbers. */
+    private final ObjectMapper json = ManifestJson.mapper();
 
     /** The store in {@code root} ({@code data-dir/models} in an agent). */
     public ModelStore(Path root, StoreOptions options) throws EdgeLoopException {

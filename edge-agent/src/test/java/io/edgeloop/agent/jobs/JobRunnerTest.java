@@ -192,7 +192,7 @@ class JobRunnerTest {
             agent.jobs().job(doc("job-503", fx.v110, url, "1.1.0", inAMinute(), JobValidation.NONE));
             await(agent, "job-503", JobExecutionState.SUCCEEDED, 60);
             assertEquals(List.of(-1L, -1L, -1L, 0L), server.rangeStarts().subList(0, 4), "three 503s, then the download");
-            agent.jobs().job(doc("job-404", fx.v110, url.replace("v110", "gone"), "1.1.0", inAMinute(), JobValidation.NONE));
+            agent.jobs().job(doc("job-404", fx.v110, url.replace("v110", "gone"), "1.2.0", inAMinute(), JobValidation.NONE));
             await(agent, "job-404", JobExecutionState.FAILED, 30);
             assertEquals(ErrorCode.PACKAGE_NOT_FOUND, last(agent, "job-404").errorCode());
             assertEquals(JobStep.DOWNLOADING, last(agent, "job-404").step());
@@ -229,6 +229,25 @@ class JobRunnerTest {
                 .code());
         assertEquals(ErrorCode.STORAGE_FAILED, PackageDownload.storage("writing", new java.io.IOException("Input/output error"))
                 .code());
+    }
+
+    @Test
+    void aJobForTheActiveVersionSucceedsWithoutDownloadingAndOneForAnOlderVersionIsRefused() throws Exception {
+        try (PackageServer server = new PackageServer(); Agent agent = fx.agent(dir.resolve("same"), jobOptions(), true)) {
+            String url = server.serve("v100", fx.v100);
+            agent.jobs().job(doc("job-same", fx.v100, url, "1.0.0", inAMinute(), JobValidation.NONE));
+            await(agent, "job-same", JobExecutionState.SUCCEEDED, 30);
+            assertEquals(List.of("IN_PROGRESS/ACTIVATING", "SUCCEEDED/ACTIVATING"), steps(updates(agent, "job-same")));
+            assertEquals("true", last(agent, "job-same").statusDetails().get("alreadyActive"));
+            String newer = server.serve("v110", fx.v110);
+            agent.jobs().job(doc("job-up", fx.v110, newer, "1.1.0", inAMinute(), JobValidation.NONE));
+            await(agent, "job-up", JobExecutionState.SUCCEEDED, 60);
+            agent.jobs().job(doc("job-down", fx.v100, url, "1.0.0", inAMinute(), JobValidation.NONE));
+            await(agent, "job-down", JobExecutionState.REJECTED, 30);
+            assertEquals(ErrorCode.DOWNGRADE_REFUSED, last(agent, "job-down").errorCode());
+            assertEquals(0, server.requestsFrom(0) - 1, "only 1.1.0 was downloaded: " + server.rangeStarts());
+            assertEquals("1.1.0", agent.registry().activeVersions().get(MODEL));
+        }
     }
 
     @Test
@@ -425,14 +444,16 @@ class JobRunnerTest {
             server.release();
             await(agent, "job-d", JobExecutionState.SUCCEEDED, 60);
             await(agent, "job-d2", JobExecutionState.SUCCEEDED, 60);
-            assertEquals(2, server.requestsFrom(0), "one download per job: " + server.rangeStarts());
+            assertEquals(1, server.requestsFrom(0), "one download: " + server.rangeStarts());
+            // Its turn came with 1.1.0 already active: nothing to fetch.
+            assertEquals(List.of("IN_PROGRESS/ACTIVATING", "SUCCEEDED/ACTIVATING"), steps(updates(agent, "job-d2")));
             int before = updates(agent, "job-d").size();
             agent.jobs().job(job);
             List<JobExecutionUpdate> after = updates(agent, "job-d");
             assertEquals(before + 1, after.size());
             assertEquals(JobExecutionState.SUCCEEDED, after.get(after.size() - 1).state());
             assertEquals(before + 1, after.get(after.size() - 1).version());
-            assertEquals(2, server.requestsFrom(0), "not downloaded again");
+            assertEquals(1, server.requestsFrom(0), "not downloaded again");
         }
     }
 

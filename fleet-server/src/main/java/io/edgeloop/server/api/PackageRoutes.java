@@ -13,8 +13,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -78,8 +76,7 @@ public final class PackageRoutes {
 
     /** The download path (relative to the server) a job document carries. */
     public static String contentPath(String sha256, String deviceId, String token) {
-        return "/api/v1/packages/" + sha256 + "/content?device=" + URLEncoder.encode(deviceId, StandardCharsets.UTF_8)
-                + "&token=" + token;
+        return io.edgeloop.server.packages.PackageContentPath.of(sha256, deviceId, token);
     }
 
     private void download(RoutingContext ctx) throws EdgeLoopException {

@@ -2,11 +2,13 @@ package io.edgeloop.server.broker;
 
 import io.edgeloop.protocol.topic.TopicFilters;
 import io.edgeloop.protocol.topic.TopicSegments;
+import io.edgeloop.protocol.topic.Topics;
 
 /**
  * Who may publish and subscribe where: a device publishes only its own agent-to-server topics
  * ({@link TopicFilters#agentPublishes}) and subscribes only to its own job documents and
- * commands ({@link TopicFilters#agent}); the server user may do anything. Pure, so the embedded
+ * commands ({@link TopicFilters#agent}), and every device may hear the ingest's presence
+ * ({@link Topics#INGEST_PRESENCE}); the server user may do anything. Pure, so the embedded
  * broker and the Mosquitto ACL file apply the same rule.
  */
 public final class BrokerAccessPolicy {
@@ -31,6 +33,9 @@ public final class BrokerAccessPolicy {
         }
         if (user == null || filter == null) {
             return false;
+        }
+        if (filter.equals(Topics.INGEST_PRESENCE)) {
+            return true;
         }
         if (TopicSegments.problem(user) != null) {
             return false;

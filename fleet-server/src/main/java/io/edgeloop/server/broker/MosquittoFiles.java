@@ -48,13 +48,17 @@ public final class MosquittoFiles {
         return folder.resolve(ACL_FILE);
     }
 
-    /** Writes both files for {@code server} and {@code devices}, then asks Mosquitto to reload. */
+    /**
+     * Writes both files for {@code server} and {@code devices}, then asks Mosquitto to reload;
+     * does neither when the files already say exactly that.
+     */
     public synchronized void write(MqttAccount server, List<MqttAccount> devices) throws EdgeLoopException {
         StringBuilder passwd = new StringBuilder();
         StringBuilder acl = new StringBuilder("# Written by the EdgeLoop server; edits are overwritten.\n");
         passwd.append(server.username()).append(':').append(server.passwordHash()).append('\n');
         acl.append("user ").append(server.username()).append('\n');
         acl.append("topic readwrite ").append(Topics.ROOT).append("/#\n");
+        acl.append("topic write ").append(Topics.INGEST_PRESENCE).append('\n');
         int skipped = 0;
         for (MqttAccount device : devices) {
             if (!fileSafe(device.username()) || device.username().equals(server.username())) {
@@ -68,6 +72,9 @@ public final class MosquittoFiles {
         }
         try {
             Files.createDirectories(folder);
+            if (same(passwordFile(), passwd.toString()) && same(aclFile(), acl.toString())) {
+                return; // another replica wrote them already; no reload
+            }
             replace(passwordFile(), passwd.toString());
             replace(aclFile(), acl.toString());
         } catch (IOException e) {
@@ -87,6 +94,7 @@ public final class MosquittoFiles {
         for (String topic : TopicFilters.agent(deviceId)) {
             out.append("topic read ").append(topic).append('\n');
         }
+        out.append("topic read ").append(Topics.INGEST_PRESENCE).append('\n');
         return out.toString();
     }
 
@@ -96,6 +104,10 @@ public final class MosquittoFiles {
             return false;
         }
         return username.chars().noneMatch(c -> c == ':' || Character.isWhitespace(c));
+    }
+
+    private static boolean same(Path file, String content) throws IOException {
+        return Files.isRegularFile(file) && Files.readString(file, StandardCharsets.UTF_8).equals(content);
     }
 
     private static void replace(Path target, String content) throws IOException {

@@ -45,6 +45,20 @@ public final class DeviceService {
         this.enrolTokenTtl = enrolTokenTtl;
     }
 
+    /** The prefix of the server's own MQTT client ids and login ({@code edgeloop-server}, {@code edgeloop-ingest.…}). */
+    public static final String RESERVED_PREFIX = "edgeloop-";
+
+    /**
+     * A device's MQTT client id is its device id, and a broker drops the older of two connections
+     * with one client id: a device named like the server's own clients could knock its ingest off.
+     */
+    private static void checkNotReserved(String deviceId) throws EdgeLoopException {
+        if (deviceId.regionMatches(true, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length())) {
+            throw new EdgeLoopException(ErrorCode.DEVICE_ID_RESERVED, "device id '" + deviceId + "' starts with '"
+                    + RESERVED_PREFIX + "', which is reserved for the server's own MQTT clients");
+        }
+    }
+
     DeviceRegistry registry() {
         return registry;
     }
@@ -52,6 +66,7 @@ public final class DeviceService {
     public Registration register(Actor actor, String deviceId, String group, Map<String, String> tags)
             throws EdgeLoopException {
         TopicSegments.checkDeviceId(deviceId);
+        checkNotReserved(deviceId);
         checkGroup(group);
         checkTags(tags, false);
         Instant now = clock.instant();

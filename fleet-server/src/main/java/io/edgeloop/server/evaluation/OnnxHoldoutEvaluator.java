@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.edgeloop.packageformat.ort.ServingSessionOptions;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.eval.ClassificationMetrics;
 import io.edgeloop.protocol.EdgeLoopException;
@@ -25,7 +26,8 @@ public final class OnnxHoldoutEvaluator {
     public int[] predict(Path model, Dataset holdout) throws EdgeLoopException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         int[] out = new int[holdout.size()];
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        // The agent's session settings, with ONNX Runtime's default thread count (0).
+        try (OrtSession.SessionOptions options = ServingSessionOptions.create(0);
              OrtSession session = env.createSession(model.toString(), options)) {
             String input = session.getInputNames().iterator().next();
             int width = holdout.width();

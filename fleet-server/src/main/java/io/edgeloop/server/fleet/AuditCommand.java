@@ -1,6 +1,5 @@
 package io.edgeloop.server.fleet;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,14 +33,8 @@ public final class AuditCommand implements Callable<Integer> {
         q.put("actor", actor);
         q.put("since", since);
         q.put("limit", limit == null ? null : limit.toString());
-        return FleetCall.run(spec, connection, (client, out) -> {
-            JsonNode entries = client.get(FleetClient.query("/audit", q));
-            if (connection.json()) {
-                FleetCall.printJson(out, entries);
-            } else {
-                new Table().field("AT", "at").field("ACTOR", "actorName").field("ACTION", "action")
-                        .field("TARGET", "target").print(out, entries);
-            }
-        });
+        return FleetCall.run(spec, connection, client -> client.get(FleetClient.query("/audit", q)),
+                (out, entries) -> new Table().field("AT", "at").field("ACTOR", "actorName").field("ACTION", "action")
+                        .field("TARGET", "target").print(out, entries));
     }
 }

@@ -10,7 +10,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,15 +105,7 @@ public final class DevicesCommand {
             q.put("online", online == null ? null : online.toString());
             q.put("model", model);
             q.put("modelVersion", modelVersion);
-            return FleetCall.run(spec, connection, (client, out) -> print(out, client.get(FleetClient.query("/devices", q))));
-        }
-
-        private void print(PrintWriter out, JsonNode devices) throws java.io.IOException {
-            if (connection.json()) {
-                FleetCall.printJson(out, devices);
-            } else {
-                table().print(out, devices);
-            }
+            return FleetCall.run(spec, connection, client -> client.get(FleetClient.query("/devices", q)), table()::print);
         }
     }
 
@@ -129,14 +120,8 @@ public final class DevicesCommand {
 
         @Override
         public Integer call() {
-            return FleetCall.run(spec, connection, (client, out) -> {
-                JsonNode d = client.get("/devices/" + FleetClient.segment(id));
-                if (connection.json()) {
-                    FleetCall.printJson(out, d);
-                } else {
-                    table().print(out, List.of(d));
-                }
-            });
+            return FleetCall.run(spec, connection, client -> client.get("/devices/" + FleetClient.segment(id)),
+                    (out, d) -> table().print(out, List.of(d)));
         }
     }
 
@@ -151,14 +136,8 @@ public final class DevicesCommand {
 
         @Override
         public Integer call() {
-            return FleetCall.run(spec, connection, (client, out) -> {
-                JsonNode d = client.post("/devices/" + FleetClient.segment(id) + "/revoke", Map.of());
-                if (connection.json()) {
-                    FleetCall.printJson(out, d);
-                } else {
-                    out.printf("revoked %s%n", d.get("deviceId").asText());
-                }
-            });
+            return FleetCall.run(spec, connection, client -> client.post("/devices/" + FleetClient.segment(id) + "/revoke",
+                    Map.of()), (out, d) -> out.printf("revoked %s%n", d.get("deviceId").asText()));
         }
     }
 }

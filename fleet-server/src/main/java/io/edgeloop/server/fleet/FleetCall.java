@@ -20,6 +20,16 @@ final class FleetCall {
         void run(FleetClient client, PrintWriter out) throws IOException, InterruptedException, FleetClientException;
     }
 
+    /** One request to the server; its reply is what the command shows. */
+    interface Request {
+        JsonNode send(FleetClient client) throws IOException, InterruptedException, FleetClientException;
+    }
+
+    /** How a command shows a reply without {@code --json}: a table, or a sentence. */
+    interface Text {
+        void print(PrintWriter out, JsonNode reply);
+    }
+
     private FleetCall() {
     }
 
@@ -48,6 +58,18 @@ final class FleetCall {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /** Sends {@code request} and shows its reply: as JSON with {@code --json}, else as {@code text} writes it. */
+    static int run(CommandSpec spec, FleetConnection connection, Request request, Text text) {
+        return run(spec, connection, (client, out) -> {
+            JsonNode reply = request.send(client);
+            if (connection.json()) {
+                printJson(out, reply);
+            } else {
+                text.print(out, reply);
+            }
+        });
     }
 
     static void printJson(PrintWriter out, JsonNode node) throws IOException {

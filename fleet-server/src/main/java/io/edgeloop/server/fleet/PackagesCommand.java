@@ -1,6 +1,5 @@
 package io.edgeloop.server.fleet;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +24,10 @@ public final class PackagesCommand {
                 .field("KEY", "keyId").field("UPLOADED", "uploadedAt");
     }
 
+    static String path(String name, String version) {
+        return "/packages/" + FleetClient.segment(name) + "/" + FleetClient.segment(version);
+    }
+
     @Command(name = "upload", mixinStandardHelpOptions = true, description = "Upload a signed .elpkg (streamed).")
     static final class Upload implements Callable<Integer> {
         @Spec
@@ -39,15 +42,9 @@ public final class PackagesCommand {
             if (!Files.isRegularFile(file)) {
                 throw new ParameterException(spec.commandLine(), file + " is not a file");
             }
-            return FleetCall.run(spec, connection, (client, out) -> {
-                JsonNode p = client.upload("/packages", file);
-                if (connection.json()) {
-                    FleetCall.printJson(out, p);
-                } else {
-                    out.printf("uploaded %s %s (sha256 %s, %d bytes)%n", p.get("name").asText(), p.get("version").asText(),
-                            p.get("sha256").asText(), p.get("sizeBytes").asLong());
-                }
-            });
+            return FleetCall.run(spec, connection, client -> client.upload("/packages", file),
+                    (out, p) -> out.printf("uploaded %s %s (sha256 %s, %d bytes)%n", p.get("name").asText(),
+                            p.get("version").asText(), p.get("sha256").asText(), p.get("sizeBytes").asLong()));
         }
     }
 
@@ -60,14 +57,7 @@ public final class PackagesCommand {
 
         @Override
         public Integer call() {
-            return FleetCall.run(spec, connection, (client, out) -> {
-                JsonNode all = client.get("/packages");
-                if (connection.json()) {
-                    FleetCall.printJson(out, all);
-                } else {
-                    table().print(out, all);
-                }
-            });
+            return FleetCall.run(spec, connection, client -> client.get("/packages"), table()::print);
         }
     }
 
@@ -84,14 +74,8 @@ public final class PackagesCommand {
 
         @Override
         public Integer call() {
-            return FleetCall.run(spec, connection, (client, out) -> {
-                JsonNode p = client.get("/packages/" + FleetClient.segment(name) + "/" + FleetClient.segment(version));
-                if (connection.json()) {
-                    FleetCall.printJson(out, p);
-                } else {
-                    table().print(out, List.of(p));
-                }
-            });
+            return FleetCall.run(spec, connection, client -> client.get(path(name, version)),
+                    (out, p) -> table().print(out, List.of(p)));
         }
     }
 
@@ -108,14 +92,8 @@ public final class PackagesCommand {
 
         @Override
         public Integer call() {
-            return FleetCall.run(spec, connection, (client, out) -> {
-                JsonNode p = client.delete("/packages/" + FleetClient.segment(name) + "/" + FleetClient.segment(version));
-                if (connection.json()) {
-                    FleetCall.printJson(out, p);
-                } else {
-                    out.printf("deleted %s %s%n", p.get("name").asText(), p.get("version").asText());
-                }
-            });
+            return FleetCall.run(spec, connection, client -> client.delete(path(name, version)),
+                    (out, p) -> out.printf("deleted %s %s%n", p.get("name").asText(), p.get("version").asText()));
         }
     }
 }

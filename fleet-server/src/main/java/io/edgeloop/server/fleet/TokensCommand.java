@@ -1,6 +1,5 @@
 package io.edgeloop.server.fleet;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,15 +28,9 @@ public final class TokensCommand {
 
         @Override
         public Integer call() {
-            return FleetCall.run(spec, connection, (client, out) -> {
-                JsonNode t = client.post("/tokens", Map.of("name", name, "role", role));
-                if (connection.json()) {
-                    FleetCall.printJson(out, t);
-                } else {
-                    out.printf("created %s (%s, %s); the token, shown only now:%n%s%n", t.get("id").asText(),
-                            t.get("name").asText(), t.get("role").asText(), t.get("token").asText());
-                }
-            });
+            return FleetCall.run(spec, connection, client -> client.post("/tokens", Map.of("name", name, "role", role)),
+                    (out, t) -> out.printf("created %s (%s, %s); the token, shown only now:%n%s%n", t.get("id").asText(),
+                            t.get("name").asText(), t.get("role").asText(), t.get("token").asText()));
         }
     }
 
@@ -50,15 +43,9 @@ public final class TokensCommand {
 
         @Override
         public Integer call() {
-            return FleetCall.run(spec, connection, (client, out) -> {
-                JsonNode all = client.get("/tokens");
-                if (connection.json()) {
-                    FleetCall.printJson(out, all);
-                } else {
-                    new Table().field("ID", "id").field("NAME", "name").field("ROLE", "role")
-                            .field("CREATED", "createdAt").field("REVOKED", "revokedAt").print(out, all);
-                }
-            });
+            return FleetCall.run(spec, connection, client -> client.get("/tokens"),
+                    (out, all) -> new Table().field("ID", "id").field("NAME", "name").field("ROLE", "role")
+                            .field("CREATED", "createdAt").field("REVOKED", "revokedAt").print(out, all));
         }
     }
 
@@ -73,14 +60,8 @@ public final class TokensCommand {
 
         @Override
         public Integer call() {
-            return FleetCall.run(spec, connection, (client, out) -> {
-                JsonNode t = client.delete("/tokens/" + FleetClient.segment(id));
-                if (connection.json()) {
-                    FleetCall.printJson(out, t);
-                } else {
-                    out.printf("revoked %s (%s)%n", t.get("id").asText(), t.get("name").asText());
-                }
-            });
+            return FleetCall.run(spec, connection, client -> client.delete("/tokens/" + FleetClient.segment(id)),
+                    (out, t) -> out.printf("revoked %s (%s)%n", t.get("id").asText(), t.get("name").asText()));
         }
     }
 }

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's MQTT half, composed: the embedded broker (or Mosquitto's files for an external
  * one), the telemetry ingest, and the hourly retention run. Built in that order, closed in reverse.
- * With an external broker the ingest uses shared subscriptions, so replicas split the messages;
- * the embedded Moquette 0.17 has none, and one server owns it.
+ * With an external broker the ingest uses shared subscriptions, so replicas split the messages,
+ * and each replica keeps Mosquitto's files rendered from the database; the embedded Moquette 0.17
+ * has no shared subscriptions, and one server owns it.
  */
 public final class FleetMqtt implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FleetMqtt.class);
@@ -90,7 +91,14 @@ public final class FleetMqtt implements AutoCloseable {
                     LOG.warn("{}", e.describe());
                 }
             }, 1, 60, TimeUnit.MINUTES);
-            return new FleetMqtt(broker, files, login, accounts, ingest, housekeeping, url);
+            FleetMqtt started = new FleetMqtt(broker, files, login, accounts, ingest, housekeeping, url);
+            if (files != null) {
+                // Another replica may have issued or revoked a login (or lost a race writing the files):
+                // every replica renders them from the database now and then; unchanged files are left alone.
+                housekeeping.scheduleWithFixedDelay(started::refreshFiles, o.filesRefresh().toMillis(),
+                        o.filesRefresh().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return started;
         } catch (EdgeLoopException | RuntimeException e) {
             if (ingest != null) {
                 ingest.close();
@@ -103,9 +111,10 @@ public final class FleetMqtt implements AutoCloseable {
     }
 
     /**
-     * A device's credentials were issued or revoked: Mosquitto's files are rewritten (and it
-     * reloads them); a revoked device is disconnected from the embedded broker, whose
-     * authenticator then refuses it.
+     * A device's credentials were issued or revoked on this replica: Mosquitto's files are
+     * rewritten from the database (and it reloads them); a revoked device is disconnected from
+     * the embedded broker, whose authenticator then refuses it. Changes made on other replicas
+     * reach the files through each replica's periodic refresh, and through theirs.
      */
     public void credentialsChanged(String deviceId, boolean revoked) {
         if (broker != null && revoked) {
@@ -114,9 +123,17 @@ public final class FleetMqtt implements AutoCloseable {
         if (files != null) {
             try {
                 files.write(login.account(), accounts.activeAccounts());
-            } catch (EdgeLoopException e) {
-                LOG.error("Mosquitto's files are stale after a credentials change of {}: {}", deviceId, e.describe());
+            } catch (EdgeLoopException | RuntimeException e) {
+                LOG.error("Mosquitto's files are stale after a credentials change of {}: {}", deviceId, e.toString());
             }
+        }
+    }
+
+    private void refreshFiles() {
+        try {
+            files.write(login.account(), accounts.activeAccounts());
+        } catch (EdgeLoopException | RuntimeException e) {
+            LOG.warn("Mosquitto's files were not refreshed from the database: {}", e.toString());
         }
     }
 

@@ -29,18 +29,29 @@ public final class IngestDecoder {
         this.codec = codec;
     }
 
-    /** Adds {@code arrival} to {@code batch}. */
-    public void add(IngestBatch batch, Arrival arrival) {
-        Message message;
+    /** What one arrival decodes to: the message, or the code and reason it was refused. */
+    public record Outcome(Message message, ErrorCode code, String error) {
+    }
+
+    /** Decodes {@code arrival}; never throws. Thread-safe. */
+    public Outcome decode(Arrival arrival) {
         try {
-            message = codec.decodeForTopic(arrival.topic(), arrival.payload());
+            return new Outcome(codec.decodeForTopic(arrival.topic(), arrival.payload()), null, null);
         } catch (EdgeLoopException e) {
-            reject(batch, arrival, e.code(), e.getMessage());
-            return;
+            return new Outcome(null, e.code(), e.getMessage());
         } catch (RuntimeException e) {
-            reject(batch, arrival, ErrorCode.INTERNAL, e.toString());
+            return new Outcome(null, ErrorCode.INTERNAL, e.toString());
+        }
+    }
+
+    /** Adds {@code arrival} to {@code batch}, decoding it unless that was done already. */
+    public void add(IngestBatch batch, Arrival arrival) {
+        Outcome outcome = arrival.decoded() != null ? arrival.decoded() : decode(arrival);
+        if (outcome.message() == null) {
+            reject(batch, arrival, outcome.code(), outcome.error());
             return;
         }
+        Message message = outcome.message();
         if (message instanceof HealthReport h) {
             batch.health(h, row(h, "health", arrival, first(h), h.inference().p95Micros(), h.inference().errorCount(),
                     null));

@@ -12,11 +12,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Writes one {@link IngestBatch} in one transaction: telemetry rows through the dialect's
- * insert-ignore on the key (device, stream, seq), so a replayed message is stored once; the
+ * insert-ignore on the key (device, stream, seq), many rows per statement, so a replayed message
+ * is stored once; the
  * device state rows (birth, presence, last health and drift) through standard {@code MERGE};
  * reject counters added up; job execution updates handed to the {@link JobUpdateSink} in the same
  * transaction. Returns how many telemetry rows were new.
@@ -27,6 +31,11 @@ final class IngestStore {
     private static final String[] TYPES = {"VARCHAR(128)", "VARCHAR(16)", "BIGINT", "BIGINT", "VARCHAR(128)",
             "VARCHAR(64)", "DOUBLE PRECISION", "BIGINT", "BOOLEAN", "TEXT", "VARCHAR(128)", "BIGINT"};
     private static final String[] KEY = {"device_id", "stream", "seq"};
+    /**
+     * Telemetry rows per multi-row statement: one round trip and one parse for many rows, well
+     * under PostgreSQL's 32,767 parameters (12 a row).
+     */
+    static final int ROWS_PER_STATEMENT = 100;
 
     private static final String BIRTH = """
             MERGE INTO device_state d USING (VALUES (CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(128)),
@@ -106,28 +115,55 @@ final class IngestStore {
         if (batch.rows.isEmpty()) {
             return 0;
         }
-        try (PreparedStatement ps = c.prepareStatement(SqlDialect.of(c).insertIgnore("telemetry", COLUMNS, TYPES, KEY))) {
-            for (IngestBatch.Row r : batch.rows) {
-                ps.setString(1, r.deviceId());
-                ps.setString(2, r.stream());
-                ps.setLong(3, r.seq());
-                ps.setLong(4, r.tsMillis());
-                ps.setString(5, r.modelName());
-                ps.setString(6, r.modelVersion());
-                setNullable(ps, 7, r.p95Micros(), Types.DOUBLE);
-                setNullable(ps, 8, r.errorCount(), Types.BIGINT);
-                setNullable(ps, 9, r.drifted(), Types.BOOLEAN);
-                ps.setString(10, r.payload());
-                ps.setString(11, replicaId);
-                ps.setLong(12, r.receivedMillis());
-                ps.addBatch();
+        // A redelivered copy can share a batch with its original; one multi-row statement must not
+        // hold a key twice.
+        Map<String, IngestBatch.Row> unique = new LinkedHashMap<>();
+        for (IngestBatch.Row r : batch.rows) {
+            unique.putIfAbsent(r.deviceId() + '\0' + r.stream() + '\0' + r.seq(), r);
+        }
+        List<IngestBatch.Row> rows = new ArrayList<>(unique.values());
+        SqlDialect dialect = SqlDialect.of(c);
+        int full = rows.size() / ROWS_PER_STATEMENT;
+        int inserted = 0;
+        if (full > 0) {
+            try (PreparedStatement ps = c.prepareStatement(dialect.insertIgnore("telemetry", COLUMNS, TYPES, KEY,
+                    ROWS_PER_STATEMENT))) {
+                for (int chunk = 0; chunk < full; chunk++) {
+                    bind(ps, rows.subList(chunk * ROWS_PER_STATEMENT, (chunk + 1) * ROWS_PER_STATEMENT));
+                    ps.addBatch();
+                }
+                for (int n : ps.executeBatch()) {
+                    // SUCCESS_NO_INFO (-2) is a driver that does not count; treat the chunk as stored.
+                    inserted += n == PreparedStatement.SUCCESS_NO_INFO ? ROWS_PER_STATEMENT : Math.max(0, n);
+                }
             }
-            int inserted = 0;
-            for (int n : ps.executeBatch()) {
-                // SUCCESS_NO_INFO (-2) is a driver that does not count; treat it as stored.
-                inserted += n == PreparedStatement.SUCCESS_NO_INFO ? 1 : Math.max(0, n);
+        }
+        List<IngestBatch.Row> rest = rows.subList(full * ROWS_PER_STATEMENT, rows.size());
+        if (!rest.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(dialect.insertIgnore("telemetry", COLUMNS, TYPES, KEY,
+                    rest.size()))) {
+                bind(ps, rest);
+                inserted += ps.executeUpdate();
             }
-            return inserted;
+        }
+        return inserted;
+    }
+
+    private void bind(PreparedStatement ps, List<IngestBatch.Row> rows) throws SQLException {
+        int p = 0;
+        for (IngestBatch.Row r : rows) {
+            ps.setString(++p, r.deviceId());
+            ps.setString(++p, r.stream());
+            ps.setLong(++p, r.seq());
+            ps.setLong(++p, r.tsMillis());
+            ps.setString(++p, r.modelName());
+            ps.setString(++p, r.modelVersion());
+            setNullable(ps, ++p, r.p95Micros(), Types.DOUBLE);
+            setNullable(ps, ++p, r.errorCount(), Types.BIGINT);
+            setNullable(ps, ++p, r.drifted(), Types.BOOLEAN);
+            ps.setString(++p, r.payload());
+            ps.setString(++p, replicaId);
+            ps.setLong(++p, r.receivedMillis());
         }
     }
 

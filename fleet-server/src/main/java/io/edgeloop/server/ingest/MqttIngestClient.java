@@ -4,7 +4,14 @@ import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.protocol.topic.TopicFilters;
 import io.edgeloop.server.broker.ServerMqttLogin;
+import io.edgeloop.protocol.topic.Topics;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
@@ -20,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * client id per replica) subscribed at QoS 1 to everything agents publish, through shared
  * subscriptions when a group is configured. Acknowledgements are manual: the callback only hands
  * the message to the {@link IngestWriter}, which acknowledges after the commit. Reconnects on its
- * own, and subscribes again on every connect.
+ * own, subscribes again on every connect, and once subscribed publishes its presence
+ * ({@link Topics#INGEST_PRESENCE}), which agents wait for before they send their outbox.
  */
 final class MqttIngestClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttIngestClient.class);
@@ -29,12 +37,24 @@ final class MqttIngestClient implements AutoCloseable {
     private final List<String> filters;
     private final MqttConnectOptions connect = new MqttConnectOptions();
     private final String url;
+    private final byte[] presence;
+    private final ScheduledExecutorService presenceTimer;
+    private final AtomicLong lastPresenceNanos = new AtomicLong(System.nanoTime() - PRESENCE_MIN_GAP_NANOS);
+    private final java.util.concurrent.atomic.AtomicBoolean presencePending = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean subscribed;
+
+    /** The periodic presence, for agents that connected and published their birth while none reached a replica. */
+    static final long PRESENCE_INTERVAL_SECONDS = 30;
+    /** Births in a burst (every agent reconnecting after a broker restart) answered at most this often. */
+    static final long PRESENCE_MIN_GAP_NANOS = 500_000_000L;
 
     interface Sink {
         void accept(Arrival arrival) throws InterruptedException;
     }
 
     MqttIngestClient(IngestOptions options, ServerMqttLogin login, Sink sink) throws EdgeLoopException {
+        this.presence = ("{\"schema\":\"edgeloop.ingest/1\",\"replica\":\"" + options.clientId() + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.filters = options.sharedGroup() == null ? TopicFilters.SERVER : TopicFilters.sharedServer(options.sharedGroup());
         try {
             client = new MqttAsyncClient(options.brokerUrl(), options.clientId(), new MemoryPersistence());
@@ -52,11 +72,16 @@ final class MqttIngestClient implements AutoCloseable {
 
             @Override
             public void connectionLost(Throwable cause) {
+                subscribed = false;
                 LOG.warn("ingest lost its MQTT connection: {}", String.valueOf(cause));
             }
 
             @Override
             public void messageArrived(String topic, MqttMessage message) throws Exception {
+                if (!message.isRetained() && topic.endsWith("/birth")) {
+                    // A device just (re)connected: it waits to hear that an ingest is subscribed.
+                    announce(false);
+                }
                 sink.accept(new Arrival(topic, message.getPayload(), message.getId(), message.getQos(),
                         System.currentTimeMillis()));
             }
@@ -75,6 +100,13 @@ final class MqttIngestClient implements AutoCloseable {
         connect.setConnectionTimeout(10);
         connect.setUserName(login.username());
         connect.setPassword(login.passwordChars());
+        this.presenceTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ingest-presence-" + options.clientId());
+            t.setDaemon(true);
+            return t;
+        });
+        presenceTimer.scheduleWithFixedDelay(() -> announce(true), PRESENCE_INTERVAL_SECONDS, PRESENCE_INTERVAL_SECONDS,
+                TimeUnit.SECONDS);
     }
 
     /** Connects (retrying for up to 30 s while the broker is unreachable); subscribing follows on connect. */
@@ -101,13 +133,63 @@ final class MqttIngestClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Subscribes (the broker may have forgotten a shared subscription: Mosquitto 2.0 does not
+     * restore one after its own restart), and once granted says so on {@link Topics#INGEST_PRESENCE}.
+     */
     private void subscribe() {
         int[] qos = new int[filters.size()];
         java.util.Arrays.fill(qos, 1);
         try {
-            client.subscribe(filters.toArray(String[]::new), qos);
+            client.subscribe(filters.toArray(String[]::new), qos, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] granted = token.getGrantedQos();
+                    if (granted != null && java.util.Arrays.stream(granted).anyMatch(q -> q == 0x80)) {
+                        LOG.error("ACCESS_DENIED: the broker refused the ingest's subscription to {} (granted {});"
+                                + " agents hold their telemetry", filters, java.util.Arrays.toString(granted));
+                        return;
+                    }
+                    subscribed = true;
+                    announce(true);
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    LOG.error("ingest could not subscribe to {}: {}", filters, String.valueOf(e));
+                }
+            });
         } catch (MqttException e) {
             LOG.error("ingest could not subscribe to {}: {}", filters, e.toString());
+        }
+    }
+
+    /**
+     * Publishes the presence when subscribed. Unforced (a birth), at most once per
+     * {@link #PRESENCE_MIN_GAP_NANOS}: a birth inside the gap gets the one presence that follows it.
+     */
+    private void announce(boolean force) {
+        if (!subscribed || !client.isConnected()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long wait = lastPresenceNanos.get() + PRESENCE_MIN_GAP_NANOS - now;
+        if (!force && wait > 0) {
+            if (presencePending.compareAndSet(false, true)) {
+                try {
+                    presenceTimer.schedule(() -> announce(true), wait, TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    presencePending.set(false);
+                }
+            }
+            return;
+        }
+        presencePending.set(false);
+        lastPresenceNanos.set(now);
+        try {
+            client.publish(Topics.INGEST_PRESENCE, presence, 0, false);
+        } catch (MqttException e) {
+            LOG.debug("ingest presence not sent: {}", e.toString());
         }
     }
 
@@ -129,6 +211,7 @@ final class MqttIngestClient implements AutoCloseable {
 
     @Override
     public void close() {
+        presenceTimer.shutdownNow();
         try {
             if (client.isConnected()) {
                 client.disconnect(2_000).waitForCompletion(3_000);

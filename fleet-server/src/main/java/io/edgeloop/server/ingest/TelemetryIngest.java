@@ -13,6 +13,7 @@ public final class TelemetryIngest implements AutoCloseable {
     private final IngestCounters counters = new IngestCounters();
     private final IngestWriter writer;
     private final MqttIngestClient client;
+    private final IngestDecoder decoder;
 
     /** @param replicaId what stored rows name as {@code ingested_by} */
     public TelemetryIngest(IngestOptions options, ServerMqttLogin login, Database db, MessageCodec codec, String replicaId)
@@ -23,8 +24,9 @@ public final class TelemetryIngest implements AutoCloseable {
     /** @param jobUpdates who applies the job execution updates, in the ingest's transaction */
     public TelemetryIngest(IngestOptions options, ServerMqttLogin login, Database db, MessageCodec codec, String replicaId,
                            JobUpdateSink jobUpdates) throws EdgeLoopException {
+        this.decoder = new IngestDecoder(codec);
         this.client = new MqttIngestClient(options, login, this::offer);
-        this.writer = new IngestWriter(options, db, new IngestDecoder(codec), new IngestStore(replicaId, jobUpdates),
+        this.writer = new IngestWriter(options, db, decoder, new IngestStore(replicaId, jobUpdates),
                 client::ack, counters);
         try {
             client.start();
@@ -35,8 +37,9 @@ public final class TelemetryIngest implements AutoCloseable {
         }
     }
 
+    /** On the MQTT callback thread: decoded here, so the writer thread only writes. */
     private void offer(Arrival arrival) throws InterruptedException {
-        writer.offer(arrival);
+        writer.offer(arrival.withDecoded(decoder.decode(arrival)));
     }
 
     public IngestCounters counters() {

@@ -48,7 +48,12 @@ public final class JobUpdateHandler implements JobUpdateSink {
 
     @Override
     public void apply(Connection c, List<JobExecutionUpdate> updates) throws SQLException {
-        for (JobExecutionUpdate u : updates) {
+        // Rows are locked in device order, the order the engine's tick locks them in, so the two
+        // never deadlock; per job the versions stay in order.
+        List<JobExecutionUpdate> ordered = new java.util.ArrayList<>(updates);
+        ordered.sort(java.util.Comparator.comparing(JobExecutionUpdate::deviceId).thenComparing(JobExecutionUpdate::jobId)
+                .thenComparingLong(JobExecutionUpdate::version));
+        for (JobExecutionUpdate u : ordered) {
             apply(c, u);
         }
     }
@@ -72,10 +77,13 @@ public final class JobUpdateHandler implements JobUpdateSink {
     }
 
     /** The outcome of one update. */
-    enum Outcome { ACCEPTED, STALE, UNKNOWN_JOB }
+    enum Outcome { ACCEPTED, STALE, UNKNOWN_JOB, DUPLICATE }
 
     Outcome apply(Connection c, JobExecutionUpdate u) throws SQLException {
         Optional<Execution> found = store.byJob(c, u.deviceId(), u.jobId());
+        if (found.isPresent() && !store.firstSight(c, u.deviceId(), u.seq(), clock.millis())) {
+            return Outcome.DUPLICATE; // this very message was applied (or refused) already
+        }
         if (found.isEmpty()) {
             unknown.incrementAndGet();
             LOG.debug("job update for unknown job {} of {} dropped", u.jobId(), u.deviceId());

@@ -28,6 +28,7 @@ public final class MqttJobPublisher implements JobPublisher, AutoCloseable {
 
     private final MqttAsyncClient client;
     private final MessageCodec codec = new MessageCodec();
+    private volatile java.util.function.BiConsumer<String, byte[]> jobUpdates;
 
     public MqttJobPublisher(String brokerUrl, String clientId, ServerMqttLogin login) throws EdgeLoopException {
         try {
@@ -42,10 +43,55 @@ public final class MqttJobPublisher implements JobPublisher, AutoCloseable {
             o.setMaxInflight(1_000);
             o.setUserName(login.username());
             o.setPassword(login.passwordChars());
+            client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallbackExtended() {
+                @Override
+                public void connectComplete(boolean reconnect, String serverUri) {
+                    if (reconnect) {
+                        subscribe();
+                    }
+                }
+
+                @Override
+                public void connectionLost(Throwable cause) {
+                    LOG.warn("the rollout publisher lost the broker: {}", String.valueOf(cause));
+                }
+
+                @Override
+                public void messageArrived(String topic, MqttMessage message) {
+                    var sink = jobUpdates;
+                    if (sink != null) {
+                        sink.accept(topic, message.getPayload());
+                    }
+                }
+
+                @Override
+                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+                }
+            });
             client.connect(o).waitForCompletion(15_000);
         } catch (MqttException e) {
             throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, "the rollout engine cannot connect to the MQTT broker "
                     + brokerUrl + ": " + e, e);
+        }
+    }
+
+    /**
+     * Also hears every job update, through a plain (not shared) subscription: {@code sink} gets
+     * each one's topic and payload on Paho's callback thread.
+     */
+    public void listen(java.util.function.BiConsumer<String, byte[]> sink) {
+        this.jobUpdates = sink;
+        subscribe();
+    }
+
+    private void subscribe() {
+        if (jobUpdates == null) {
+            return;
+        }
+        try {
+            client.subscribe(io.edgeloop.protocol.topic.TopicFilters.ALL_JOB_UPDATES, 1);
+        } catch (MqttException e) {
+            LOG.warn("the rollout engine could not subscribe to job updates: {}", e.toString());
         }
     }
 

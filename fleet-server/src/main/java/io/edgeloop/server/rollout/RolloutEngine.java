@@ -4,9 +4,9 @@ import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.message.Command;
 import io.edgeloop.protocol.message.CommandName;
 import io.edgeloop.protocol.message.JobDocument;
-import io.edgeloop.server.api.PackageRoutes;
 import io.edgeloop.server.db.Database;
 import io.edgeloop.server.packages.DownloadTokens;
+import io.edgeloop.server.packages.PackageContentPath;
 import io.edgeloop.server.packages.PackageRepository;
 import io.edgeloop.server.packages.StoredPackage;
 import java.time.Clock;
@@ -204,7 +204,7 @@ public final class RolloutEngine implements AutoCloseable {
                 StoredPackage pkg = packageOf(r);
                 Instant deadline = Instant.ofEpochMilli(e.deadlineMs == null ? now.toEpochMilli() : e.deadlineMs);
                 DownloadTokens.Minted token = tokens.mint(e.deviceId, pkg.sha256(), deadline);
-                String url = baseUrl.get() + PackageRoutes.contentPath(pkg.sha256(), e.deviceId, token.token());
+                String url = baseUrl.get() + PackageContentPath.of(pkg.sha256(), e.deviceId, token.token());
                 boolean canary = e.waveIndex == 0 && r.definition.waves().size() > 1;
                 yield publisher.notify(new JobDocument(e.deviceId, now, seq.incrementAndGet(), e.jobId, r.id,
                         pkg.name(), pkg.version(), url, pkg.sha256(), pkg.sizeBytes(), deadline, false, canary,

@@ -390,6 +390,21 @@ final class RolloutStore {
         return e;
     }
 
+    /** Records a job update message as seen; false when it was seen before (a duplicate). */
+    boolean firstSight(Connection c, String deviceId, long seq, long now) throws SQLException {
+        String sql = io.edgeloop.server.telemetry.SqlDialect.of(c) == io.edgeloop.server.telemetry.SqlDialect.POSTGRESQL
+                ? "INSERT INTO job_update_seen (device_id, seq, seen_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+                : "MERGE INTO job_update_seen t USING (VALUES (CAST(? AS VARCHAR(128)), CAST(? AS BIGINT), CAST(? AS BIGINT)))"
+                + " AS s(device_id, seq, seen_ms) ON t.device_id = s.device_id AND t.seq = s.seq"
+                + " WHEN NOT MATCHED THEN INSERT (device_id, seq, seen_ms) VALUES (s.device_id, s.seq, s.seen_ms)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, deviceId);
+            ps.setLong(2, seq);
+            ps.setLong(3, now);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     // events
 
     void event(Connection c, String rolloutId, long now, String type, String deviceId, String detail) throws SQLException {

@@ -16,11 +16,13 @@ public final class Rollouts implements AutoCloseable {
     private final RolloutService service;
     private final RolloutEngine engine;
     private final AutoCloseable publisher;
+    private final JobUpdateListener listener;
 
-    private Rollouts(RolloutService service, RolloutEngine engine, AutoCloseable publisher) {
+    private Rollouts(RolloutService service, RolloutEngine engine, AutoCloseable publisher, JobUpdateListener listener) {
         this.service = service;
         this.engine = engine;
         this.publisher = publisher;
+        this.listener = listener;
     }
 
     /**
@@ -46,7 +48,12 @@ public final class Rollouts implements AutoCloseable {
             }
             engine.start();
         }
-        return new Rollouts(service, engine, publisher instanceof AutoCloseable a ? a : null);
+        JobUpdateListener listener = null;
+        if (publisher instanceof MqttJobPublisher mqtt && jobUpdates != null) {
+            listener = new JobUpdateListener(db, jobUpdates);
+            mqtt.listen(listener::arrived);
+        }
+        return new Rollouts(service, engine, publisher instanceof AutoCloseable a ? a : null, listener);
     }
 
     public RolloutService service() {
@@ -65,6 +72,9 @@ public final class Rollouts implements AutoCloseable {
         }
         if (publisher != null) {
             publisher.close();
+        }
+        if (listener != null) {
+            listener.close();
         }
     }
 }

@@ -25,4 +25,15 @@ class BrokerAccessPolicyTest {
         assertFalse(policy.canSubscribe("a/b", "edgeloop/v1/devices/a/b/jobs/notify"));
         assertTrue(policy.canSubscribe(ServerMqttLogin.USERNAME, "$share/g/edgeloop/v1/devices/+/telemetry/#"));
     }
+
+    @Test
+    void everyDeviceHearsTheIngestPresenceAndNoneMaySpeakIt() {
+        assertTrue(policy.canSubscribe("a", Topics.INGEST_PRESENCE));
+        assertFalse(policy.canPublish("a", Topics.INGEST_PRESENCE));
+        assertFalse(policy.canSubscribe("a", "edgeloop/v1/server/#"));
+        assertTrue(policy.canPublish(ServerMqttLogin.USERNAME, Topics.INGEST_PRESENCE));
+        String acl = MosquittoFiles.deviceAcl("a");
+        assertTrue(acl.contains("topic read " + Topics.INGEST_PRESENCE + "\n"), acl);
+        assertFalse(acl.contains("topic write " + Topics.INGEST_PRESENCE), acl);
+    }
 }

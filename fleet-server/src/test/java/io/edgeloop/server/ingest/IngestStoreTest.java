@@ -62,6 +62,25 @@ class IngestStoreTest {
     }
 
     @Test
+    void manyRowsGoInMultiRowStatementsAndRepeatsInOneBatchAreStoredOnce() throws Exception {
+        try (Database db = Database.inMemory("ingest-chunks")) {
+            Instant t = Instant.parse("2026-12-01T10:00:00Z");
+            int n = IngestStore.ROWS_PER_STATEMENT * 2 + 37;
+            List<Arrival> first = new java.util.ArrayList<>();
+            for (int seq = 1; seq <= n; seq++) {
+                first.add(arrival(Topics.health("many"), Telemetry.health("many", seq, t.plusMillis(seq))));
+            }
+            // Half stored already, then the whole lot again with every message twice in one batch.
+            assertEquals(n / 2, write(db, first.subList(0, n / 2).toArray(Arrival[]::new)));
+            List<Arrival> again = new java.util.ArrayList<>(first);
+            again.addAll(first);
+            assertEquals(n - n / 2, write(db, again.toArray(Arrival[]::new)));
+            assertEquals(0, write(db, first.toArray(Arrival[]::new)));
+            assertEquals(n, new TelemetryQueries(db).total());
+        }
+    }
+
+    @Test
     void birthAndStatusMakeTheDeviceStateAndTheLastWillTakesItOffline() throws Exception {
         try (Database db = Database.inMemory("ingest-state")) {
             write(db, arrival(Topics.birth("gw"), Telemetry.birth("gw")), arrival(Topics.status("gw"), Telemetry.status("gw", true)),

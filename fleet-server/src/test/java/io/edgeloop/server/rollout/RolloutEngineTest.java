@@ -193,6 +193,26 @@ class RolloutEngineTest {
     }
 
     @Test
+    void aStepThatTakesTooLongTimesOut() throws Exception {
+        h.devices("lab", 1);
+        h.fleet.defaultBehaviour = job -> List.of(new FakeFleet.Reply(JobExecutionState.IN_PROGRESS, JobStep.DOWNLOADING,
+                null));
+        String id = h.create(Map.of("package", "classifier:1.1.0", "target", Map.of("group", "lab"),
+                "timeouts", Map.of("inProgressSeconds", 3600, "stepSeconds", 30)));
+        h.await(id, 20, r -> execution(r, h, 0).path("step").asText().equals("DOWNLOADING"), "downloading");
+        h.clock.advance(Duration.ofSeconds(20));
+        Thread.sleep(300);
+        assertEquals("IN_PROGRESS", h.executions(id).get(0).get("state").asText(), "within its step time");
+        h.clock.advance(Duration.ofSeconds(11));
+        JsonNode r = h.awaitState(id, "ABORTED");
+        JsonNode e = h.executions(id).get(0);
+        assertEquals("TIMED_OUT", e.get("state").asText());
+        assertEquals("JOB_TIMED_OUT", e.get("errorCode").asText());
+        assertEquals(1, r.get("counts").get("TIMED_OUT").asInt());
+        assertEquals(1, h.fleet.commands(CommandName.CANCEL).size());
+    }
+
+    @Test
     void aNewerRolloutOfTheModelSupersedesTheOlderOnesPendingExecutions() throws Exception {
         h.devices("lab", 3);
         h.fleet.defaultBehaviour = FakeFleet.SILENT;
@@ -309,6 +329,28 @@ class RolloutEngineTest {
         assertEquals("SCHEDULED", h.get(later).get("state").asText());
         h.clock.advance(Duration.ofMinutes(60));
         h.awaitState(later, "SUCCEEDED");
+    }
+
+    @Test
+    void anExponentialRatePacesNotificationsPerMinute() throws Exception {
+        h.devices("lab", 7);
+        h.fleet.defaultBehaviour = FakeFleet.SILENT;
+        String id = h.create(Map.of("package", "classifier:1.1.0", "target", Map.of("group", "lab"),
+                "rate", Map.of("basePerMinute", 2, "incrementFactor", 2.0, "raiseOnSucceeded", 2, "maxPerMinute", 4)));
+        RolloutHarness.waitFor(20, () -> h.fleet.jobs.size() == 2, "the base rate's 2");
+        Thread.sleep(500);
+        assertEquals(2, h.fleet.jobs.size(), "2 a minute until 2 succeed");
+        h.fleet.defaultBehaviour = FakeFleet.SUCCEED;
+        for (JobDocument j : List.copyOf(h.fleet.jobs)) {
+            h.fleet.send(j.deviceId(), j.jobId(), FakeFleet.SUCCEED.answer(j));
+        }
+        // 2 succeeded: one raise, 2 x 2 = 4 a minute (the max), 2 of them used in this minute already.
+        RolloutHarness.waitFor(20, () -> h.fleet.jobs.size() == 4, "the raised rate's 2 more this minute");
+        Thread.sleep(500);
+        assertEquals(4, h.fleet.jobs.size(), "at most 4 in the minute");
+        h.clock.advance(Duration.ofSeconds(61));
+        h.awaitState(id, "SUCCEEDED");
+        assertEquals(7, h.fleet.jobs.size());
     }
 
     @Test

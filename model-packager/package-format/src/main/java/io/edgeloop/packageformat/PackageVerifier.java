@@ -1,6 +1,7 @@
 package io.edgeloop.packageformat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.edgeloop.packageformat.sign.ManifestSignature;
 import io.edgeloop.packageformat.sign.SignatureVerifier;
 import io.edgeloop.protocol.EdgeLoopException;
@@ -102,12 +103,13 @@ public final class PackageVerifier {
         } catch (EdgeLoopException e) {
             throw new PackageException(e.code(), e.getMessage(), e);
         }
-        int version = ManifestJson.formatVersion(manifestBytes);
+        JsonNode tree = ManifestJson.tree(manifestBytes);
+        int version = ManifestJson.formatVersion(tree);
         if (version != Manifest.FORMAT_VERSION) {
             throw new PackageException(ErrorCode.PACKAGE_FORMAT_UNSUPPORTED, "manifest.json has format version "
                     + version + "; this EdgeLoop reads version " + Manifest.FORMAT_VERSION);
         }
-        Manifest manifest = ManifestJson.parse(manifestBytes);
+        Manifest manifest = ManifestJson.parse(tree);
         requireRunnableVariants(manifest);
         requireListed(central.keySet(), manifest);
         scanLocalEntries(packageFile, central, manifest, manifestBytes, signatureBytes);

@@ -1,5 +1,6 @@
 package io.edgeloop.packageformat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.edgeloop.packageformat.sign.ManifestSignature;
 import io.edgeloop.protocol.ErrorCode;
 
@@ -35,12 +36,13 @@ public final class UnverifiedPackage {
             if (manifestBytes == null) {
                 throw new PackageException(ErrorCode.PACKAGE_MISSING_ENTRY, file + " has no manifest.json");
             }
-            int version = ManifestJson.formatVersion(manifestBytes);
+            JsonNode tree = ManifestJson.tree(manifestBytes);
+            int version = ManifestJson.formatVersion(tree);
             if (version != Manifest.FORMAT_VERSION) {
                 throw new PackageException(ErrorCode.PACKAGE_FORMAT_UNSUPPORTED, "manifest.json has format version "
                         + version + "; this EdgeLoop reads version " + Manifest.FORMAT_VERSION);
             }
-            Manifest manifest = ManifestJson.parse(manifestBytes);
+            Manifest manifest = ManifestJson.parse(tree);
             byte[] sig = read(zip, EntryNames.SIGNATURE, options.maxManifestBytes());
             String keyId = null;
             if (sig != null) {

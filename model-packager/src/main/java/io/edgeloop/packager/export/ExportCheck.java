@@ -10,6 +10,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.edgeloop.packageformat.ort.ServingSessionOptions;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 
@@ -67,7 +68,7 @@ public record ExportCheck(double tolerance) {
 
     private static float[] runOnnx(byte[] onnx, float[] raw, long[] shape) throws EdgeLoopException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try (OrtSession.SessionOptions options = ServingSessionOptions.create(0);
              OrtSession session = env.createSession(onnx, options);
              OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(raw), shape);
              OrtSession.Result result = session.run(Map.of(DjlOnnxExporter.INPUT, input))) {

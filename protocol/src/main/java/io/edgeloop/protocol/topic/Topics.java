@@ -18,6 +18,16 @@ public final class Topics {
 
     private static final String[] ROOT_LEVELS = ROOT.split("/");
 
+    /**
+     * {@code edgeloop/v1/server/ingest}: a server replica says its ingest is subscribed (QoS 0,
+     * never retained), right after every subscribe, when a device's birth arrives, and every
+     * {@code 30 s}. An agent sends its outbox only once it has heard this live (not a retained
+     * copy) on its current connection: Mosquitto 2.0 does not restore a shared subscription after
+     * it restarts, and what devices publish before the server subscribes again would be dropped.
+     * The payload is informational ({@code {"schema":"edgeloop.ingest/1","replica":…,"ts":…}}).
+     */
+    public static final String INGEST_PRESENCE = "edgeloop/v1/server/ingest";
+
     private Topics() {
     }
 

@@ -29,6 +29,15 @@ public final class MosquittoProcess implements AutoCloseable {
     private Process process;
 
     public MosquittoProcess(Path dir) throws IOException {
+        this(dir, true);
+    }
+
+    /**
+     * @param persistence whether the broker keeps sessions, queued messages and retained messages
+     *     across its restarts (saved every second); a benchmark that never restarts it goes without,
+     *     since Mosquitto rewrites its whole store on each save
+     */
+    public MosquittoProcess(Path dir, boolean persistence) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir.resolve("files"));
         Files.createDirectories(dir.resolve("data"));
@@ -40,12 +49,12 @@ public final class MosquittoProcess implements AutoCloseable {
                 "allow_anonymous false",
                 "password_file " + filesDir().resolve(MosquittoFiles.PASSWORD_FILE),
                 "acl_file " + filesDir().resolve(MosquittoFiles.ACL_FILE),
-                "persistence true",
+                "persistence " + persistence,
                 "persistence_location " + dir.resolve("data") + "/",
                 "autosave_interval 1",
                 "pid_file " + pidFile(),
                 "max_queued_messages 1000000",
-                "max_inflight_messages 1000",
+                "max_inflight_messages 10000",
                 "max_keepalive 120",
                 // Mosquitto started as root drops to user mosquitto, which cannot write this folder.
                 "user " + System.getProperty("user.name"),
@@ -113,6 +122,10 @@ public final class MosquittoProcess implements AutoCloseable {
             }
             process = null;
         }
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
     }
 
     /** The last lines of the broker's log. */
