@@ -6,7 +6,6 @@ import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.agent.config.DeviceProfileResolver;
 import io.edgeloop.agent.engine.SharedSessions;
 import io.edgeloop.agent.link.EnrolmentClient;
-import io.edgeloop.agent.link.FleetCredentials;
 import io.edgeloop.agent.link.FleetEnrolment;
 import io.edgeloop.agent.link.FleetLink;
 import io.edgeloop.agent.serving.ServedModel;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -150,12 +148,12 @@ public final class SimulatedFleet implements AutoCloseable {
                 .withBuffer(b -> b.withCaptureSampleRate(0))
                 .withShutdown(s -> s.withDrainTimeoutMillis(1000));
         boolean fresh = !Files.exists(agentOptions.dataDir());
-        Optional<FleetCredentials> kept = fresh ? Optional.empty()
-                : FleetEnrolment.peek(agentOptions.dbDir(), agentOptions.buffer());
-        String token = kept.isPresent() ? null : registration.enrolToken(id, options.group(), options.tags());
         Agent agent = Agent.builder(agentOptions).vertx(vertx).scheduler(scheduler).sharedSessions(sessions)
                 .deviceProfile(profile).install(fresh ? options.initialPackage() : null).start();
         try {
+            // A folder enrolled by an earlier run keeps its credentials in the agent's own state.
+            String token = FleetEnrolment.enrolledDeviceId(agent.state()).isPresent() ? null
+                    : registration.enrolToken(id, options.group(), options.tags());
             FleetLink link = FleetJoin.of(options.server(), token).withoutHardwareProbe().withMqttUrl(options.mqttUrl())
                     .connect(agent, profile.id(), enrolment, scheduler);
             enrolled.incrementAndGet();
