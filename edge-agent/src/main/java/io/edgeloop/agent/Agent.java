@@ -92,7 +92,7 @@ public final class Agent implements AutoCloseable {
             this.installer = new ArtifactInstaller(options.dataDir(), installers.stream()
                     .map(f -> f.create(store, options, device)).toList());
             ModelLoader loader = new ModelLoader(store, engines, options.engine(), options.batch(), options.drift(),
-                    this::onDrift);
+                    this::onDrift, shared.sessions());
             this.registry = opened(new ModelRegistry(loader));
             this.health = new HealthMonitor(options.dataDir(), registry::activeVersions, registry::shadowVersions);
             this.inference = new InferenceService(registry, health, capture);

@@ -3,6 +3,7 @@ package io.edgeloop.agent;
 import io.edgeloop.agent.buffer.AgentState;
 import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.agent.config.DeviceProfileResolver;
+import io.edgeloop.agent.engine.SharedSessions;
 import io.edgeloop.agent.jobs.JobOptions;
 import io.edgeloop.profiles.catalog.DeviceProfile;
 import io.edgeloop.protocol.EdgeLoopException;
@@ -24,11 +25,12 @@ import java.util.concurrent.ScheduledExecutorService;
  * <pre>{@code
  * Vertx vertx = Vertx.vertx();                       // the caller's, closed by the caller
  * ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();   // likewise
+ * SharedSessions sessions = new SharedSessions();    // one engine session per model content
  * for (int i = 0; i < 200; i++) {
  *     agents.add(Agent.builder(AgentOptions.DEFAULT.withDataDir(root.resolve("a" + i))
  *                     .withDeviceId("sim-" + i).withPublicKey(publisherKey)
  *                     .withHttp(http -> http.withEnabled(false)))
- *             .vertx(vertx).scheduler(scheduler).install(pkg).start());
+ *             .vertx(vertx).scheduler(scheduler).sharedSessions(sessions).install(pkg).start());
  * }
  * }</pre>
  */
@@ -37,7 +39,7 @@ public final class AgentBuilder {
     static final String FALLBACK_DEVICE_ID = "edgeloop-agent";
 
     /** What the caller may share between agents; null means the agent's own. */
-    record Shared(Vertx vertx, ScheduledExecutorService scheduler) {
+    record Shared(Vertx vertx, ScheduledExecutorService scheduler, SharedSessions sessions) {
     }
 
     /** A device id kept in the agent's own state (an enrolled data directory's), read once its database is open. */
@@ -51,6 +53,7 @@ public final class AgentBuilder {
     private final AgentOptions options;
     private Vertx vertx;
     private ScheduledExecutorService scheduler;
+    private SharedSessions sessions;
     private DeviceProfile profile;
     private Path artifact;
     private List<InstallerFactory> installers = InstallerFactory.standard(null, null);
@@ -74,6 +77,16 @@ public final class AgentBuilder {
      */
     public AgentBuilder scheduler(ScheduledExecutorService shared) {
         this.scheduler = shared;
+        return this;
+    }
+
+    /**
+     * Opens ONNX models through {@code shared}: agents of this JVM that load the same model content
+     * share one engine session (closed with its last user). Without it the agent opens its own, as
+     * on a device.
+     */
+    public AgentBuilder sharedSessions(SharedSessions shared) {
+        this.sessions = shared;
         return this;
     }
 
@@ -125,7 +138,7 @@ public final class AgentBuilder {
         jobs.validate();
         DeviceProfile device = profile != null ? profile : DeviceProfileResolver.resolve(options.profile());
         AgentOptions resolved = options.resolvedFor(device);
-        Agent agent = new Agent(resolved, device, keptDeviceId, new Shared(vertx, scheduler), Optional.ofNullable(artifact),
+        Agent agent = new Agent(resolved, device, keptDeviceId, new Shared(vertx, scheduler, sessions), Optional.ofNullable(artifact),
                 installers, jobs);
         LOG.info("agent {} ready {} in {} ms, serving {}", agent.deviceId(),
                 agent.hasHttp() ? "on port " + agent.port() : "without HTTP", (System.nanoTime() - t0) / 1_000_000,

@@ -84,12 +84,28 @@ class ModuleBoundariesTest {
             .orShould().dependOnClassesThat().areAssignableTo(java.time.Clock.class)
             .because("the engine passes the time in, so a decision can be replayed");
 
-    /** The coming fleet simulator runs many real agents in one JVM against a server it reaches over the network. */
+    /**
+     * The fleet simulator (edge-agent/fleet-simulator) runs many real agents in one JVM against a
+     * server it reaches over REST and MQTT only, as devices do; nor does the server know it.
+     */
     @ArchTest
     static final ArchRule simulatorNeverUsesTheServer = noClasses().that().resideInAPackage("io.edgeloop.simulator..")
-            .should().dependOnClassesThat().resideInAPackage("io.edgeloop.server..")
-            .because("the simulator depends on edge-agent and protocol, never on fleet-server (README.md, Architecture)")
-            .allowEmptyShould(true);
+            .should().dependOnClassesThat().resideInAnyPackage("io.edgeloop.server..", "io.edgeloop.packager..",
+                    "io.moquette..", "org.h2..", "org.flywaydb..")
+            .because("the simulator depends on edge-agent and protocol, never on fleet-server (README.md, Architecture)");
+
+    /** The rule above has something to check: the simulator's classes are on this module's classpath. */
+    @ArchTest
+    static final ArchRule simulatorIsAnalysed = classes().that().haveFullyQualifiedName("io.edgeloop.simulator.SimulatedFleet")
+            .should().dependOnClassesThat().resideInAPackage("io.edgeloop.agent..")
+            .because("the simulator runs real agents");
+
+    /** The server and the agent never reach into the simulator. */
+    @ArchTest
+    static final ArchRule nobodyUsesTheSimulator = noClasses().that().resideInAnyPackage("io.edgeloop.server..",
+                    "io.edgeloop.agent..", "io.edgeloop.protocol..")
+            .should().dependOnClassesThat().resideInAPackage("io.edgeloop.simulator..")
+            .because("the simulator is a tool beside the fleet, not part of it");
 
     /** Test jars (the shared fixtures travel in model-packager's) hold tests and fixtures, not production code. */
     static final class DoNotIncludeTestJars implements ImportOption {

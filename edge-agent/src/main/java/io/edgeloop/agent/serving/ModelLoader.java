@@ -7,8 +7,10 @@ import io.edgeloop.agent.drift.DriftOptions;
 import io.edgeloop.agent.drift.DriftResult;
 import io.edgeloop.agent.engine.EngineOptions;
 import io.edgeloop.agent.engine.EngineRegistry;
+import io.edgeloop.agent.engine.InferenceEngine;
 import io.edgeloop.agent.engine.ModelSession;
 import io.edgeloop.agent.engine.ModelSignature;
+import io.edgeloop.agent.engine.SharedSessions;
 import io.edgeloop.agent.store.ModelDescriptor;
 import io.edgeloop.agent.store.ModelStore;
 import io.edgeloop.protocol.EdgeLoopException;
@@ -19,7 +21,8 @@ import java.util.function.Consumer;
 /**
  * Opens an installed version from the store with the engine its framework needs, handing the
  * engine the tensors the version's package declares (engines that cannot read them from the
- * model file, like TorchScript's, serve those).
+ * model file, like TorchScript's, serve those). With a {@link SharedSessions} cache (agents of a
+ * simulator), ONNX models come from the cache, one session per model content for all its agents.
  */
 public final class ModelLoader {
     private final ModelStore store;
@@ -28,9 +31,17 @@ public final class ModelLoader {
     private final BatchOptions batchOptions;
     private final DriftOptions driftOptions;
     private final Consumer<DriftResult> driftListener;
+    private final SharedSessions sharedSessions;
 
     public ModelLoader(ModelStore store, EngineRegistry engines, EngineOptions engineOptions, BatchOptions batchOptions,
                        DriftOptions driftOptions, Consumer<DriftResult> driftListener) {
+        this(store, engines, engineOptions, batchOptions, driftOptions, driftListener, null);
+    }
+
+    /** @param sharedSessions a cache shared with other agents of this JVM, or null for sessions of its own */
+    public ModelLoader(ModelStore store, EngineRegistry engines, EngineOptions engineOptions, BatchOptions batchOptions,
+                       DriftOptions driftOptions, Consumer<DriftResult> driftListener, SharedSessions sharedSessions) {
+        this.sharedSessions = sharedSessions;
         this.store = store;
         this.engines = engines;
         this.engineOptions = engineOptions;
@@ -48,8 +59,12 @@ public final class ModelLoader {
         Path dir = store.versionDir(name, version);
         // ONNX files describe their own tensors; reading the manifest for them would only add a way to fail.
         ModelSignature declared = descriptor.framework().equals("onnx") ? ModelSignature.NONE : DeclaredTensors.read(dir);
-        ModelSession session = engines.forFramework(descriptor.framework())
-                .open(dir.resolve(descriptor.modelFile()), engineOptions, declared);
+        InferenceEngine engine = engines.forFramework(descriptor.framework());
+        Path modelFile = dir.resolve(descriptor.modelFile());
+        // ONNX Runtime sessions outlive the engine object that opened them; other engines' may not.
+        ModelSession session = sharedSessions != null && descriptor.framework().equals("onnx")
+                ? sharedSessions.open(engine, modelFile, engineOptions, declared)
+                : engine.open(modelFile, engineOptions, declared);
         DynamicBatcher batcher = new DynamicBatcher(session, batchOptions, name + "-" + version);
         DriftMonitor drift = descriptor.baseline() == null ? null
                 : new DriftMonitor(name, version, descriptor.baseline(), driftOptions, driftListener);
