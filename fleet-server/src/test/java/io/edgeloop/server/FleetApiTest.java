@@ -108,6 +108,25 @@ class FleetApiTest {
     }
 
     @Test
+    void devicesOfANewGroupRegisterConcurrently() throws Exception {
+        String admin = Files.readString(server.adminTokenFile()).strip();
+        List<java.util.concurrent.Callable<Integer>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            String id = "burst-" + i;
+            calls.add(() -> api.post("/api/v1/devices", admin, Map.of("deviceId", id, "group", "burst")).status());
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            for (java.util.concurrent.Future<Integer> status : pool.invokeAll(calls)) {
+                assertEquals(201, status.get(), "every registration of the new group succeeds");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(16, api.get("/api/v1/devices?group=burst", admin).json().size());
+    }
+
+    @Test
     void enrolmentIsOneTimeAndExpires() throws Exception {
         List<String> events = new CopyOnWriteArrayList<>();
         server.credentials().addListener((id, change) -> events.add(change + " " + id));

@@ -1,6 +1,7 @@
 package io.edgeloop.server.devices;
 
 import io.edgeloop.server.db.SqlTimes;
+import io.edgeloop.server.telemetry.SqlDialect;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -148,10 +149,21 @@ final class DeviceRegistry {
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO device_groups (name, created_at) VALUES (?, ?)")) {
+        // Devices of a new group are often registered concurrently (a simulator, a provisioning
+        // script): the first insert wins and the others skip the row instead of failing.
+        SqlDialect dialect = SqlDialect.of(c);
+        String sql = dialect.insertIgnore("device_groups", new String[] {"name", "created_at"},
+                new String[] {"VARCHAR(128)", "TIMESTAMP WITH TIME ZONE"}, new String[] {"name"});
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, group);
             SqlTimes.set(ps, 2, now);
             ps.executeUpdate();
+        } catch (SQLException e) {
+            // H2's MERGE can still meet a row another connection inserted after it looked; H2 keeps
+            // the transaction usable after a failed statement, so the row is simply there now.
+            if (dialect != SqlDialect.H2 || !"23505".equals(e.getSQLState())) {
+                throw e;
+            }
         }
     }
 
