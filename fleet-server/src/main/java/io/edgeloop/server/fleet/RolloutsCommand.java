@@ -201,14 +201,8 @@ public final class RolloutsCommand {
             if (approval) {
                 body.put("requiresApproval", true);
             }
-            return FleetCall.run(spec, connection, (client, out) -> {
-                JsonNode created = client.post("/rollouts", body);
-                if (connection.json()) {
-                    FleetCall.printJson(out, created);
-                } else {
-                    out.println(created.get("rolloutId").asText());
-                }
-            });
+            return FleetCall.run(spec, connection, client -> client.post("/rollouts", body),
+                    (out, created) -> out.println(created.get("rolloutId").asText()));
         }
 
         private long seconds(String text) {
@@ -229,14 +223,7 @@ public final class RolloutsCommand {
 
         @Override
         public Integer call() {
-            return FleetCall.run(spec, connection, (client, out) -> {
-                JsonNode all = client.get("/rollouts");
-                if (connection.json()) {
-                    FleetCall.printJson(out, all);
-                } else {
-                    table().print(out, all);
-                }
-            });
+            return FleetCall.run(spec, connection, client -> client.get("/rollouts"), table()::print);
         }
     }
 
@@ -251,14 +238,8 @@ public final class RolloutsCommand {
 
         @Override
         public Integer call() {
-            return FleetCall.run(spec, connection, (client, out) -> {
-                JsonNode r = client.get("/rollouts/" + FleetClient.segment(id));
-                if (connection.json()) {
-                    FleetCall.printJson(out, r);
-                } else {
-                    printRollout(out, r, true);
-                }
-            });
+            return FleetCall.run(spec, connection, client -> client.get("/rollouts/" + FleetClient.segment(id)),
+                    (out, r) -> printRollout(out, r, true));
         }
     }
 
@@ -273,16 +254,11 @@ public final class RolloutsCommand {
 
         @Override
         public Integer call() {
-            return FleetCall.run(spec, connection, (client, out) -> {
-                JsonNode all = client.get("/rollouts/" + FleetClient.segment(id) + "/executions");
-                if (connection.json()) {
-                    FleetCall.printJson(out, all);
-                } else {
+            return FleetCall.run(spec, connection,
+                    client -> client.get("/rollouts/" + FleetClient.segment(id) + "/executions"),
                     new Table().field("DEVICE", "deviceId").field("WAVE", "wave").field("STATE", "state")
                             .field("STEP", "step").field("ATTEMPT", "attempt").field("VERSION", "version")
-                            .field("ERROR", "errorCode").field("UPDATED", "updatedAt").print(out, all);
-                }
-            });
+                            .field("ERROR", "errorCode").field("UPDATED", "updatedAt")::print);
         }
     }
 
@@ -398,14 +374,9 @@ public final class RolloutsCommand {
 
         @Override
         public Integer call() {
-            return FleetCall.run(spec, connection, (client, out) -> {
-                JsonNode r = client.post("/rollouts/" + FleetClient.segment(id) + "/" + action(), Map.of());
-                if (connection.json()) {
-                    FleetCall.printJson(out, r);
-                } else {
-                    out.printf("%s %s%n", r.path("rolloutId").asText(), r.path("state").asText());
-                }
-            });
+            return FleetCall.run(spec, connection,
+                    client -> client.post("/rollouts/" + FleetClient.segment(id) + "/" + action(), Map.of()),
+                    (out, r) -> out.printf("%s %s%n", r.path("rolloutId").asText(), r.path("state").asText()));
         }
     }
 
