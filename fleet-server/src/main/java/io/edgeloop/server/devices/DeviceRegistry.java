@@ -1,7 +1,7 @@
 package io.edgeloop.server.devices;
 
 import io.edgeloop.server.db.SqlTimes;
-import io.edgeloop.server.telemetry.SqlDialect;
+import io.edgeloop.server.db.SqlDialect;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -7,7 +7,7 @@ import io.edgeloop.protocol.message.BirthMessage;
 import io.edgeloop.protocol.message.DriftReport;
 import io.edgeloop.protocol.message.HealthReport;
 import io.edgeloop.protocol.message.StatusMessage;
-import io.edgeloop.server.telemetry.SqlDialect;
+import io.edgeloop.server.db.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -6,6 +6,7 @@ import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.protocol.job.JobExecutionState;
 import io.edgeloop.protocol.job.JobStep;
 import io.edgeloop.protocol.job.RolloutState;
+import io.edgeloop.server.db.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -392,11 +393,8 @@ final class RolloutStore {
 
     /** Records a job update message as seen; false when it was seen before (a duplicate). */
     boolean firstSight(Connection c, String deviceId, long seq, long now) throws SQLException {
-        String sql = io.edgeloop.server.telemetry.SqlDialect.of(c) == io.edgeloop.server.telemetry.SqlDialect.POSTGRESQL
-                ? "INSERT INTO job_update_seen (device_id, seq, seen_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
-                : "MERGE INTO job_update_seen t USING (VALUES (CAST(? AS VARCHAR(128)), CAST(? AS BIGINT), CAST(? AS BIGINT)))"
-                + " AS s(device_id, seq, seen_ms) ON t.device_id = s.device_id AND t.seq = s.seq"
-                + " WHEN NOT MATCHED THEN INSERT (device_id, seq, seen_ms) VALUES (s.device_id, s.seq, s.seen_ms)";
+        String sql = SqlDialect.of(c).insertIgnore("job_update_seen", new String[] {"device_id", "seq", "seen_ms"},
+                new String[] {"VARCHAR(128)", "BIGINT", "BIGINT"}, new String[] {"device_id", "seq"});
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, deviceId);
             ps.setLong(2, seq);

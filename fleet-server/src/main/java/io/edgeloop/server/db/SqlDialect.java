@@ -1,4 +1,4 @@
-package io.edgeloop.server.telemetry;
+package io.edgeloop.server.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -8,7 +8,7 @@ import java.sql.SQLException;
  * exists. PostgreSQL's {@code ON CONFLICT DO NOTHING} is safe against a concurrent replica
  * inserting the same key; H2 has no {@code ON CONFLICT} outside its PostgreSQL mode, so it gets the
  * standard {@code MERGE … WHEN NOT MATCHED THEN INSERT} (one writer per embedded database).
- * Everything else the telemetry store says is standard SQL both accept, {@code MERGE} included
+ * Everything else the server's stores say is standard SQL both accept, {@code MERGE} included
  * (PostgreSQL 15 has it).
  */
 public enum SqlDialect {
