@@ -49,16 +49,6 @@ final class ServerProcess implements AutoCloseable {
         this.token = token;
     }
 
-    /** {@code ServerMain server --http-port 0 OPTIONS} on this JVM's class path; no REST token. */
-    static ServerProcess start(Path log, List<String> options) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                "io.edgeloop.server.ServerMain", "server", "--http-port", "0"));
-        cmd.addAll(options);
-        Files.deleteIfExists(log);
-        return started(new ProcessBuilder(cmd).redirectErrorStream(true), log, null, null);
-    }
-
     /**
      * Starts {@code edgeloop server --http-port 0 --data-dir DATA_DIR ARGS} and waits for it to listen.
      *
@@ -134,10 +124,6 @@ final class ServerProcess implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + port;
-    }
-
-    String base() {
-        return url();
     }
 
     long pid() {
