@@ -127,7 +127,7 @@ final class AgentProcess implements AutoCloseable {
         drain.start();
     }
 
-    private static String tail(Path log) {
+    static String tail(Path log) {
         try {
             List<String> lines = new ArrayList<>(Files.readAllLines(log));
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

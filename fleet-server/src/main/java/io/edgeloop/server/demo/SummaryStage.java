@@ -1,0 +1,115 @@
+package io.edgeloop.server.demo;
+
+import io.edgeloop.packager.data.Dataset;
+import io.edgeloop.server.fleet.FleetClient;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Last demo stage: per version, accuracy on the held-out test images 0-1999 as the original
+ * camera and as the new one sees them (measured on the stored package, see
+ * {@link PackageEvaluation}), package size, rollout time, drift statistics of shifted and clean
+ * devices and the gate decisions; then the acceptance points, which decide the exit status.
+ */
+final class SummaryStage implements DemoStage {
+    static final DemoContext.Key<Acceptance> ACCEPTANCE = new DemoContext.Key<>("acceptance", Acceptance.class);
+    static final double MAX_CLEAN_DROP = 0.01;
+
+    @Override
+    public String title() {
+        return "summary: accuracy on held-out clean and shifted images, package size, rollout time, drift, gates";
+    }
+
+    @Override
+    public void run(DemoContext context) throws Exception {
+        DemoFleet fleet = context.get(DemoKeys.FLEET);
+        FleetClient rest = fleet.rest();
+        LoopRecord record = context.get(DemoKeys.RECORD);
+        PrintStream out = context.out();
+        Dataset test = context.get(DemoKeys.TEST);
+        Dataset clean = test.head(TrafficDriver.HOLDOUT);
+        Dataset shifted = new CameraShift(28).apply(clean, 0);
+        List<LoopRecord.Version> versions = new ArrayList<>();
+        for (LoopRecord.Version v : record.versions()) {
+            if (v.packageVersion == null) {
+                continue;
+            }
+            Path pkg = PackageEvaluation.download(rest, fleet.server().url(), record.model, v.packageVersion,
+                    fleet.devices().get(0).id(), context.workDir().resolve("packages"));
+            v.cleanAccuracy = PackageEvaluation.accuracy(pkg, clean);
+            v.driftedAccuracy = PackageEvaluation.accuracy(pkg, shifted);
+            drift(rest, fleet, record, v);
+            versions.add(v);
+        }
+        SummaryTable table = new SummaryTable("version", "package", "size", "rollout", "acc clean", "acc new camera",
+                "drift on shifted devices", "drift on clean devices");
+        for (LoopRecord.Version v : versions) {
+            table.row(v.label + " (registry v" + v.registryVersion + ")", record.model + ":" + v.packageVersion,
+                    String.format("%,d B", v.packageBytes), v.rolloutState == null ? "-"
+                            : String.format("%s in %.1f s", v.rolloutState, v.rolloutSeconds),
+                    String.format("%.4f", v.cleanAccuracy), String.format("%.4f", v.driftedAccuracy),
+                    describe(v.shiftedDrift), describe(v.cleanDrift));
+        }
+        out.println();
+        table.print(out, "  ");
+        out.println("  accuracy: held-out test images 0-" + (TrafficDriver.HOLDOUT - 1) + " (never sent as traffic),"
+                + " original and through the new camera, on the package variant this machine runs");
+        out.println("  drift: windows drifted / windows; mean output PSI; mean label-free estimated accuracy; mean live"
+                + " accuracy from the annotator's labels");
+        out.println("  gate decisions:");
+        for (LoopRecord.Version v : versions) {
+            for (String g : v.gates) {
+                out.printf("    %s: %s%n", v.label, g);
+            }
+        }
+        Acceptance acceptance = accept(versions);
+        acceptance.print(out);
+        context.put(ACCEPTANCE, acceptance);
+    }
+
+    private static void drift(FleetClient rest, DemoFleet fleet, LoopRecord record, LoopRecord.Version v) throws Exception {
+        List<DriftWindows.Window> onShifted = new ArrayList<>();
+        List<DriftWindows.Window> onClean = new ArrayList<>();
+        boolean first = record.versions().get(0) == v;
+        for (DemoFleet.Device d : fleet.devices()) {
+            // v1 on a shifted device: the windows after its camera changed; otherwise all of the version's windows.
+            long since = first && d.shifted() ? record.shiftedAtMillis : v.rolloutDoneMillis;
+            (d.shifted() ? onShifted : onClean).addAll(DriftWindows.read(rest, d.id(), v.packageVersion, since));
+        }
+        v.shiftedDrift = DriftWindows.Stats.of(onShifted);
+        v.cleanDrift = DriftWindows.Stats.of(onClean);
+    }
+
+    private static String describe(DriftWindows.Stats s) {
+        if (s == null || s.windows() == 0) {
+            return "no windows";
+        }
+        return String.format("%s drifted, PSI %.3f, est %.3f, live %s", s.driftedShare(), s.meanOutputPsi(),
+                s.meanEstimatedAccuracy(), Double.isNaN(s.meanLiveAccuracy()) ? "-"
+                        : String.format("%.3f", s.meanLiveAccuracy()));
+    }
+
+    private static Acceptance accept(List<LoopRecord.Version> versions) {
+        Acceptance a = new Acceptance();
+        LoopRecord.Version v1 = versions.get(0);
+        a.check("drift detected on the shifted devices and not on the others",
+                v1.shiftedDrift.windows() > 0 && v1.shiftedDrift.drifted() > 0 && v1.cleanDrift.windows() > 0
+                        && v1.cleanDrift.drifted() == 0,
+                "v1: shifted devices " + v1.shiftedDrift.driftedShare() + " windows drifted, clean devices "
+                        + v1.cleanDrift.driftedShare());
+        LoopRecord.Version v2 = versions.size() > 1 ? versions.get(versions.size() - 1) : null;
+        a.check("v2 rolled out", v2 != null && "SUCCEEDED".equals(v2.rolloutState),
+                v2 == null ? "no retrained version" : "rollout " + v2.rolloutId + " " + v2.rolloutState);
+        if (v2 != null) {
+            a.check("v2's accuracy on drifted data higher than v1's", v2.driftedAccuracy > v1.driftedAccuracy,
+                    String.format("%.4f vs %.4f", v2.driftedAccuracy, v1.driftedAccuracy));
+            a.check("clean accuracy no more than 1 pp lower", v2.cleanAccuracy >= v1.cleanAccuracy - MAX_CLEAN_DROP,
+                    String.format("%.4f vs %.4f (%+.2f pp)", v2.cleanAccuracy, v1.cleanAccuracy,
+                            (v2.cleanAccuracy - v1.cleanAccuracy) * 100));
+        }
+        return a;
+    }
+}
