@@ -1,13 +1,6 @@
 package io.edgeloop.server.demo;
 
 import io.edgeloop.packager.data.DatasetLoader;
-import io.edgeloop.packager.pkg.DenseInt8Quantizer;
-import io.edgeloop.packager.pkg.PlannedInt8Quantizer;
-import io.edgeloop.packager.quantize.PlanApplier;
-import io.edgeloop.packager.quantize.PlanSelector;
-import io.edgeloop.packager.quantize.PlannerOptions;
-import io.edgeloop.packager.quantize.QuantizationPlanner;
-import io.edgeloop.profiles.probe.LocalCpu;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.server.fleet.FleetClientException;
 import picocli.CommandLine.Command;
@@ -58,7 +51,7 @@ public final class DemoCommand implements Callable<Integer> {
         context.put(DemoKeys.TEST, datasets.fashionMnist("test"));
         long t0 = System.nanoTime();
         try {
-            List<DemoStage> stages = stages(settings, checkoutRoot(), datasets);
+            List<DemoStage> stages = stages(settings, checkoutRoot());
             for (int i = 0; i < stages.size(); i++) {
                 DemoStage stage = stages.get(i);
                 context.out().printf("%n[%d/%d] %s%n", i + 1, stages.size(), stage.title());
@@ -89,14 +82,11 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The stages in loop order. Wiring is explicit: add a stage here. */
-    static List<DemoStage> stages(DemoSettings settings, Path root, DatasetLoader datasets) {
-        PlannedInt8Quantizer int8 = new PlannedInt8Quantizer(new QuantizationPlanner(PlannerOptions.DEFAULT,
-                PlanSelector.measureAll(), new PlanApplier(LocalCpu.get().features().needsReducedInt8Range()), System.out));
-        DenseInt8Quantizer denseInt8 = new DenseInt8Quantizer(PlannerOptions.DEFAULT.calibration(), System.out);
+    static List<DemoStage> stages(DemoSettings settings, Path root) {
         return List.of(
                 new FleetStage(settings, root),
                 new TrainStage(settings),
-                new PublishStage(onnx -> new PackageStage(onnx, int8, denseInt8, datasets)),
+                new PublishStage(),
                 new TrafficStage(settings),
                 new RolloutStage(settings),
                 new ObserveStage("traffic on the original cameras: every device's drift windows of v1", 1,

@@ -10,6 +10,6 @@ final class ServerArguments {
     }
 
     static List<String> of(KeyPairFiles.Paths keys, DemoSettings settings) {
-        return List.of("--trusted-key", keys.publicKey().toString());
+        return List.of("--signing-key", keys.privateKey().toString());
     }
 }
