@@ -21,9 +21,12 @@ final class ObserveStage implements DemoStage {
     private final Function<LoopRecord, String> version;
     private final ToLongFunction<LoopRecord> since;
     private final DemoSettings settings;
+    private final String note;
 
+    /** @param note printed under the table (what the figures do and do not say), or null */
     ObserveStage(String title, int windows, Function<LoopRecord, String> version, ToLongFunction<LoopRecord> since,
-                 DemoSettings settings) {
+                 DemoSettings settings, String note) {
+        this.note = note;
         this.title = title;
         this.windows = windows;
         this.version = version;
@@ -58,17 +61,22 @@ final class ObserveStage implements DemoStage {
             }
             return fleet.devices().stream().allMatch(d -> seen.get(d.id()).size() >= windows);
         });
-        out.printf("      %-6s %-10s %-8s %-9s %-22s %-10s %-9s %-9s%n", "device", "camera", "version", "drifted",
-                "top input KS", "output PSI", "est. acc", "live acc");
+        out.printf("      %-6s %-8s %-7s %-8s %-11s %-22s %-10s %-8s %-8s%n", "device", "camera", "version", "drifted",
+                "output drift", "top input KS", "output PSI", "est. acc", "live acc");
         for (DemoFleet.Device d : fleet.devices()) {
             List<DriftWindows.Window> ws = seen.get(d.id());
             DriftWindows.Stats s = DriftWindows.Stats.of(ws);
             DriftWindows.Window last = ws.get(ws.size() - 1);
-            out.printf("      %-6s %-10s %-8s %-9s %-22s %-10.3f %-9.3f %-9s%n", d.id(),
+            long outputDrifted = ws.stream().filter(DriftWindows.Window::outputDrifted).count();
+            out.printf("      %-6s %-8s %-7s %-8s %-11s %-22s %-10.3f %-8.3f %-8s%n", d.id(),
                     d.shifted() && record.shiftedAtMillis > 0 ? "new" : "original", v, s.driftedShare(),
+                    outputDrifted + "/" + ws.size(),
                     String.format("%s %.3f", last.topFeature(), s.meanTopFeatureKs()), s.meanOutputPsi(),
                     s.meanEstimatedAccuracy(), Double.isNaN(s.meanLiveAccuracy()) ? "-"
                             : String.format("%.3f", s.meanLiveAccuracy()));
+        }
+        if (note != null) {
+            out.printf("      %s%n", note);
         }
     }
 
