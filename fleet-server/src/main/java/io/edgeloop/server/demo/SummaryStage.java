@@ -92,7 +92,7 @@ final class SummaryStage implements DemoStage {
                         : String.format("%.3f", s.meanLiveAccuracy()));
     }
 
-    private static Acceptance accept(List<LoopRecord.Version> versions) {
+    static Acceptance accept(List<LoopRecord.Version> versions) {
         Acceptance a = new Acceptance();
         LoopRecord.Version v1 = versions.get(0);
         a.check("drift detected on the shifted devices and not on the others",
