@@ -151,7 +151,7 @@ public final class CaptureRoutes {
         out.putObject("totals").put("captures", stats.captures()).put("labelled", stats.labelled())
                 .put("bytes", stats.bytes()).put("pendingLabels", stats.pendingLabels());
         CaptureRetention r = store.retention();
-        out.putObject("retention").put("maxAge", r.maxAge().toString()).put("deviceQuotaBytes", r.deviceQuotaBytes())
+        out.putObject("retention").put("maxAge", r.maxAgeText()).put("deviceQuotaBytes", r.deviceQuotaBytes())
                 .put("totalQuotaBytes", r.totalQuotaBytes());
         CaptureMetrics m = store.metrics();
         ObjectNode metrics = out.putObject("metrics");
