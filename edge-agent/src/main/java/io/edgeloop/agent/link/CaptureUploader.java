@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * twice by cursor nor lose one. A capture evicted (quota) or expired (age) before its turn is
  * skipped and counted; one that was uploaded stays in the buffer, under the same retention. A
  * label that came before its capture was sent rides on the capture instead of in a label batch.
+ * At most {@link #MAX_QUEUED_BATCHES} batches of each stream wait in the outbox; the rest wait
+ * where they are until the link has sent those.
  */
 public final class CaptureUploader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureUploader.class);
@@ -51,6 +53,12 @@ public final class CaptureUploader implements AutoCloseable {
     static final int READ_AHEAD = 256;
     /** Labels read per label batch (their size decides the batch too). */
     static final int LABELS_PER_READ = 2_000;
+    /**
+     * Batches of one stream waiting in the outbox at most (about 2 MB of captures): while the link
+     * is down, captures wait in the buffer, under its quota and age, instead of piling up in the
+     * outbox, which has neither.
+     */
+    static final int MAX_QUEUED_BATCHES = 8;
 
     private final String deviceId;
     private final CaptureBuffer captures;
@@ -116,6 +124,10 @@ public final class CaptureUploader implements AutoCloseable {
         long cursor = cursor();
         int limit = options.uploadBatchBytes();
         while (true) {
+            int room = MAX_QUEUED_BATCHES - outbox.pendingCount(CAPTURES, MAX_QUEUED_BATCHES);
+            if (room <= 0) {
+                return;
+            }
             List<CaptureRecord> next = captures.from(cursor, READ_AHEAD);
             if (next.isEmpty()) {
                 return;
@@ -133,6 +145,10 @@ public final class CaptureUploader implements AutoCloseable {
                 } else if (sample != null && batch.bytes + size > limit) {
                     flush(batch, expected);
                     batch = new Pending(headerBytes());
+                    if (--room <= 0) {
+                        // The outbox is full: the rest waits for the next pass.
+                        return;
+                    }
                 }
                 // Seqs only grow and each capture took one: a gap is what was evicted or expired unsent.
                 batch.skipped += record.seq() - expected;
@@ -178,7 +194,7 @@ public final class CaptureUploader implements AutoCloseable {
 
     private void uploadLabels() throws EdgeLoopException {
         int limit = options.uploadBatchBytes();
-        while (true) {
+        while (outbox.pendingCount(LABELS, MAX_QUEUED_BATCHES) < MAX_QUEUED_BATCHES) {
             List<SampleLabel> pending = labels.list(LABELS_PER_READ);
             if (pending.isEmpty()) {
                 return;

@@ -274,6 +274,36 @@ class CaptureUploaderTest {
     }
 
     @Test
+    void whileTheLinkSendsNothingTheOutboxHoldsAFewBatchesAndTheRestWaitsInTheBuffer() throws Exception {
+        try (Db d = new Db(64L << 20, CaptureOptions.DEFAULT.withUploadBatchBytes(64 * 1024))) {
+            for (int i = 0; i < 400; i++) {
+                d.capture("w" + i, i % 10, new float[784]);
+            }
+            List<String> sent = new ArrayList<>();
+            int passes = 0;
+            while (sent.size() < 400) {
+                d.uploader.uploadNow();
+                d.uploader.uploadNow();
+                List<OutboxEntry> queued = d.outbox.pending(CaptureUploader.CAPTURES, 1000);
+                assertTrue(queued.size() <= CaptureUploader.MAX_QUEUED_BATCHES, queued.size() + " batches queued");
+                assertTrue(queued.size() > 0, "pass " + passes);
+                // The link sends (and the broker acknowledges) what is queued.
+                for (OutboxEntry e : queued) {
+                    sent.addAll(CODEC.decode(e.payload(), CaptureBatch.class).samples().stream()
+                            .map(CapturedSample::requestId).toList());
+                    d.outbox.acknowledge(e.stream(), e.seq());
+                }
+                assertTrue(++passes < 50);
+            }
+            assertTrue(passes >= 2, passes + " passes");
+            assertEquals(400, sent.size());
+            assertEquals(400, sent.stream().distinct().count());
+            assertEquals("w399", sent.get(399));
+            assertEquals(0, counters.skipped());
+        }
+    }
+
+    @Test
     void aCaptureTooLargeForAnyBatchIsSkippedAndTheRestGoOn() throws Exception {
         try (Db d = new Db(64L << 20, CaptureOptions.DEFAULT.withUploadBatchBytes(CaptureOptions.MIN_UPLOAD_BATCH_BYTES))) {
             d.capture("small", 1, 1, 2);
