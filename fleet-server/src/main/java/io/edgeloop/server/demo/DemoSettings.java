@@ -31,8 +31,8 @@ public record DemoSettings(int agents, int shifted, int requestsPerSecond, int d
     public static final Duration DEFAULT_LABEL_DELAY = Duration.ofSeconds(2);
     public static final int DEFAULT_EPOCHS = 2;
     public static final int DEFAULT_SOAK_SECONDS = 5;
-    public static final int DEFAULT_MIN_LABELS = 600;
-    public static final int DEFAULT_MIN_SAMPLES = 1200;
+    public static final int DEFAULT_MIN_LABELS = 1200;
+    public static final int DEFAULT_MIN_SAMPLES = 2400;
     public static final Duration DEFAULT_STAGE_TIMEOUT = Duration.ofMinutes(4);
 
     public static final DemoSettings DEFAULT = new DemoSettings(DEFAULT_AGENTS, DEFAULT_SHIFTED,
