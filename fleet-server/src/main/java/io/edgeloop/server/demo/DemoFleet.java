@@ -66,6 +66,10 @@ final class DemoFleet implements AutoCloseable {
         return devices().stream().filter(d -> !d.shifted()).toList();
     }
 
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
     /** Stops everything started, newest first; safe to call again (the shutdown hook does). */
     @Override
     public void close() {
