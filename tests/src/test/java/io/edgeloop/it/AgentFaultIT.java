@@ -113,7 +113,7 @@ class AgentFaultIT {
             assertTrue(restarted.stop() >= 0);
         }
         Set<String> stored = new HashSet<>();
-        try (AgentDb db = new AgentDb(data.resolve("db"), new BufferOptions(SyncPolicy.NEVER, 1000, 1.0,
+        try (AgentDb db = new AgentDb(data.resolve("db"), new BufferOptions(SyncPolicy.NEVER, 1000,
                 1L << 30, 7 * 24))) {
             for (CaptureRecord r : new CaptureBuffer(db, System::currentTimeMillis).list(Integer.MAX_VALUE)) {
                 stored.add(r.requestId());
