@@ -36,6 +36,11 @@ import io.edgeloop.server.packages.PackageRepository;
 import io.edgeloop.server.api.PackageRoutes;
 import io.edgeloop.server.packages.PackageStore;
 import io.edgeloop.server.packages.PublisherKeys;
+import io.edgeloop.server.api.PublishRoutes;
+import io.edgeloop.server.publish.ModelPublisher;
+import io.edgeloop.server.publish.ServerQuantizers;
+import io.edgeloop.server.publish.SigningKey;
+import io.edgeloop.server.publish.VersionPackager;
 import io.edgeloop.server.registry.EvaluationGate;
 import io.edgeloop.server.api.RolloutRoutes;
 import io.edgeloop.server.rollout.JobUpdateHandler;
@@ -151,7 +156,12 @@ public final class FleetServer implements AutoCloseable {
         List<PackageReferences> references = new ArrayList<>(plugins.packageReferences());
         references.add(new DesiredModelReferences(db));
         references.add(new RolloutReferences(db));
+        SigningKey signingKey = o.signingKey() == null ? null : SigningKey.load(o.signingKey());
         PublisherKeys publisherKeys = PublisherKeys.load(o.trustedKeys());
+        if (signingKey != null) {
+            // What the server signs it must accept, and its devices verify with the keys it trusts.
+            publisherKeys = publisherKeys.with(signingKey.publicKey());
+        }
         PackageRepository packages = new PackageRepository(db, audit, new PackageStore(o.dataDir().resolve("packages")),
                 publisherKeys, references, clock);
         DownloadTokens downloadTokens = DownloadTokens.shared(db, clock, o.downloadTokenTtl());
@@ -163,6 +173,9 @@ public final class FleetServer implements AutoCloseable {
         TrainingRoutes training = new TrainingRoutes(new TrainingPipeline(loader, runs, CodeVersion.current(), System.err),
                 runs, registry, loader, o.dataDir().resolve("runs"));
         started.push(training);
+        VersionPackager packager = new VersionPackager(registry, packages, new ModelPublisher(
+                ServerQuantizers.planned(System.err), ServerQuantizers.denseFallback(System.err), System.err),
+                signingKey, db, audit);
 
         // The broker before HTTP: enrolment hands out its URL.
         int mqttPort = -1;
@@ -196,6 +209,7 @@ public final class FleetServer implements AutoCloseable {
         // Devices verify the packages of their jobs with the keys this server accepts uploads by.
         new DeviceRoutes(devices, enrolment, publisherKeys.encoded()).mount(api);
         packageRoutes.mount(api);
+        new PublishRoutes(packager, loader).mount(api);
         if (mqtt != null) {
             FleetMqtt m = mqtt;
             new TelemetryRoutes(new TelemetryQueries(db), new DeviceStates(db), () -> m.ingest().counters()).mount(api);

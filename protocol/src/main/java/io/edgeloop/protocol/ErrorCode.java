@@ -89,6 +89,7 @@ public enum ErrorCode {
     ADMIN_LOCAL_ONLY("The agent's administrative endpoints answer callers on the device itself; call from there, or send its http.adminToken as a bearer token."),
     RANGE_NOT_SATISFIABLE("The requested byte range lies outside the package; restart the download from offset 0."),
     TOKEN_NOT_FOUND("No API token with that id exists; list tokens with 'edgeloop fleet tokens list'."),
+    SIGNING_KEY_MISSING("The server has no signing key to publish packages with; make one with 'edgeloop keygen' and start the server with --signing-key FILE.key."),
 
     // Processes
     PORT_IN_USE("Another process listens on that port; stop it or choose another port."),
@@ -130,7 +131,7 @@ public enum ErrorCode {
             // A missing key is the agent's configuration, not the package's fault: the same upload
             // succeeds once the operator configures the key.
             case PACKAGE_KEY_MISSING, ENGINE_UNAVAILABLE, INSTALL_FAILED, VALIDATION_FAILED, ACTIVATION_FAILED,
-                 HEALTH_GATE_FAILED, EVALUATION_GATE_FAILED, PORT_IN_USE,
+                 HEALTH_GATE_FAILED, EVALUATION_GATE_FAILED, PORT_IN_USE, SIGNING_KEY_MISSING,
                  DEVICE_ALREADY_EXISTS, PACKAGE_ALREADY_EXISTS, PACKAGE_IN_USE, DOWNGRADE_REFUSED, JOB_CANCELED,
                  JOB_SUPERSEDED, ROLLED_BACK, ROLLOUT_STATE_CONFLICT, STALE_UPDATE -> ErrorCategory.CONFLICT;
             case MODEL_UNLOADING, OVERLOADED, DOWNLOAD_FAILED, JOB_TIMED_OUT, SHUTTING_DOWN,
