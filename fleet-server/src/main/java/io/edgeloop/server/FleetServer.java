@@ -41,6 +41,8 @@ import io.edgeloop.server.api.PackageRoutes;
 import io.edgeloop.server.packages.PackageStore;
 import io.edgeloop.server.packages.PublisherKeys;
 import io.edgeloop.server.api.PublishRoutes;
+import io.edgeloop.server.api.RetrainingRoutes;
+import io.edgeloop.server.retraining.Retraining;
 import io.edgeloop.server.publish.ModelPublisher;
 import io.edgeloop.server.publish.ServerQuantizers;
 import io.edgeloop.server.publish.SigningKey;
@@ -245,6 +247,11 @@ public final class FleetServer implements AutoCloseable {
         }
         started.push(rollouts);
         new RolloutRoutes(rollouts.service()).mount(api);
+        Retraining retraining = Retraining.start(new Retraining.Inputs(db, audit, registry, runs, CodeVersion.current(),
+                loader, packages, captures, packager, rollouts.service(), clock, o.mqtt().replicaId(),
+                o.dataDir().resolve("runs")), o.retrainingInterval());
+        started.push(retraining);
+        new RetrainingRoutes(retraining).mount(api);
         HttpErrors.mount(router);
         HttpServer http = listen(vertx, router, o.httpPort());
         deviceUrl[0] = o.deviceHttpUrl(http.actualPort());

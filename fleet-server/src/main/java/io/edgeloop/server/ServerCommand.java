@@ -84,6 +84,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--capture-total-quota-bytes", description = "Most bytes of captured inputs kept of all devices together (default: ${DEFAULT-VALUE}; 0 = no limit).")
     long captureTotalQuotaBytes = CaptureRetention.DEFAULT_TOTAL_QUOTA_BYTES;
 
+    @Option(names = "--retraining-interval", description = "How often each model's retraining policy is evaluated, ISO-8601 (default: PT30S).")
+    Duration retrainingInterval = FleetServerOptions.DEFAULT_RETRAINING_INTERVAL;
+
     @Override
     public Integer call() throws Exception {
         CaptureRetention captures;
@@ -96,7 +99,7 @@ public final class ServerCommand implements Callable<Integer> {
         FleetServerOptions options = new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl,
                 dbUrl, dbUser, dbPassword, trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
                 mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl, signingKey,
-                FleetServerOptions.DEFAULT_RETRAINING_INTERVAL, captures);
+                retrainingInterval, captures);
         try (FleetServer server = FleetServer.start(options, FleetServer.Plugins.defaults().withMqtt())) {
             System.err.printf("edgeloop server listening on http://localhost:%d/api/v1 (OpenAPI at /openapi.yaml; data in %s; %s)%n",
                     server.httpPort(), dataDir.toAbsolutePath(),
