@@ -72,12 +72,23 @@ final class RetrainStage implements DemoStage {
                     throw new StageFailure("retraining decision " + id + " ended " + state + ": " + d.path("error").asText("")
                             + " " + DecisionStage.describe(d));
                 }
+                registryGate(rest, record.model, v2);
                 return;
             }
             if (System.nanoTime() > deadline) {
                 throw new StageFailure("retraining decision " + id + " still " + state);
             }
             Thread.sleep(1000);
+        }
+    }
+
+    /** The registry's own gate decision on promoting the candidate (GET /api/v1/models/{name}/gate-decisions). */
+    private static void registryGate(FleetClient rest, String model, LoopRecord.Version v2) throws Exception {
+        for (JsonNode g : rest.get("/models/" + model + "/gate-decisions")) {
+            if (g.path("candidateVersion").asInt() == v2.registryVersion) {
+                v2.gates.add("registry gate " + (g.path("passed").asBoolean() ? "PROMOTE" : "REFUSE") + ": "
+                        + g.path("reason").asText());
+            }
         }
     }
 

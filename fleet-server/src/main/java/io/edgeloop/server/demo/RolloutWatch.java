@@ -70,8 +70,11 @@ final class RolloutWatch {
         int gate = detail.indexOf("gate ");
         if (event.path("type").asText().equals("wave.done") && gate >= 0) {
             int colon = detail.indexOf(':', gate);
+            // The same sentence for each check off on a first install ("not compared: ...") is said once.
+            String checks = colon < 0 ? "" : String.join("; ", new java.util.LinkedHashSet<>(
+                    List.of(detail.substring(colon + 1).strip().split("; "))));
             version.gates.add("rollout " + detail.substring(0, detail.indexOf(' ', 5)) + ", " + detail.substring(gate,
-                    colon < 0 ? detail.length() : colon) + (colon < 0 ? "" : " (" + detail.substring(colon + 1).strip() + ")"));
+                    colon < 0 ? detail.length() : colon) + (checks.isEmpty() ? "" : " (" + checks + ")"));
         }
     }
 
