@@ -26,6 +26,9 @@ final class LoopRecord {
         double driftedAccuracy = Double.NaN;
         DriftWindows.Stats shiftedDrift;
         DriftWindows.Stats cleanDrift;
+        /** Per device (shifted ones and clean ones apart): the same windows one device at a time. */
+        final Map<String, DriftWindows.Stats> shiftedDevices = new LinkedHashMap<>();
+        final Map<String, DriftWindows.Stats> cleanDevices = new LinkedHashMap<>();
         final List<String> gates = new ArrayList<>();
 
         Version(String label) {

@@ -77,7 +77,9 @@ final class SummaryStage implements DemoStage {
         for (DemoFleet.Device d : fleet.devices()) {
             // v1 on a shifted device: the windows after its camera changed; otherwise all of the version's windows.
             long since = first && d.shifted() ? record.shiftedAtMillis : v.rolloutDoneMillis;
-            (d.shifted() ? onShifted : onClean).addAll(DriftWindows.read(rest, d.id(), v.packageVersion, since));
+            List<DriftWindows.Window> windows = DriftWindows.read(rest, d.id(), v.packageVersion, since);
+            (d.shifted() ? onShifted : onClean).addAll(windows);
+            (d.shifted() ? v.shiftedDevices : v.cleanDevices).put(d.id(), DriftWindows.Stats.of(windows));
         }
         v.shiftedDrift = DriftWindows.Stats.of(onShifted);
         v.cleanDrift = DriftWindows.Stats.of(onClean);
@@ -92,14 +94,28 @@ final class SummaryStage implements DemoStage {
                         : String.format("%.3f", s.meanLiveAccuracy()));
     }
 
+    private static boolean mostlyDrifted(DriftWindows.Stats s) {
+        return s.windows() > 0 && 2 * s.drifted() > s.windows();
+    }
+
+    private static String perDevice(java.util.Map<String, DriftWindows.Stats> devices) {
+        StringBuilder b = new StringBuilder();
+        devices.forEach((id, s) -> b.append(b.length() == 0 ? "" : ", ").append(id).append(' ').append(s.driftedShare()));
+        return b.toString();
+    }
+
     static Acceptance accept(List<LoopRecord.Version> versions) {
         Acceptance a = new Acceptance();
         LoopRecord.Version v1 = versions.get(0);
-        a.check("drift detected on the shifted devices and not on the others",
-                v1.shiftedDrift.windows() > 0 && v1.shiftedDrift.drifted() > 0 && v1.cleanDrift.windows() > 0
-                        && v1.cleanDrift.drifted() == 0,
-                "v1: shifted devices " + v1.shiftedDrift.driftedShare() + " windows drifted, clean devices "
-                        + v1.cleanDrift.driftedShare());
+        // A device reports drift when most of its windows drifted: one false alarm in many windows (each has
+        // probability at most alpha) does not make a clean camera drifted, nor one clean window a shifted one.
+        boolean shiftedDrifted = !v1.shiftedDevices.isEmpty() && v1.shiftedDevices.values().stream()
+                .allMatch(SummaryStage::mostlyDrifted);
+        boolean cleanQuiet = !v1.cleanDevices.isEmpty() && v1.cleanDevices.values().stream()
+                .noneMatch(SummaryStage::mostlyDrifted) && v1.cleanDevices.values().stream().allMatch(s -> s.windows() > 0);
+        a.check("drift detected on the shifted devices and not on the others", shiftedDrifted && cleanQuiet,
+                "v1 windows drifted per device: " + perDevice(v1.shiftedDevices) + " (new camera); "
+                        + perDevice(v1.cleanDevices) + " (original)");
         LoopRecord.Version v2 = versions.size() > 1 ? versions.get(versions.size() - 1) : null;
         a.check("v2 rolled out", v2 != null && "SUCCEEDED".equals(v2.rolloutState),
                 v2 == null ? "no retrained version" : "rollout " + v2.rolloutId + " " + v2.rolloutState);
