@@ -13,7 +13,9 @@ package io.edgeloop.server.retraining.policy;
  */
 public record DataMix(String originalDataset, int originalSamples, double capturedFraction, double holdoutFraction,
                       int maxCaptures) {
-    public static final DataMix DEFAULTS = new DataMix("fashion-mnist:train", 0, 0.1, 0.3, 20_000);
+    /** The most captures one read of the capture store returns. */
+    public static final int MAX_CAPTURES = 10_000;
+    public static final DataMix DEFAULTS = new DataMix("fashion-mnist:train", 0, 0.1, 0.3, MAX_CAPTURES);
 
     public DataMix {
         PolicyChecks.text("mix.originalDataset", originalDataset);
@@ -21,11 +23,20 @@ public record DataMix(String originalDataset, int originalSamples, double captur
         PolicyChecks.fraction("mix.capturedFraction", capturedFraction, false);
         PolicyChecks.fraction("mix.holdoutFraction", holdoutFraction, false);
         PolicyChecks.atLeast("mix.maxCaptures", maxCaptures, 2);
+        if (maxCaptures > MAX_CAPTURES) {
+            throw new IllegalArgumentException("mix.maxCaptures must be at most " + MAX_CAPTURES + ", was " + maxCaptures);
+        }
     }
 
     /** The planned mix: how many captures are held out, trained on, and how often each is repeated. */
     public record Plan(int captures, int holdout, int trainCaptures, int repeats, int originalRows,
                        double capturedShare) {
+    }
+
+    /** How often each of {@code trainCaptures} captures is repeated to make {@code capturedFraction} of the rows. */
+    public int repeats(int trainCaptures, int originalRows) {
+        return trainCaptures == 0 ? 0
+                : Math.max(1, (int) Math.round(capturedFraction * originalRows / ((1 - capturedFraction) * trainCaptures)));
     }
 
     /**
@@ -36,8 +47,7 @@ public record DataMix(String originalDataset, int originalSamples, double captur
         int n = Math.min(labelledCaptures, maxCaptures);
         int holdout = Math.max(1, (int) Math.round(n * holdoutFraction));
         int train = Math.max(0, n - holdout);
-        int repeats = train == 0 ? 0
-                : Math.max(1, (int) Math.round(capturedFraction * originalRows / ((1 - capturedFraction) * train)));
+        int repeats = repeats(train, originalRows);
         long capturedRows = (long) train * repeats;
         double share = capturedRows + originalRows == 0 ? 0 : (double) capturedRows / (capturedRows + originalRows);
         return new Plan(n, holdout, train, repeats, originalRows, share);

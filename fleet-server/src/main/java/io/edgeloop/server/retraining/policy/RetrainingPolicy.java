@@ -42,6 +42,10 @@ public record RetrainingPolicy(boolean enabled, boolean dryRun, int minDriftedDe
             throw new IllegalArgumentException("rollout must be an object (the body of POST /api/v1/rollouts without"
                     + " 'package') or null");
         }
+        if (rollout != null && rollout.path("dynamic").asBoolean(false)) {
+            throw new IllegalArgumentException("rollout must not be dynamic: a dynamic rollout never ends, and the"
+                    + " retraining that started it would hold the one retraining slot for ever");
+        }
         if (rollout != null && rollout.has("package")) {
             throw new IllegalArgumentException("rollout must not name a package: the retrained version's package is filled in");
         }
@@ -61,8 +65,8 @@ public record RetrainingPolicy(boolean enabled, boolean dryRun, int minDriftedDe
     /** Decides on {@code e}: every check is evaluated and reported, RETRAIN only when all pass. */
     public RetrainingDecision decide(RetrainingEvidence e) {
         List<String> reasons = new ArrayList<>();
+        List<String> blockers = new ArrayList<>();
         Map<String, Object> figures = new LinkedHashMap<>();
-        boolean go = true;
         figures.put("productionVersion", e.productionVersion());
 
         Map<String, List<DriftWindowFacts>> byDevice = new TreeMap<>();
@@ -94,11 +98,11 @@ public record RetrainingPolicy(boolean enabled, boolean dryRun, int minDriftedDe
         figures.put("labels", labels);
 
         if (!enabled) {
-            go = false;
+            blockers.add("disabled");
             reasons.add("the policy is disabled");
         }
         if (e.retrainingInProgress() != null) {
-            go = false;
+            blockers.add("inProgress");
             reasons.add("retraining " + e.retrainingInProgress() + " is still running; one at a time");
         }
         long cooldownLeft = 0;
@@ -107,24 +111,30 @@ public record RetrainingPolicy(boolean enabled, boolean dryRun, int minDriftedDe
         }
         figures.put("cooldownRemainingSeconds", cooldownLeft);
         if (cooldownLeft > 0) {
-            go = false;
+            blockers.add("cooldown");
             reasons.add("cool-down: the last retraining was decided at " + e.lastRetrainingAt() + ", " + cooldownLeft
                     + " s of " + cooldown + " left");
         }
         if (e.productionVersion() == null) {
-            go = false;
+            blockers.add("productionVersion");
             reasons.add("no production version in the registry to retrain from and gate against");
         }
         boolean enoughDevices = drifted.size() >= minDriftedDevices;
-        go &= enoughDevices;
+        if (!enoughDevices) {
+            blockers.add("minDriftedDevices");
+        }
         reasons.add(drifted.size() + " device(s) drifted" + (drifted.isEmpty() ? "" : " (" + String.join(", ", drifted) + ")")
                 + (enoughDevices ? " >= " : " < ") + "minDriftedDevices " + minDriftedDevices + " " + signalSentence());
         boolean enoughSamples = samples >= minSamples;
-        go &= enoughSamples;
+        if (!enoughSamples) {
+            blockers.add("minSamples");
+        }
         reasons.add(samples + " captured samples on the drifted devices" + (enoughSamples ? " >= " : " < ")
                 + "minSamples " + minSamples);
         boolean enoughLabels = labels >= minLabels;
-        go &= enoughLabels;
+        if (!enoughLabels) {
+            blockers.add("minLabels");
+        }
         reasons.add(labels + " labelled captures on the drifted devices" + (enoughLabels ? " >= " : " < ")
                 + "minLabels " + minLabels);
         Map<String, Object> thresholds = new LinkedHashMap<>();
@@ -137,11 +147,12 @@ public record RetrainingPolicy(boolean enabled, boolean dryRun, int minDriftedDe
         thresholds.put("requireDriftedWindows", signal.requireDriftedWindows());
         thresholds.put("cooldownSeconds", cooldown.toSeconds());
         figures.put("thresholds", thresholds);
+        boolean go = blockers.isEmpty();
         if (go && dryRun) {
             reasons.add("dry run: would retrain; nothing is trained, packaged or rolled out");
         }
         return new RetrainingDecision(go ? RetrainingDecision.Action.RETRAIN : RetrainingDecision.Action.WAIT, reasons,
-                figures, drifted);
+                blockers, figures, drifted);
     }
 
     private String signalSentence() {
