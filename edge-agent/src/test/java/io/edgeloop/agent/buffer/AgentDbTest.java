@@ -118,6 +118,11 @@ class AgentDbTest {
             assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), all);
             assertArrayEquals(new long[] {1, 100}, capture.from(9, 1, 1).get(0).shapeOrRow());
             assertTrue(capture.from(10, 5, 1).isEmpty());
+            // A record without a shape (as agents wrote them before shapes were kept) reads as one row.
+            capture.append(1, "old", "m", "1", 0, new float[] {1, 2, 3}, new float[2]);
+            CaptureRecord old = capture.from(10, 1, 1).get(0);
+            assertEquals(null, old.shape());
+            assertArrayEquals(new long[] {1, 3}, old.shapeOrRow());
         }
     }
 
