@@ -95,6 +95,10 @@ class RetrainingServiceTest {
             policy.putObject("training").put("epochs", 2).put("batchSize", 64);
             // The subset models are small; the mechanism is under test here, the 1 pp bound in the demo.
             policy.putObject("gate").put("maxCleanDrop", 0.05);
+            policy.putObject("rollout").putArray("waves").addObject().put("percent", 100);
+            ApiClient.Reply noTarget = send(api, "PUT", "/api/v1/retraining/policies/" + MODEL, token, policy);
+            assertEquals(400, noTarget.status(), "the rollout template is checked when the policy is set: " + noTarget.body());
+            assertTrue(noTarget.json().get("error").asText().startsWith("retraining policy rollout: "), noTarget.body());
             policy.putObject("rollout").putObject("target").put("group", "lobby");
             ApiClient.Reply put = send(api, "PUT", "/api/v1/retraining/policies/" + MODEL, token, policy);
             assertEquals(200, put.status(), put.body());
