@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
  * usage error.
  */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
-        description = "REST client of the fleet server: devices, packages, rollouts, tokens, audit log, retraining, model lineage.",
+        description = "REST client of the fleet server: devices, packages, rollouts, captures, tokens, audit log, retraining, model lineage.",
         subcommands = {DevicesCommand.class, PackagesCommand.class, RolloutsCommand.class, TokensCommand.class,
-                AuditCommand.class, RetrainingCommand.class, FleetModelsCommand.class})
+                CapturesCommand.class, AuditCommand.class, RetrainingCommand.class, FleetModelsCommand.class})
 public final class FleetCommand {
 }
