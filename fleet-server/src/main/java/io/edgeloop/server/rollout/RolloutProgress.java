@@ -1,5 +1,6 @@
 package io.edgeloop.server.rollout;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -505,10 +506,20 @@ final class RolloutProgress {
     private static GateVerdict lastVerdict(RolloutRow r) {
         try {
             var node = JSON.readTree(r.gateJson);
-            return new GateVerdict(GateVerdict.Outcome.valueOf(node.path("outcome").asText()), List.of());
+            // The checks as judged then: their summary must not read as "no check enabled".
+            List<GateCheck> checks = new ArrayList<>();
+            for (JsonNode n : node.path("checks")) {
+                checks.add(new GateCheck(n.path("name").asText(), number(n.path("observed")), number(n.path("limit")),
+                        n.path("passed").asBoolean(), n.path("detail").asText()));
+            }
+            return new GateVerdict(GateVerdict.Outcome.valueOf(node.path("outcome").asText()), checks);
         } catch (Exception e) {
             return null;
         }
+    }
+
+    private static double number(JsonNode n) {
+        return n.isNumber() ? n.asDouble() : Double.NaN;
     }
 
     static ObjectNode verdictJson(GateVerdict v, GateEvidenceSource.Evidence ev) {
