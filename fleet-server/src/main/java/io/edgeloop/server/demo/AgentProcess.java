@@ -41,8 +41,11 @@ final class AgentProcess implements AutoCloseable {
 
     /**
      * Starts {@code agent <agentArgs>} from the checkout at {@code root} and waits for its ready line.
+     *
+     * @param started gets the process the moment it exists, so a caller stopping everything
+     *                (Ctrl-C) also stops an agent that is not ready yet
      */
-    static AgentProcess start(Path root, List<String> agentArgs, Path log)
+    static AgentProcess start(Path root, List<String> agentArgs, Path log, java.util.function.Consumer<Process> started)
             throws EdgeLoopException, IOException, InterruptedException {
         Path jar = root.resolve(AgentCommandLine.AGENT_JAR);
         if (!Files.isRegularFile(jar) || !Files.isDirectory(root.resolve(AgentCommandLine.AGENT_LIB))) {
@@ -59,6 +62,7 @@ final class AgentProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(name -> name.startsWith("EDGELOOP_AGENT_"));
         long t0 = System.nanoTime();
         Process process = builder.start();
+        started.accept(process);
         BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<OptionalInt> ready = CompletableFuture.supplyAsync(() -> readyPort(stdout));
         OptionalInt port;

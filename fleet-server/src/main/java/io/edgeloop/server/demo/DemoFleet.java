@@ -17,6 +17,8 @@ final class DemoFleet implements AutoCloseable {
     record Device(String id, int index, boolean shifted, AgentProcess process, AgentClient client) {
     }
 
+    static final long STOP_SECONDS = 30;
+
     private final Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
     private final List<Device> devices = new ArrayList<>();
     private volatile ServerProcess server;
@@ -32,6 +34,26 @@ final class DemoFleet implements AutoCloseable {
             started.push(resource);
         }
         return resource;
+    }
+
+    /**
+     * Stops {@code process} with the rest (SIGTERM, then SIGKILL after {@link #STOP_SECONDS}) even
+     * before its owner is built; if the demo is already stopping, at once.
+     */
+    void track(Process process) {
+        AutoCloseable stop = () -> {
+            process.destroy();
+            if (!process.waitFor(STOP_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        };
+        synchronized (this) {
+            if (!closed) {
+                started.push(stop);
+                return;
+            }
+        }
+        process.destroyForcibly();
     }
 
     void server(ServerProcess server) {

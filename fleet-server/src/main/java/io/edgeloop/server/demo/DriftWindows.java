@@ -22,10 +22,11 @@ final class DriftWindows {
     }
 
     /** Windows of many devices or versions taken together. */
-    record Stats(int windows, int drifted, double meanOutputPsi, double meanTopFeatureKs, double meanEstimatedAccuracy,
-                 double meanLiveAccuracy) {
+    record Stats(int windows, int drifted, int outputDrifted, double meanOutputPsi, double meanTopFeatureKs,
+                 double meanEstimatedAccuracy, double meanLiveAccuracy) {
         static Stats of(List<Window> windows) {
             return new Stats(windows.size(), (int) windows.stream().filter(Window::drifted).count(),
+                    (int) windows.stream().filter(Window::outputDrifted).count(),
                     mean(windows.stream().mapToDouble(Window::outputPsi).toArray()),
                     mean(windows.stream().mapToDouble(Window::topFeatureKs).toArray()),
                     mean(windows.stream().mapToDouble(Window::estimatedAccuracy).toArray()),

@@ -49,7 +49,7 @@ final class FleetStage implements DemoStage {
                 keys.privateKey());
         List<String> serverArgs = ServerArguments.of(keys, settings);
         fleet.server(ServerProcess.start(root, context.workDir().resolve("server-data"), serverArgs,
-                logs.resolve("server.log")));
+                logs.resolve("server.log"), fleet::track));
         FleetClient rest = fleet.rest();
         out.printf("      server: %s (process %d, log %s)%n", fleet.server().url(), fleet.server().pid(),
                 logs.resolve("server.log"));
@@ -94,7 +94,7 @@ final class FleetStage implements DemoStage {
                 "--data-dir", workDir.resolve("agents").resolve(id).toString(),
                 "--server", fleet.server().url(), "--enrol-token", token, "--device-id", id,
                 "--health-interval-seconds", String.valueOf(AgentConfig.HEALTH_INTERVAL_SECONDS));
-        AgentProcess process = AgentProcess.start(root, args, logs.resolve(id + ".log"));
+        AgentProcess process = AgentProcess.start(root, args, logs.resolve(id + ".log"), fleet::track);
         DemoFleet.Device device = new DemoFleet.Device(id, index, settings.isShifted(index), process,
                 new AgentClient(process.port()));
         fleet.add(device);

@@ -67,10 +67,9 @@ final class ObserveStage implements DemoStage {
             List<DriftWindows.Window> ws = seen.get(d.id());
             DriftWindows.Stats s = DriftWindows.Stats.of(ws);
             DriftWindows.Window last = ws.get(ws.size() - 1);
-            long outputDrifted = ws.stream().filter(DriftWindows.Window::outputDrifted).count();
             out.printf("      %-6s %-8s %-7s %-8s %-11s %-22s %-10.3f %-8.3f %-8s%n", d.id(),
                     d.shifted() && record.shiftedAtMillis > 0 ? "new" : "original", v, s.driftedShare(),
-                    outputDrifted + "/" + ws.size(),
+                    s.outputDrifted() + "/" + ws.size(),
                     String.format("%s %.3f", last.topFeature(), s.meanTopFeatureKs()), s.meanOutputPsi(),
                     s.meanEstimatedAccuracy(), Double.isNaN(s.meanLiveAccuracy()) ? "-"
                             : String.format("%.3f", s.meanLiveAccuracy()));

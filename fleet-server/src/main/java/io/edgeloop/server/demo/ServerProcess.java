@@ -41,7 +41,9 @@ final class ServerProcess implements AutoCloseable {
         this.adminToken = adminToken;
     }
 
-    static ServerProcess start(Path root, Path dataDir, List<String> args, Path log)
+    /** @param started gets the process the moment it exists, so Ctrl-C during the start stops it too */
+    static ServerProcess start(Path root, Path dataDir, List<String> args, Path log,
+                               java.util.function.Consumer<Process> started)
             throws EdgeLoopException, IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(root.resolve("edgeloop").toString(), "server",
                 "--http-port", "0", "--mqtt-port", "0", "--data-dir", dataDir.toString()));
@@ -49,6 +51,7 @@ final class ServerProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("EDGELOOP_NO_BUILD", "1");
         Process process = builder.start();
+        started.accept(process);
         CompletableFuture<Integer> ready = new CompletableFuture<>();
         Thread pump = new Thread(() -> pump(process, log, ready), "demo-server-log");
         pump.setDaemon(true);

@@ -57,8 +57,8 @@ final class SummaryStage implements DemoStage {
         table.print(out, "  ");
         out.println("  accuracy: held-out test images 0-" + (TrafficDriver.HOLDOUT - 1) + " (never sent as traffic),"
                 + " original and through the new camera, on the package variant this machine runs");
-        out.println("  drift: windows drifted / windows; mean output PSI; mean label-free estimated accuracy; mean live"
-                + " accuracy from the annotator's labels");
+        out.println("  drift: windows drifted (by any test) / windows, of them drifted in the model's outputs; mean output"
+                + " PSI; mean label-free estimated accuracy; mean live accuracy from the annotator's labels");
         out.println("  gate decisions:");
         for (LoopRecord.Version v : versions) {
             for (String g : v.gates) {
@@ -89,7 +89,8 @@ final class SummaryStage implements DemoStage {
         if (s == null || s.windows() == 0) {
             return "no windows";
         }
-        return String.format("%s drifted, PSI %.3f, est %.3f, live %s", s.driftedShare(), s.meanOutputPsi(),
+        return String.format("%s drifted (outputs %d), PSI %.3f, est %.3f, live %s", s.driftedShare(), s.outputDrifted(),
+                s.meanOutputPsi(),
                 s.meanEstimatedAccuracy(), Double.isNaN(s.meanLiveAccuracy()) ? "-"
                         : String.format("%.3f", s.meanLiveAccuracy()));
     }

@@ -19,12 +19,12 @@ class AcceptanceTest {
         v.cleanAccuracy = clean;
         v.driftedAccuracy = drifted;
         v.rolloutState = rollout;
-        v.shiftedDrift = new DriftWindows.Stats(4, shiftedDrifted, 1.0, 0.9, 0.4, 0.45);
-        v.cleanDrift = new DriftWindows.Stats(6, cleanDrifted, 0.05, 0.08, 0.86, 0.88);
-        v.shiftedDevices.put("cam-4", new DriftWindows.Stats(2, Math.min(2, shiftedDrifted), 1.0, 0.9, 0.4, 0.45));
-        v.shiftedDevices.put("cam-5", new DriftWindows.Stats(2, Math.max(0, shiftedDrifted - 2), 1.0, 0.9, 0.4, 0.45));
-        v.cleanDevices.put("cam-1", new DriftWindows.Stats(2, cleanDrifted, 0.05, 0.08, 0.86, 0.88));
-        v.cleanDevices.put("cam-2", new DriftWindows.Stats(4, 0, 0.05, 0.08, 0.86, 0.88));
+        v.shiftedDrift = new DriftWindows.Stats(4, shiftedDrifted, shiftedDrifted, 1.0, 0.9, 0.4, 0.45);
+        v.cleanDrift = new DriftWindows.Stats(6, cleanDrifted, cleanDrifted, 0.05, 0.08, 0.86, 0.88);
+        v.shiftedDevices.put("cam-4", new DriftWindows.Stats(2, Math.min(2, shiftedDrifted), 0, 1.0, 0.9, 0.4, 0.45));
+        v.shiftedDevices.put("cam-5", new DriftWindows.Stats(2, Math.max(0, shiftedDrifted - 2), 0, 1.0, 0.9, 0.4, 0.45));
+        v.cleanDevices.put("cam-1", new DriftWindows.Stats(2, cleanDrifted, cleanDrifted, 0.05, 0.08, 0.86, 0.88));
+        v.cleanDevices.put("cam-2", new DriftWindows.Stats(4, 0, 0, 0.05, 0.08, 0.86, 0.88));
         return v;
     }
 
@@ -38,7 +38,7 @@ class AcceptanceTest {
     @Test
     void oneFalseAlarmAmongACleanDevicesWindowsDoesNotMakeItDrifted() {
         LoopRecord.Version v1 = version("v1", 0.878, 0.44, "SUCCEEDED", 4, 0);
-        v1.cleanDevices.put("cam-3", new DriftWindows.Stats(12, 1, 0.05, 0.08, 0.86, 0.88));
+        v1.cleanDevices.put("cam-3", new DriftWindows.Stats(12, 1, 1, 0.05, 0.08, 0.86, 0.88));
         assertTrue(SummaryStage.accept(List.of(v1, version("v2", 0.871, 0.70, "SUCCEEDED", 4, 0))).passed());
     }
 
