@@ -13,17 +13,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The machine the figures were taken on, from /proc and the running JVM: CPU model, logical CPUs
- * and cores, the ISA extensions that change inference speed, memory, OS, kernel, Java, and the
- * build (git commit) measured.
+ * and cores, the ISA extensions that change inference speed, memory, OS, kernel, Java,
+ * python3-torch (the training comparison's peer), and the build (git commit) measured.
  */
 public record Machine(String cpuModel, int logicalCpus, String coresPerSocket, List<String> isa, boolean virtual,
-                      long memoryKb, String os, String kernel, String java, String build) {
+                      long memoryKb, String os, String kernel, String java, String torch, String build) {
     /** The flags worth naming: SIMD widths and the int8/bf16 dot-product extensions. */
     static final List<String> ISA_FLAGS = List.of("sse4_2", "avx", "avx2", "fma", "f16c", "avx_vnni", "avx512f",
             "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_int8", "amx_bf16",
             "asimd", "asimddp", "sve");
 
-    public static Machine probe(Path root) {
+    /** This machine; {@code torch} is the python3-torch version found, or null. */
+    public static Machine probe(Path root, String torch) {
         List<String> cpuinfo = lines(Path.of("/proc/cpuinfo"));
         String model = field(cpuinfo, "model name");
         if (model.isEmpty()) {
@@ -47,7 +48,8 @@ public record Machine(String cpuModel, int logicalCpus, String coresPerSocket, L
         String java = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
         return new Machine(model.isEmpty() ? "unknown" : model, Runtime.getRuntime().availableProcessors(),
                 field(cpuinfo, "cpu cores"), isa, flags.contains("hypervisor"), memKb,
-                os.isEmpty() ? System.getProperty("os.name") : os, System.getProperty("os.version"), java, build(root));
+                os.isEmpty() ? System.getProperty("os.name") : os, System.getProperty("os.version"), java,
+                torch == null ? "not installed" : torch, build(root));
     }
 
     /** The 1-minute load average now, as /proc/loadavg prints it. */
@@ -72,6 +74,7 @@ public record Machine(String cpuModel, int logicalCpus, String coresPerSocket, L
         rows.add(List.of("memory", String.format(Locale.ROOT, "%.1f GiB", memoryKb / 1048576.0)));
         rows.add(List.of("OS", os + ", kernel " + kernel));
         rows.add(List.of("Java", java));
+        rows.add(List.of("python3-torch", torch + " (" + Prerequisites.PYTHON + ")"));
         rows.add(List.of("build", build));
         return rows;
     }

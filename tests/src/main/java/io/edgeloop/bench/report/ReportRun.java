@@ -1,13 +1,5 @@
 package io.edgeloop.bench.report;
 
-import io.edgeloop.bench.report.sections.AgentSection;
-import io.edgeloop.bench.report.sections.CaptureSection;
-import io.edgeloop.bench.report.sections.DriftCostSection;
-import io.edgeloop.bench.report.sections.DriftSection;
-import io.edgeloop.bench.report.sections.IngestSection;
-import io.edgeloop.bench.report.sections.QuantizationSection;
-import io.edgeloop.bench.report.sections.RolloutSection;
-import io.edgeloop.bench.report.sections.TrainingSection;
 import io.edgeloop.protocol.EdgeLoopException;
 
 import java.io.IOException;
@@ -23,47 +15,39 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code tests/benchmarks}: runs every benchmark program one after the other on this machine and
- * writes BENCHMARKS.md from their output, each figure with the command that produced it and the
- * machine and load it ran under. A section whose prerequisite is missing says what to install; the
- * others still run. Exits 1 when a section failed, 2 on bad options.
+ * One run of {@code tests/benchmarks}: the chosen sections one after the other, BENCHMARKS.md
+ * rewritten after each (an interrupted run keeps what it measured) and {@code results.json} beside
+ * the logs. A section whose prerequisite is missing says what to install; the others still run.
  */
-public final class BenchmarksMain {
-    private BenchmarksMain() {
+public final class ReportRun {
+    private ReportRun() {
     }
 
-    /** The sections in report order. */
-    static List<Section> sections() {
-        return List.of(new AgentSection(), new QuantizationSection(), new TrainingSection(), new CaptureSection(),
-                new DriftSection(), new DriftCostSection(), new RolloutSection(), new IngestSection());
-    }
-
-    public static void main(String[] args) throws Exception {
-        List<Section> sections = sections();
+    /** Parses the options and runs; the exit status: 0, 1 when a section failed, 2 on bad options. */
+    public static int main(String[] args, List<Section> sections, PrintStream console) throws Exception {
         ReportOptions options;
         try {
             options = ReportOptions.parse(args, sections.stream().map(Section::name).toList());
         } catch (EdgeLoopException e) {
             System.err.println("tests/benchmarks: " + e.describe());
-            System.exit(2);
-            return;
+            return 2;
         }
         if (options.help()) {
-            System.out.println(ReportOptions.USAGE);
-            return;
+            console.println(ReportOptions.USAGE);
+            return 0;
         }
         if (options.list()) {
-            sections.forEach(s -> System.out.printf("%-13s %s%n", s.name(), s.title()));
-            return;
+            sections.forEach(s -> console.printf("%-13s %s%n", s.name(), s.title()));
+            return 0;
         }
-        System.exit(run(options, sections, System.out));
+        return run(options, sections, console);
     }
 
     static int run(ReportOptions options, List<Section> sections, PrintStream console) throws Exception {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        Machine machine = Machine.probe(options.root());
         Prerequisites prerequisites = Prerequisites.probe();
+        Machine machine = Machine.probe(options.root(), prerequisites.torchVersion());
         console.printf("tests/benchmarks%s on %s%n", options.quick() ? " (smoke sizes: --quick)" : "", machine.shortLine());
         Files.createDirectories(options.logs());
         StepRunner runner = new StepRunner(options.root(), options.logs(), options.stepTimeoutSeconds(), console);
@@ -81,7 +65,7 @@ public final class BenchmarksMain {
             console.printf("[%d/%d %s] %s, %.0f s%s%n", i + 1, chosen.size(), s.name(), run.status(), run.seconds(),
                     run.reason() == null ? "" : ": " + run.reason());
         }
-        delete(options.logs().resolve("tmp"));
+        deleteIfEmpty(options.logs().resolve("tmp"));
         double seconds = (System.nanoTime() - t0) / 1e9;
         write(options, sections, blocks, machine, started, seconds, runs);
         console.printf("%nwrote %s and %s in %.1f min%n", options.root().relativize(options.out()),
@@ -102,22 +86,23 @@ public final class BenchmarksMain {
         Path work = options.logs().resolve("work").resolve(s.name());
         delete(work);
         Path tmp = options.logs().resolve("tmp").resolve(s.name());
-        SectionContext context = new SectionContext(options.quick(), options.root().relativize(work), options.driftModel(),
-                prerequisites.torchVersion());
+        SectionContext context = new SectionContext(options.quick(), options.root().relativize(work), options.driftModel());
         long t0 = System.nanoTime();
         List<StepResult> results = new ArrayList<>();
         String failure = null;
-        try {
-            for (Step step : s.steps(context)) {
-                StepResult r = runner.run(s.name(), step, tmp);
-                results.add(r);
-                if (!r.ok()) {
-                    failure = "step `" + step.name() + "` ended with " + r.outcome() + " after " + Math.round(r.seconds()) + " s";
-                    break;
-                }
+        for (Step step : s.steps(context)) {
+            StepResult r = runner.run(s.name(), step, tmp);
+            results.add(r);
+            if (!r.ok()) {
+                failure = "step `" + step.name() + "` ended with " + r.outcome() + " after " + Math.round(r.seconds()) + " s";
+                break;
             }
-        } finally {
+        }
+        // The temporary files (agents' folders and logs) are kept for a look when something failed.
+        if (failure == null) {
             delete(tmp);
+        } else {
+            console.println("  its temporary files are kept in " + options.root().relativize(tmp));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Figures figures = failure == null ? figuresOf(s, results, console) : new Figures();
@@ -140,6 +125,17 @@ public final class BenchmarksMain {
         Files.writeString(options.out(), ReportFile.render(sections, blocks, machine, options, started, seconds),
                 StandardCharsets.UTF_8);
         ResultsJson.write(options.logs().resolve("results.json"), machine, options, runs);
+    }
+
+    private static void deleteIfEmpty(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    return;
+                }
+            }
+            Files.delete(dir);
+        }
     }
 
     private static void delete(Path dir) throws IOException {

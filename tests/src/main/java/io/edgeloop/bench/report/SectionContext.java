@@ -9,9 +9,8 @@ import java.nio.file.Path;
  * @param quick      smoke sizes instead of the full ones
  * @param work       the section's work folder, relative to the repository root
  * @param driftModel a trained CNN to use instead of training one, or null
- * @param torch      the python3-torch version found, or null
  */
-public record SectionContext(boolean quick, Path work, Path driftModel, String torch) {
+public record SectionContext(boolean quick, Path work, Path driftModel) {
     /** A path under the work folder, as a command argument. */
     public String file(String name) {
         return work.resolve(name).toString();

@@ -48,7 +48,7 @@ public final class QuantizationSection implements Section {
     public List<Step> steps(SectionContext context) {
         List<String> export = new ArrayList<>(List.of(Prerequisites.PYTHON.toString(), EXPORT, context.file("models")));
         if (context.quick()) {
-            export.addAll(List.of("--epochs", "1"));
+            export.addAll(List.of("--epochs", "1", "--train-limit", "10000"));
         }
         return List.of(new Step("export", export, true), new Step("bench", List.of("tests/bench", "QuantizationBenchmark",
                 context.file("models/fmnist_mlp.onnx"), context.file("models/fmnist_cnn.onnx")), false));

@@ -33,8 +33,9 @@ public final class TrainingSection implements Section {
     public String description() {
         return "`tests/bench-training-vs-torch.sh`: the same architecture, epochs, batch size (128), optimiser (Adam 1e-3,"
                 + " cosine decay) and thread count, trained on Fashion-MNIST by `edgeloop train` (DJL/PyTorch) and by"
-                + " Debian's python3-torch (`tests/src/main/python/train_reference.py`), back to back; training seconds"
-                + " (data loading excluded on both sides), test accuracy, and the ratio (goal ≤ 1.0, at most 1.3).";
+                + " Debian's python3-torch (`tests/src/main/python/train_reference.py`), back to back; the training seconds"
+                + " each side reports (its epochs with their validation passes), test accuracy, and the ratio (goal ≤ 1.0,"
+                + " at most 1.3).";
     }
 
     @Override
