@@ -32,8 +32,9 @@ public final class SectionMarkdown {
             b.append("**Smoke run (`--quick`, small sizes): these figures are not to be quoted.**\n\n");
         }
         b.append(s.description()).append("\n\n");
-        b.append(String.format(Locale.ROOT, "Ran %s on %s; %s; took %.0f s.%n%n", WHEN.format(run.startedAt()),
-                machine.shortLine(), run.quick() ? "smoke sizes" : "full sizes", run.seconds()));
+        // The build too: an --only run leaves sections of earlier builds beside this one's.
+        b.append(String.format(Locale.ROOT, "Ran %s on %s; build %s; %s; took %.0f s.%n%n", WHEN.format(run.startedAt()),
+                machine.shortLine(), machine.build(), run.quick() ? "smoke sizes" : "full sizes", run.seconds()));
         if (run.status() == SectionRun.Status.SKIPPED) {
             b.append("**Not run:** ").append(run.reason()).append(". Then rerun it with `tests/benchmarks --only ")
                     .append(s.name()).append("`.\n");

@@ -36,6 +36,8 @@ class ReportFileTest {
         assertTrue(block.contains("| bench | `tests/bench X --n 1` | 0.42 | 12 s | exit 0 |"), block);
         assertTrue(block.contains("| ALWAYS | 784 | 3259 | raw | 252 |"), block);
         assertTrue(block.contains("`tests/target/benchmarks/x.out.txt`"), block);
+        assertTrue(block.contains("Ran 2026-12-01 22:00 UTC on Test CPU, 2 CPUs, avx2, 2.0 GiB; build git abc1234; full sizes"),
+                block);
         assertFalse(block.contains("Smoke run"));
         Path file = Files.writeString(dir.resolve("BENCHMARKS.md"), "# header\n\n" + block + "\ntrailing\n");
         Map<String, String> blocks = ReportFile.blocks(file);
