@@ -63,18 +63,19 @@ public final class DemoCommand implements Callable<Integer> {
                 long start = System.nanoTime();
                 try {
                     stage.run(context);
-                } catch (EdgeLoopException | StageFailure | FleetClientException e) {
-                    // A stage failing for a reason a user can act on gets its sentence, not a stack trace.
-                    System.err.printf("demo stage '%s' failed: %s%n", stage.title(), describe(e));
-                    System.err.printf("logs: %s%n", dir.resolve("logs"));
-                    return 1;
                 } catch (Exception e) {
                     if (fleet.isClosed()) {
                         // Ctrl-C: the shutdown hook stopped the fleet under the running stage.
                         System.err.println("demo interrupted; every process it started is stopped");
                         return 130;
                     }
-                    throw e;
+                    if (!(e instanceof EdgeLoopException || e instanceof StageFailure || e instanceof FleetClientException)) {
+                        throw e;
+                    }
+                    // A stage failing for a reason a user can act on gets its sentence, not a stack trace.
+                    System.err.printf("demo stage '%s' failed: %s%n", stage.title(), describe(e));
+                    System.err.printf("logs: %s%n", dir.resolve("logs"));
+                    return 1;
                 }
                 context.out().printf("      done in %.1f s (%.0f s since the start)%n", (System.nanoTime() - start) / 1e9,
                         (System.nanoTime() - t0) / 1e9);
