@@ -2,8 +2,6 @@ package io.edgeloop.server.demo;
 
 import io.edgeloop.packager.data.Dataset;
 
-import java.nio.file.Path;
-
 /** The artifacts stages hand on, by typed key. */
 final class DemoKeys {
     static final DemoContext.Key<DemoFleet> FLEET = new DemoContext.Key<>("fleet", DemoFleet.class);
@@ -11,7 +9,6 @@ final class DemoKeys {
     static final DemoContext.Key<Annotator> ANNOTATOR = new DemoContext.Key<>("annotator", Annotator.class);
     static final DemoContext.Key<LoopRecord> RECORD = new DemoContext.Key<>("record", LoopRecord.class);
     static final DemoContext.Key<Dataset> TEST = new DemoContext.Key<>("fashion-mnist:test", Dataset.class);
-    static final DemoContext.Key<Path> PUBLIC_KEY = new DemoContext.Key<>("server signing key (public)", Path.class);
 
     private DemoKeys() {
     }

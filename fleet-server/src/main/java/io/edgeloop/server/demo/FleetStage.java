@@ -44,7 +44,6 @@ final class FleetStage implements DemoStage {
         DemoFleet fleet = context.get(DemoKeys.FLEET);
         Path logs = Files.createDirectories(context.workDir().resolve("logs"));
         KeyPairFiles.Paths keys = KeyPairFiles.generate(context.workDir().resolve("keys"), "server-signing");
-        context.put(DemoKeys.PUBLIC_KEY, keys.publicKey());
         out.printf("      signing key pair: %s (the server signs packages with it; agents get the public key at enrolment)%n",
                 keys.privateKey());
         List<String> serverArgs = ServerArguments.of(keys, settings);

@@ -59,6 +59,7 @@ final class SummaryStage implements DemoStage {
                 + " original and through the new camera, on the package variant this machine runs");
         out.println("  drift: windows drifted (by any test) / windows, of them drifted in the model's outputs; mean output"
                 + " PSI; mean label-free estimated accuracy; mean live accuracy from the annotator's labels");
+        traffic(out, context.get(DemoKeys.TRAFFIC), context.get(DemoKeys.ANNOTATOR), record);
         out.println("  gate decisions:");
         for (LoopRecord.Version v : versions) {
             for (String g : v.gates) {
@@ -93,6 +94,20 @@ final class SummaryStage implements DemoStage {
                 s.meanOutputPsi(),
                 s.meanEstimatedAccuracy(), Double.isNaN(s.meanLiveAccuracy()) ? "-"
                         : String.format("%.3f", s.meanLiveAccuracy()));
+    }
+
+    /** What the traffic's answers scored against the true labels, per version and camera (through the agents). */
+    private static void traffic(PrintStream out, TrafficDriver traffic, Annotator annotator, LoopRecord record) {
+        out.printf("  traffic: %,d requests (%d failed), %,d labels posted by the annotator (%d refused); answers"
+                + " scored against the true labels:%n", traffic.requests(), traffic.errors(), annotator.posted(),
+                annotator.refused());
+        java.util.Map<String, long[]> sums = new java.util.TreeMap<>();
+        for (TrafficDriver.Tally t : traffic.tallies()) {
+            long[] s = sums.computeIfAbsent(t.version() + (t.shifted() ? " new camera" : " original camera"), k -> new long[2]);
+            s[0] += t.requests();
+            s[1] += t.correct();
+        }
+        sums.forEach((k, s) -> out.printf("    %s %s: %.4f on %,d requests%n", record.model, k, (double) s[1] / s[0], s[0]));
     }
 
     private static boolean mostlyDrifted(DriftWindows.Stats s) {

@@ -24,9 +24,6 @@ final class TrafficDriver implements AutoCloseable {
 
     /** Requests and correct answers of one device on one version, in one camera state. */
     record Tally(String deviceId, String version, boolean shifted, long requests, long correct) {
-        double accuracy() {
-            return requests == 0 ? Double.NaN : (double) correct / requests;
-        }
     }
 
     private final String model;
