@@ -17,6 +17,9 @@ import io.edgeloop.server.telemetry.DriftSeries;
 import io.edgeloop.server.api.HttpErrors;
 import io.edgeloop.server.api.OpenApiDocument;
 import io.edgeloop.server.api.TrainingRoutes;
+import io.edgeloop.server.api.DatasetRoutes;
+import io.edgeloop.server.datasets.DatasetStore;
+import io.edgeloop.server.datasets.PiiKeyFile;
 import io.edgeloop.server.audit.AuditLog;
 import io.edgeloop.server.api.AuditRoutes;
 import io.edgeloop.server.auth.AdminTokenFile;
@@ -158,9 +161,12 @@ public final class FleetServer implements AutoCloseable {
 
         RunRepository runs = new RunRepository(db);
         DatasetLoader loader = DatasetLoader.fromEnvironment();
+        PiiKeyFile piiKey = new PiiKeyFile(o.dataDir());
+        DatasetStore datasets = new DatasetStore(db, audit, o.dataDir().resolve("datasets"), clock);
         ModelRegistry registry = new ModelRegistry(new ModelVersionRepository(db),
                 new EvaluationGate(new EvaluationGate.Options(o.gateTolerance()), new OnnxHoldoutEvaluator()));
-        TrainingRoutes training = new TrainingRoutes(new TrainingPipeline(loader, runs, CodeVersion.current(), System.err),
+        TrainingRoutes training = new TrainingRoutes(new TrainingPipeline(loader, runs, CodeVersion.current(), System.err,
+                datasets, piiKey.lazyHasher()),
                 runs, registry, loader, o.dataDir().resolve("runs"));
         started.push(training);
 
@@ -190,12 +196,15 @@ public final class FleetServer implements AutoCloseable {
         OpenApiDocument.mount(router);
         DashboardAssets.mount(router);
         packageRoutes.mountStreaming(api);
+        DatasetRoutes datasetRoutes = new DatasetRoutes(datasets, piiKey.lazyHasher(), DatasetRoutes.DEFAULT_MAX_DATASET_BYTES);
+        datasetRoutes.mountStreaming(api);
         router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
         new TokenRoutes(tokens).mount(api);
         new AuditRoutes(audit).mount(api);
         // Devices verify the packages of their jobs with the keys this server accepts uploads by.
         new DeviceRoutes(devices, enrolment, publisherKeys.encoded()).mount(api);
         packageRoutes.mount(api);
+        datasetRoutes.mount(api);
         if (mqtt != null) {
             FleetMqtt m = mqtt;
             new TelemetryRoutes(new TelemetryQueries(db), new DeviceStates(db), () -> m.ingest().counters()).mount(api);
