@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
  * usage error.
  */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
-        description = "REST client of the fleet server: devices, packages, rollouts, tokens, audit log.",
+        description = "REST client of the fleet server: devices, packages, rollouts, tokens, audit log, datasets.",
         subcommands = {DevicesCommand.class, PackagesCommand.class, RolloutsCommand.class, TokensCommand.class,
-                AuditCommand.class})
+                AuditCommand.class, DatasetsCommand.class})
 public final class FleetCommand {
 }
