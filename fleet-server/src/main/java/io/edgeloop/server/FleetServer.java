@@ -39,6 +39,15 @@ import io.edgeloop.server.packages.PackageRepository;
 import io.edgeloop.server.api.PackageRoutes;
 import io.edgeloop.server.packages.PackageStore;
 import io.edgeloop.server.packages.PublisherKeys;
+import io.edgeloop.server.api.PublishRoutes;
+import io.edgeloop.server.api.RetrainingRoutes;
+import io.edgeloop.server.captures.CaptureRetention;
+import io.edgeloop.server.captures.CaptureStore;
+import io.edgeloop.server.retraining.Retraining;
+import io.edgeloop.server.publish.ModelPublisher;
+import io.edgeloop.server.publish.ServerQuantizers;
+import io.edgeloop.server.publish.SigningKey;
+import io.edgeloop.server.publish.VersionPackager;
 import io.edgeloop.server.registry.EvaluationGate;
 import io.edgeloop.server.api.RolloutRoutes;
 import io.edgeloop.server.rollout.JobUpdateHandler;
@@ -154,7 +163,12 @@ public final class FleetServer implements AutoCloseable {
         List<PackageReferences> references = new ArrayList<>(plugins.packageReferences());
         references.add(new DesiredModelReferences(db));
         references.add(new RolloutReferences(db));
+        SigningKey signingKey = o.signingKey() == null ? null : SigningKey.load(o.signingKey());
         PublisherKeys publisherKeys = PublisherKeys.load(o.trustedKeys());
+        if (signingKey != null) {
+            // What the server signs it must accept, and its devices verify with the keys it trusts.
+            publisherKeys = publisherKeys.with(signingKey.publicKey());
+        }
         PackageRepository packages = new PackageRepository(db, audit, new PackageStore(o.dataDir().resolve("packages")),
                 publisherKeys, references, clock);
         DownloadTokens downloadTokens = DownloadTokens.shared(db, clock, o.downloadTokenTtl());
@@ -169,6 +183,9 @@ public final class FleetServer implements AutoCloseable {
                 datasets, piiKey.lazyHasher()),
                 runs, registry, loader, o.dataDir().resolve("runs"));
         started.push(training);
+        VersionPackager packager = new VersionPackager(registry, packages, new ModelPublisher(
+                ServerQuantizers.planned(System.err), ServerQuantizers.denseFallback(System.err), System.err),
+                signingKey, db, audit);
 
         // The broker before HTTP: enrolment hands out its URL.
         int mqttPort = -1;
@@ -205,6 +222,7 @@ public final class FleetServer implements AutoCloseable {
         new DeviceRoutes(devices, enrolment, publisherKeys.encoded()).mount(api);
         packageRoutes.mount(api);
         datasetRoutes.mount(api);
+        new PublishRoutes(packager, loader).mount(api);
         if (mqtt != null) {
             FleetMqtt m = mqtt;
             new TelemetryRoutes(new TelemetryQueries(db), new DeviceStates(db), () -> m.ingest().counters()).mount(api);
@@ -230,6 +248,13 @@ public final class FleetServer implements AutoCloseable {
         }
         started.push(rollouts);
         new RolloutRoutes(rollouts.service()).mount(api);
+        // Reads only: the ingest's capture store (its retention settings do not matter here).
+        CaptureStore captures = new CaptureStore(db, clock, CaptureRetention.defaults());
+        Retraining retraining = Retraining.start(new Retraining.Inputs(db, audit, registry, runs, CodeVersion.current(),
+                loader, packages, captures, packager, rollouts.service(), clock, o.mqtt().replicaId(),
+                o.dataDir().resolve("runs")), o.retrainingInterval());
+        started.push(retraining);
+        new RetrainingRoutes(retraining).mount(api);
         HttpErrors.mount(router);
         HttpServer http = listen(vertx, router, o.httpPort());
         deviceUrl[0] = o.deviceHttpUrl(http.actualPort());

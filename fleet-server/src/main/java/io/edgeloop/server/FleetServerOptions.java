@@ -33,17 +33,21 @@ import java.util.List;
  * @param replicaId        this replica's stable id (its MQTT ingest session; {@code ingested_by})
  * @param advertisedHttpUrl the server URL devices download packages from (job documents' {@code downloadUrl});
  *                         null: {@code http://localhost:HTTP_PORT}
+ * @param signingKey       the server's Ed25519 private key ({@code edgeloop keygen}) the packages it builds are
+ *                         signed with (its public key is trusted as well); null: the server cannot publish packages
+ * @param retrainingInterval how often the retraining service evaluates each model's policy
  */
 public record FleetServerOptions(int httpPort, int mqttPort, Path dataDir, String mqttUrl, String advertisedMqttUrl,
                                  String dbUrl, String dbUser, String dbPassword, List<Path> trustedKeys,
                                  long maxPackageBytes, Duration enrolTokenTtl, Duration downloadTokenTtl,
                                  double gateTolerance, Path mosquittoDir, Path mosquittoPidFile, String replicaId,
-                                 String advertisedHttpUrl) {
+                                 String advertisedHttpUrl, Path signingKey, Duration retrainingInterval) {
     public static final int DEFAULT_HTTP_PORT = 8090;
     public static final int DEFAULT_MQTT_PORT = 1883;
     public static final long DEFAULT_MAX_PACKAGE_BYTES = PackageRoutes.DEFAULT_MAX_PACKAGE_BYTES;
     public static final Duration DEFAULT_ENROL_TOKEN_TTL = DeviceService.DEFAULT_ENROL_TOKEN_TTL;
     public static final Duration DEFAULT_DOWNLOAD_TOKEN_TTL = DownloadTokens.DEFAULT_TTL;
+    public static final Duration DEFAULT_RETRAINING_INTERVAL = Duration.ofSeconds(30);
 
     public FleetServerOptions {
         if (httpPort < 0 || httpPort > 65535 || mqttPort < 0 || mqttPort > 65535) {
@@ -59,57 +63,76 @@ public record FleetServerOptions(int httpPort, int mqttPort, Path dataDir, Strin
             throw new IllegalArgumentException("token lifetimes must be positive");
         }
         trustedKeys = List.copyOf(trustedKeys);
+        if (retrainingInterval == null) {
+            retrainingInterval = DEFAULT_RETRAINING_INTERVAL;
+        }
+        if (retrainingInterval.isNegative() || retrainingInterval.isZero()) {
+            throw new IllegalArgumentException("--retraining-interval must be positive");
+        }
     }
 
     /** Embedded defaults in {@code dataDir} on the given ports (tests pass 0). */
     public static FleetServerOptions embedded(Path dataDir, int httpPort, int mqttPort) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, null, null, null, null, null, List.of(),
                 DEFAULT_MAX_PACKAGE_BYTES, DEFAULT_ENROL_TOKEN_TTL, DEFAULT_DOWNLOAD_TOKEN_TTL,
-                EvaluationGate.Options.DEFAULT_TOLERANCE, null, null, FleetMqttOptions.DEFAULT_REPLICA_ID, null);
+                EvaluationGate.Options.DEFAULT_TOLERANCE, null, null, FleetMqttOptions.DEFAULT_REPLICA_ID, null, null, DEFAULT_RETRAINING_INTERVAL);
     }
 
     public FleetServerOptions withDatabase(String url, String user, String password) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, url, user, password,
                 trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
-                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl);
+                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl, signingKey, retrainingInterval);
     }
 
     public FleetServerOptions withTrustedKeys(List<Path> keys) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 keys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
-                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl);
+                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl, signingKey, retrainingInterval);
     }
 
     public FleetServerOptions withMaxPackageBytes(long bytes) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, bytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
-                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl);
+                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl, signingKey, retrainingInterval);
     }
 
     public FleetServerOptions withTokenLifetimes(Duration enrol, Duration download) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, maxPackageBytes, enrol, download, gateTolerance,
-                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl);
+                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl, signingKey, retrainingInterval);
     }
 
     /** An external broker at {@code url}, whose files the server writes into {@code mosquittoDir} (or not, when null). */
     public FleetServerOptions withExternalBroker(String url, Path mosquittoDir, Path mosquittoPidFile) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, url, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
-                replicaId, advertisedHttpUrl);
+                replicaId, advertisedHttpUrl, signingKey, retrainingInterval);
     }
 
     public FleetServerOptions withReplicaId(String id) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
-                id, advertisedHttpUrl);
+                id, advertisedHttpUrl, signingKey, retrainingInterval);
     }
 
     /** Devices download packages from {@code url} (a load balancer's, or this host's public name). */
     public FleetServerOptions withAdvertisedHttpUrl(String url) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
-                replicaId, url);
+                replicaId, url, signingKey, retrainingInterval);
+    }
+
+    /** Signs the packages the server builds with {@code privateKey} (also trusted as a publisher key). */
+    public FleetServerOptions withSigningKey(Path privateKey) {
+        return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
+                trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
+                replicaId, advertisedHttpUrl, privateKey, retrainingInterval);
+    }
+
+    public FleetServerOptions withRetrainingInterval(Duration interval) {
+        return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
+                trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
+                replicaId, advertisedHttpUrl, signingKey, interval);
     }
 
     /** The base URL job documents' download links start with. */

@@ -71,11 +71,18 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--http-advertised-url", description = "The server URL devices download packages from, in job documents (default: http://localhost:HTTP_PORT).")
     String advertisedHttpUrl;
 
+    @Option(names = "--signing-key", description = "The server's Ed25519 private key (edgeloop keygen) to sign the packages it builds; its public key is trusted too and must be the agents' --pubkey.")
+    Path signingKey;
+
+    @Option(names = "--retraining-interval", description = "How often each model's retraining policy is evaluated, ISO-8601 (default: PT30S).")
+    Duration retrainingInterval = FleetServerOptions.DEFAULT_RETRAINING_INTERVAL;
+
     @Override
     public Integer call() throws Exception {
         FleetServerOptions options = new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl,
                 dbUrl, dbUser, dbPassword, trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
-                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl);
+                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl, signingKey,
+                retrainingInterval);
         try (FleetServer server = FleetServer.start(options, FleetServer.Plugins.defaults().withMqtt())) {
             System.err.printf("edgeloop server listening on http://localhost:%d/api/v1 (OpenAPI at /openapi.yaml; data in %s; %s)%n",
                     server.httpPort(), dataDir.toAbsolutePath(),

@@ -92,6 +92,9 @@ public enum ErrorCode {
     ADMIN_LOCAL_ONLY("The agent's administrative endpoints answer callers on the device itself; call from there, or send its http.adminToken as a bearer token."),
     RANGE_NOT_SATISFIABLE("The requested byte range lies outside the package; restart the download from offset 0."),
     TOKEN_NOT_FOUND("No API token with that id exists; list tokens with 'edgeloop fleet tokens list'."),
+    RETRAINING_POLICY_NOT_FOUND("The model has no retraining policy; set one with 'edgeloop fleet retraining policy set MODEL FILE'."),
+    RETRAINING_DECISION_NOT_FOUND("No retraining decision has that id; list them with 'edgeloop fleet retraining decisions'."),
+    SIGNING_KEY_MISSING("The server has no signing key to publish packages with; make one with 'edgeloop keygen' and start the server with --signing-key FILE.key."),
 
     // Processes
     PORT_IN_USE("Another process listens on that port; stop it or choose another port."),
@@ -130,11 +133,12 @@ public enum ErrorCode {
                  DOWNLOAD_TOKEN_INVALID -> ErrorCategory.FORBIDDEN;
             case NOT_FOUND, MODEL_NOT_FOUND, DRIFT_BASELINE_MISSING, PREDICTION_NOT_FOUND,
                  NO_DEVICE_PROFILE, DEVICE_NOT_FOUND, PACKAGE_NOT_FOUND, TOKEN_NOT_FOUND,
-                 ROLLOUT_NOT_FOUND, DATASET_NOT_FOUND -> ErrorCategory.NOT_FOUND;
+                 ROLLOUT_NOT_FOUND, RETRAINING_POLICY_NOT_FOUND, RETRAINING_DECISION_NOT_FOUND,
+                 DATASET_NOT_FOUND -> ErrorCategory.NOT_FOUND;
             // A missing key is the agent's configuration, not the package's fault: the same upload
             // succeeds once the operator configures the key.
             case PACKAGE_KEY_MISSING, ENGINE_UNAVAILABLE, INSTALL_FAILED, VALIDATION_FAILED, ACTIVATION_FAILED,
-                 HEALTH_GATE_FAILED, EVALUATION_GATE_FAILED, PORT_IN_USE,
+                 HEALTH_GATE_FAILED, EVALUATION_GATE_FAILED, PORT_IN_USE, SIGNING_KEY_MISSING,
                  DEVICE_ALREADY_EXISTS, PACKAGE_ALREADY_EXISTS, PACKAGE_IN_USE, DOWNGRADE_REFUSED, JOB_CANCELED,
                  JOB_SUPERSEDED, ROLLED_BACK, ROLLOUT_STATE_CONFLICT, STALE_UPDATE,
                  DATASET_ALREADY_EXISTS -> ErrorCategory.CONFLICT;

@@ -4,6 +4,8 @@ import io.edgeloop.protocol.job.JobExecutionState;
 import io.edgeloop.protocol.job.JobStep;
 import io.edgeloop.protocol.job.JobValidation;
 import io.edgeloop.protocol.message.BirthMessage;
+import io.edgeloop.protocol.message.CaptureBatch;
+import io.edgeloop.protocol.message.CapturedSample;
 import io.edgeloop.protocol.message.Command;
 import io.edgeloop.protocol.message.CommandName;
 import io.edgeloop.protocol.message.DriftReport;
@@ -13,11 +15,13 @@ import io.edgeloop.protocol.message.HealthReport;
 import io.edgeloop.protocol.message.InferenceStats;
 import io.edgeloop.protocol.message.JobDocument;
 import io.edgeloop.protocol.message.JobExecutionUpdate;
+import io.edgeloop.protocol.message.LabelBatch;
 import io.edgeloop.protocol.message.LiveAccuracy;
 import io.edgeloop.protocol.message.Message;
 import io.edgeloop.protocol.message.ModelRef;
 import io.edgeloop.protocol.message.OutputDrift;
 import io.edgeloop.protocol.message.ResourceUsage;
+import io.edgeloop.protocol.message.SampleLabel;
 import io.edgeloop.protocol.message.ShadowStats;
 import io.edgeloop.protocol.message.StatusMessage;
 import io.edgeloop.protocol.topic.Topics;
@@ -97,10 +101,25 @@ public final class SampleMessages {
         return new Command(DEVICE, TS, 9, CommandName.CAPTURE, Map.of("enabled", "true", "sampleRate", "0.05"));
     }
 
+    /** Two small captures, one labelled before upload; inputs hold values float32 keeps exactly and not. */
+    public static CaptureBatch captures() {
+        return new CaptureBatch(DEVICE, TS, 10, List.of(
+                new CapturedSample("req-1", "fashion-cnn", "1.2.0", 1_764_133_200_123L, 3, 0.8125f,
+                        new long[] {1, 2, 3}, new float[] {0f, 0.1f, -1.5f, 1e-30f, 3.4e38f, 0.33333334f}, null),
+                new CapturedSample("req-2", "fashion-cnn", "1.2.0", 1_764_133_200_456L, 0, 0.1f,
+                        new long[] {2}, new float[] {1f, -0f}, 7)));
+    }
+
+    public static LabelBatch labels() {
+        return new LabelBatch(DEVICE, TS, 11, List.of(
+                new SampleLabel("req-1", "fashion-cnn", 3, 1_764_133_260_000L, SampleLabel.FEEDBACK),
+                new SampleLabel("req-0", "fashion-cnn", 9, 1_764_133_261_000L, SampleLabel.FEEDBACK)));
+    }
+
     /** One or two of every message type, covering present and absent optional fields. */
     public static List<Message> all() {
         return List.of(birth(), status(), job(), validatedJob(), update(), failedUpdate(), health(), healthWithoutShadow(), drift(),
-                driftWithoutAccuracy(), command());
+                driftWithoutAccuracy(), command(), captures(), labels());
     }
 
     /** The topic each sample travels on. */
@@ -117,6 +136,10 @@ public final class SampleMessages {
             return Topics.health(m.deviceId());
         } else if (message instanceof DriftReport m) {
             return Topics.drift(m.deviceId());
+        } else if (message instanceof CaptureBatch m) {
+            return Topics.captures(m.deviceId());
+        } else if (message instanceof LabelBatch m) {
+            return Topics.labels(m.deviceId());
         } else if (message instanceof Command m) {
             return Topics.command(m.deviceId(), m.name().wireName());
         }

@@ -1,14 +1,8 @@
 package io.edgeloop.server.demo;
 
 import io.edgeloop.packager.data.DatasetLoader;
-import io.edgeloop.packager.pkg.DenseInt8Quantizer;
-import io.edgeloop.packager.pkg.PlannedInt8Quantizer;
-import io.edgeloop.packager.quantize.PlanApplier;
-import io.edgeloop.packager.quantize.PlanSelector;
-import io.edgeloop.packager.quantize.PlannerOptions;
-import io.edgeloop.packager.quantize.QuantizationPlanner;
-import io.edgeloop.profiles.probe.LocalCpu;
 import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.server.publish.ServerQuantizers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,11 +58,9 @@ public final class DemoCommand implements Callable<Integer> {
     /** The stages that exist, in loop order. Wiring is explicit: add a stage here. */
     static List<DemoStage> stages() {
         DatasetLoader datasets = DatasetLoader.fromEnvironment();
-        PlannedInt8Quantizer int8 = new PlannedInt8Quantizer(new QuantizationPlanner(PlannerOptions.DEFAULT,
-                PlanSelector.measureAll(), new PlanApplier(LocalCpu.get().features().needsReducedInt8Range()), System.out));
-        DenseInt8Quantizer denseInt8 = new DenseInt8Quantizer(PlannerOptions.DEFAULT.calibration(), System.out);
         return List.of(new ProbeStage(), new TrainStage(),
-                new PackageStage(TrainStage.MODEL_ONNX, int8, denseInt8, datasets),
+                new PackageStage(TrainStage.MODEL_ONNX, ServerQuantizers.planned(System.out),
+                        ServerQuantizers.denseFallback(System.out), datasets),
                 new ServeStage(datasets));
     }
 }

@@ -3,9 +3,6 @@ package io.edgeloop.server.demo;
 import io.edgeloop.packageformat.Lineage;
 import io.edgeloop.packageformat.Manifest;
 import io.edgeloop.packageformat.PackageVerifier;
-import io.edgeloop.packageformat.PackageWriter;
-import io.edgeloop.packageformat.Preprocessing;
-import io.edgeloop.packageformat.VariantConstraints;
 import io.edgeloop.packageformat.VerifiedPackage;
 import io.edgeloop.packageformat.sign.KeyPairFiles;
 import io.edgeloop.packageformat.sign.ManifestSigner;
@@ -14,22 +11,19 @@ import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.onnx.GraphBuilder;
 import io.edgeloop.packager.onnx.OnnxModel;
-import io.edgeloop.packager.pkg.CalibrationSplit;
 import io.edgeloop.packager.pkg.Int8Quantizer;
-import io.edgeloop.packager.pkg.PackageBuilder;
+import io.edgeloop.server.publish.ModelPublisher;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * Demo stage "quantize, evaluate, sign a package": takes the trained ONNX model (or, without a
  * training stage, fits a class-means linear classifier on Fashion-MNIST itself), makes its int8
- * variant, measures both on the test set, signs an {@code .elpkg} with a demo key, verifies it as
+ * variant, measures both on the test set, signs an {@code .elpkg} with a demo key (all through the
+ * server's {@link ModelPublisher}), verifies it as
  * a device would, and prints the evaluation report. Later stages find the package and the public
  * key under {@link #PACKAGE} and {@link #PUBLIC_KEY}.
  */
@@ -38,9 +32,6 @@ public final class PackageStage implements DemoStage {
     public static final DemoContext.Key<Path> PUBLIC_KEY = new DemoContext.Key<>("package public key", Path.class);
     public static final String MODEL_NAME = "fashion-classifier";
     public static final String VERSION = "1.0.0";
-    static final int CALIBRATION_SAMPLES = 500;
-    static final int VALIDATION_SAMPLES = 2000;
-    static final int REFERENCE_SAMPLES = 2000;
     static final int CLASS_MEANS_TRAINING_SAMPLES = 10_000;
 
     private final DemoContext.Key<Path> trainedModel;
@@ -77,29 +68,11 @@ public final class PackageStage implements DemoStage {
         }
         KeyPair keys = KeyPairFiles.loadPair(keyFiles.privateKey());
 
-        List<PackageBuilder.VariantSource> variants = new ArrayList<>();
-        variants.add(new PackageBuilder.VariantSource("fp32", "fp32", fp32, VariantConstraints.ANY));
-        CalibrationSplit split = CalibrationSplit.of(datasets.load("fashion-mnist:train"), CALIBRATION_SAMPLES,
-                VALIDATION_SAMPLES);
-        context.out().printf("      quantizing to int8: calibrating on %s, judging plans on %s%n",
-                split.calibration().name(), split.validation().name());
-        Optional<OnnxModel> int8 = planned.quantize(fp32, split.calibration(), split.validation());
-        boolean measuredFasterHere = int8.isPresent();
-        if (int8.isEmpty()) {
-            // The planner judged this host only; int8 device classes may still gain, and the agent
-            // re-measures the variants it can run when it installs the package.
-            context.out().println("      int8: the planner kept fp32 on this host; adding the dense-layer int8 variant"
-                    + " for int8 device classes, which re-measure it at install");
-            int8 = fallback.quantize(fp32, split.calibration(), split.validation());
-        }
-        if (int8.isPresent()) {
-            variants.add(new PackageBuilder.VariantSource("int8", "int8", int8.get(), VariantConstraints.int8(measuredFasterHere)));
-        }
-        Dataset reference = datasets.load("fashion-mnist:test").head(REFERENCE_SAMPLES);
+        Dataset calibration = datasets.load("fashion-mnist:train");
+        Dataset reference = datasets.load("fashion-mnist:test");
         Path out = dir.resolve(MODEL_NAME + "-" + VERSION + ".elpkg");
-        PackageBuilder builder = new PackageBuilder(PackageBuilder.Options.DEFAULTS, new PackageWriter(), context.out());
-        builder.build(new PackageBuilder.Request(MODEL_NAME, VERSION, variants, reference,
-                Preprocessing.unitScaleFor(fp32.inputs().get(0).shape().size()), new Lineage(null, null, null, "edgeloop demo")), new ManifestSigner(keys), out);
+        new ModelPublisher(planned, fallback, context.out()).publish(new ModelPublisher.Request(MODEL_NAME, VERSION, fp32,
+                calibration, reference, new Lineage(null, null, null, "edgeloop demo")), new ManifestSigner(keys), out);
 
         VerifiedPackage verified = new PackageVerifier(PackageVerifier.Options.DEFAULTS)
                 .verify(out, KeyPairFiles.loadPublic(keyFiles.publicKey()));

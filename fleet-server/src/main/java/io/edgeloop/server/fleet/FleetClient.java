@@ -45,6 +45,11 @@ public final class FleetClient {
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
     }
 
+    public JsonNode put(String path, Object body) throws IOException, InterruptedException, FleetClientException {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    }
+
     /** Streams {@code file} as the request body, never reading it whole. */
     public JsonNode upload(String path, Path file) throws IOException, InterruptedException, FleetClientException {
         return upload(path, file, "application/octet-stream");

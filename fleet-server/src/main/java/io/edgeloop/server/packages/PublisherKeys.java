@@ -34,6 +34,18 @@ public final class PublisherKeys {
         return new PublisherKeys(keys, new PackageVerifier(PackageVerifier.Options.DEFAULTS));
     }
 
+    /** These keys and {@code key} (the server's own signing key), which is not added twice. */
+    public PublisherKeys with(PublicKey key) {
+        for (PublicKey k : keys) {
+            if (java.util.Arrays.equals(k.getEncoded(), key.getEncoded())) {
+                return this;
+            }
+        }
+        List<PublicKey> all = new ArrayList<>(keys);
+        all.add(key);
+        return new PublisherKeys(all, verifier);
+    }
+
     public int size() {
         return keys.size();
     }

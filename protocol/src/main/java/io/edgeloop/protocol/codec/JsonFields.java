@@ -82,6 +82,10 @@ final class JsonFields {
         return (int) value;
     }
 
+    Integer optionalInt(String field) throws MessageFormatException {
+        return has(field) ? intValue(field) : null;
+    }
+
     double doubleValue(String field) throws MessageFormatException {
         JsonNode value = required(field);
         if (!value.isNumber()) {
@@ -165,6 +169,24 @@ final class JsonFields {
             }
             JsonFields nested = new JsonFields(element, elementPath);
             result.add(nested.build(() -> reader.read(nested)));
+        }
+        return result;
+    }
+
+    /** An array of integers. */
+    long[] longs(String field) throws MessageFormatException {
+        JsonNode array = array(field);
+        long[] result = new long[array.size()];
+        for (int i = 0; i < result.length; i++) {
+            JsonNode element = array.get(i);
+            String elementPath = path(field) + "[" + i + "]";
+            if (!element.isIntegralNumber()) {
+                throw new MessageFormatException(elementPath, "must be an integer, was " + kind(element));
+            }
+            if (!element.canConvertToLong()) {
+                throw new MessageFormatException(elementPath, "is out of the 64-bit integer range");
+            }
+            result[i] = element.longValue();
         }
         return result;
     }

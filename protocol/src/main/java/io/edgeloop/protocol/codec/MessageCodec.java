@@ -14,11 +14,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgeloop.protocol.InvalidFieldException;
 import io.edgeloop.protocol.MessageFormatException;
 import io.edgeloop.protocol.message.BirthMessage;
+import io.edgeloop.protocol.message.CaptureBatch;
 import io.edgeloop.protocol.message.Command;
 import io.edgeloop.protocol.message.DriftReport;
 import io.edgeloop.protocol.message.HealthReport;
 import io.edgeloop.protocol.message.JobDocument;
 import io.edgeloop.protocol.message.JobExecutionUpdate;
+import io.edgeloop.protocol.message.LabelBatch;
 import io.edgeloop.protocol.message.Message;
 import io.edgeloop.protocol.message.StatusMessage;
 import io.edgeloop.protocol.topic.DeviceTopic;
@@ -51,7 +53,8 @@ import java.util.stream.Collectors;
  */
 public final class MessageCodec {
     private static final List<MessageMapping<?>> MAPPINGS = List.of(new BirthJson(), new StatusJson(),
-            new JobDocumentJson(), new JobUpdateJson(), new HealthJson(), new DriftJson(), new CommandJson());
+            new JobDocumentJson(), new JobUpdateJson(), new HealthJson(), new DriftJson(), new CommandJson(),
+            new CaptureJson(), new LabelJson());
 
     private final CodecOptions options;
     private final ObjectMapper mapper;
@@ -89,6 +92,8 @@ public final class MessageCodec {
         byTopic.put(TopicKind.HEALTH, byType.get(HealthReport.class));
         byTopic.put(TopicKind.DRIFT, byType.get(DriftReport.class));
         byTopic.put(TopicKind.COMMAND, byType.get(Command.class));
+        byTopic.put(TopicKind.CAPTURES, byType.get(CaptureBatch.class));
+        byTopic.put(TopicKind.LABELS, byType.get(LabelBatch.class));
     }
 
     /**

@@ -9,7 +9,8 @@ import java.time.Instant;
  * receiver uses to drop replays from the agent's outbox.
  */
 public sealed interface Message
-        permits BirthMessage, StatusMessage, JobDocument, JobExecutionUpdate, HealthReport, DriftReport, Command {
+        permits BirthMessage, StatusMessage, JobDocument, JobExecutionUpdate, HealthReport, DriftReport, Command,
+                CaptureBatch, LabelBatch {
 
     /** The schema id; each record's {@code SCHEMA} constant. */
     String schema();

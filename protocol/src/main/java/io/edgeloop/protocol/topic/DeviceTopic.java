@@ -37,6 +37,8 @@ public record DeviceTopic(String deviceId, TopicKind kind, String jobId, String 
             case JOB_UPDATE -> Topics.jobUpdate(deviceId, jobId);
             case HEALTH -> Topics.health(deviceId);
             case DRIFT -> Topics.drift(deviceId);
+            case CAPTURES -> Topics.captures(deviceId);
+            case LABELS -> Topics.labels(deviceId);
             case COMMAND -> Topics.command(deviceId, commandName);
         };
     }

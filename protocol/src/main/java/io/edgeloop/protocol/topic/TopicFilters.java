@@ -20,12 +20,16 @@ public final class TopicFilters {
     public static final String ALL_STATUS = ALL_DEVICES + "/status";
     /** Every job execution update of every device. */
     public static final String ALL_JOB_UPDATES = ALL_DEVICES + "/jobs/+/update";
-    /** Every device's telemetry, health and drift alike. */
+    /** Every device's telemetry: health, drift, captures and labels alike. */
     public static final String ALL_TELEMETRY = ALL_DEVICES + "/telemetry/#";
     /** Every device's health telemetry. */
     public static final String ALL_HEALTH = ALL_DEVICES + "/telemetry/health";
     /** Every device's drift telemetry. */
     public static final String ALL_DRIFT = ALL_DEVICES + "/telemetry/drift";
+    /** Every device's captured inferences. */
+    public static final String ALL_CAPTURES = ALL_DEVICES + "/telemetry/captures";
+    /** Every device's labels of captured inferences. */
+    public static final String ALL_LABELS = ALL_DEVICES + "/telemetry/labels";
 
     /** Every device's telemetry streams, one level after {@code telemetry}. */
     public static final String ALL_TELEMETRY_STREAMS = ALL_DEVICES + "/telemetry/+";

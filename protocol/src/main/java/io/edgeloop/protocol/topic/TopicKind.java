@@ -17,6 +17,10 @@ public enum TopicKind {
     HEALTH("telemetry/health", true),
     /** Agent's drift statistics for one window. */
     DRIFT("telemetry/drift", true),
+    /** Agent's captured inferences (inputs and answers) for retraining. */
+    CAPTURES("telemetry/captures", true),
+    /** Agent's labels for captured inferences, from its feedback endpoint. */
+    LABELS("telemetry/labels", true),
     /** Server's command to the agent; the last level is the command name. */
     COMMAND("cmd/+", false);
 

@@ -61,6 +61,16 @@ public final class Topics {
         return device(deviceId) + "/telemetry/drift";
     }
 
+    /** {@code edgeloop/v1/devices/{deviceId}/telemetry/captures}: captured inferences. */
+    public static String captures(String deviceId) {
+        return device(deviceId) + "/telemetry/captures";
+    }
+
+    /** {@code edgeloop/v1/devices/{deviceId}/telemetry/labels}: labels of captured inferences. */
+    public static String labels(String deviceId) {
+        return device(deviceId) + "/telemetry/labels";
+    }
+
     /** {@code edgeloop/v1/devices/{deviceId}/cmd/{name}}, server to agent. */
     public static String command(String deviceId, String name) {
         return device(deviceId) + "/cmd/" + TopicSegments.require("commandName", name);
@@ -115,6 +125,12 @@ public final class Topics {
         }
         if (count == 2 && first.equals("telemetry") && second.equals("drift")) {
             return new DeviceTopic(deviceId, TopicKind.DRIFT, null, null);
+        }
+        if (count == 2 && first.equals("telemetry") && second.equals("captures")) {
+            return new DeviceTopic(deviceId, TopicKind.CAPTURES, null, null);
+        }
+        if (count == 2 && first.equals("telemetry") && second.equals("labels")) {
+            return new DeviceTopic(deviceId, TopicKind.LABELS, null, null);
         }
         if (count == 2 && first.equals("cmd")) {
             requireLevel(topic, "command name", second);

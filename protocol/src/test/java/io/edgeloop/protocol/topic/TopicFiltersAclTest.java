@@ -12,6 +12,10 @@ class TopicFiltersAclTest {
         assertTrue(granted.stream().anyMatch(g -> TopicFilters.covers(g, Topics.health("a"))));
         assertTrue(granted.stream().anyMatch(g -> TopicFilters.covers(g, Topics.jobUpdate("a", "j1"))));
         assertTrue(granted.stream().anyMatch(g -> TopicFilters.covers(g, Topics.birth("a"))));
+        assertTrue(granted.stream().anyMatch(g -> TopicFilters.covers(g, Topics.captures("a"))));
+        assertTrue(granted.stream().anyMatch(g -> TopicFilters.covers(g, Topics.labels("a"))));
+        assertFalse(granted.stream().anyMatch(g -> TopicFilters.covers(g, Topics.captures("b"))));
+        assertFalse(granted.stream().anyMatch(g -> TopicFilters.covers(g, Topics.labels("b"))));
         assertFalse(granted.stream().anyMatch(g -> TopicFilters.covers(g, Topics.health("b"))));
         assertFalse(granted.stream().anyMatch(g -> TopicFilters.covers(g, Topics.jobNotify("a"))));
         assertFalse(granted.stream().anyMatch(g -> TopicFilters.covers(g, Topics.command("a", "rollback"))));

@@ -28,6 +28,8 @@ class TopicsTest {
         assertEquals("edgeloop/v1/devices/gw-07/telemetry/health", Topics.health(DEVICE));
         assertEquals("edgeloop/v1/devices/gw-07/telemetry/drift", Topics.drift(DEVICE));
         assertEquals("edgeloop/v1/devices/gw-07/cmd/rollback", Topics.command(DEVICE, "rollback"));
+        assertEquals("edgeloop/v1/devices/gw-07/telemetry/captures", Topics.captures(DEVICE));
+        assertEquals("edgeloop/v1/devices/gw-07/telemetry/labels", Topics.labels(DEVICE));
     }
 
     static List<DeviceTopic> everyKind() {
@@ -38,6 +40,8 @@ class TopicsTest {
                 new DeviceTopic("gerät-ü-😀", TopicKind.JOB_UPDATE, "notify", null),
                 new DeviceTopic(DEVICE, TopicKind.HEALTH, null, null),
                 new DeviceTopic(DEVICE, TopicKind.DRIFT, null, null),
+                new DeviceTopic(DEVICE, TopicKind.CAPTURES, null, null),
+                new DeviceTopic(DEVICE, TopicKind.LABELS, null, null),
                 new DeviceTopic(DEVICE, TopicKind.COMMAND, null, "capture"),
                 new DeviceTopic("x".repeat(TopicSegments.MAX_LENGTH), TopicKind.COMMAND, null, "config"));
     }
@@ -116,6 +120,15 @@ class TopicsTest {
         assertTrue(TopicFilters.matches(TopicFilters.ALL_TELEMETRY, Topics.drift(DEVICE)));
         assertTrue(TopicFilters.matches(TopicFilters.ALL_HEALTH, Topics.health(DEVICE)));
         assertFalse(TopicFilters.matches(TopicFilters.ALL_HEALTH, Topics.drift(DEVICE)));
+        // Captures and labels are telemetry: the server's one telemetry subscription receives them.
+        assertTrue(TopicFilters.matches(TopicFilters.ALL_TELEMETRY, Topics.captures(DEVICE)));
+        assertTrue(TopicFilters.matches(TopicFilters.ALL_TELEMETRY, Topics.labels(DEVICE)));
+        assertTrue(TopicFilters.matches(TopicFilters.ALL_TELEMETRY_STREAMS, Topics.captures(DEVICE)));
+        assertTrue(TopicFilters.matches(TopicFilters.ALL_CAPTURES, Topics.captures(DEVICE)));
+        assertTrue(TopicFilters.matches(TopicFilters.ALL_LABELS, Topics.labels(DEVICE)));
+        assertFalse(TopicFilters.matches(TopicFilters.ALL_CAPTURES, Topics.labels(DEVICE)));
+        assertTrue(TopicFilters.SERVER.stream().anyMatch(f -> TopicFilters.matches(f, Topics.captures(DEVICE))));
+        assertTrue(TopicFilters.SERVER.stream().anyMatch(f -> TopicFilters.matches(f, Topics.labels(DEVICE))));
         assertTrue(TopicFilters.matches(TopicFilters.ALL_BIRTHS, Topics.birth(DEVICE)));
         assertTrue(TopicFilters.matches(TopicFilters.ALL_STATUS, Topics.status(DEVICE)));
         for (String filter : TopicFilters.SERVER) {
