@@ -6,6 +6,9 @@ import io.edgeloop.agent.api.HttpApiServer;
 import io.edgeloop.agent.api.KServeApi;
 import io.edgeloop.agent.buffer.AgentDb;
 import io.edgeloop.agent.buffer.CaptureBuffer;
+import io.edgeloop.agent.buffer.CaptureCounters;
+import io.edgeloop.agent.buffer.CaptureSampling;
+import io.edgeloop.agent.buffer.PendingLabels;
 import io.edgeloop.agent.buffer.TelemetryOutbox;
 import io.edgeloop.agent.config.AgentOptions;
 import io.edgeloop.agent.drift.DriftResult;
@@ -15,6 +18,7 @@ import io.edgeloop.agent.health.HealthSnapshot;
 import io.edgeloop.agent.jobs.JobOptions;
 import io.edgeloop.agent.jobs.JobRunner;
 import io.edgeloop.agent.jobs.TrustedKeys;
+import io.edgeloop.agent.link.CaptureUploader;
 import io.edgeloop.agent.link.CredentialStore;
 import io.edgeloop.agent.serving.InferenceService;
 import io.edgeloop.agent.serving.ModelLoader;
@@ -61,6 +65,9 @@ public final class Agent implements AutoCloseable {
     private final TelemetryOutbox outbox;
     private final io.edgeloop.agent.buffer.AgentState state;
     private final CaptureBuffer capture;
+    private final CaptureSampling sampling;
+    private final PendingLabels labels;
+    private final CaptureCounters captureCounters = new CaptureCounters();
     private final ModelStore store;
     private final ModelRegistry registry;
     private final HealthMonitor health;
@@ -68,6 +75,8 @@ public final class Agent implements AutoCloseable {
     private final ArtifactInstaller installer;
     private final HttpApiServer http;
     private final JobRunner jobs;
+    private final ScheduledExecutorService housekeepingScheduler;
+    private CaptureUploader uploader;
     private volatile boolean ready;
 
     /**
@@ -87,6 +96,8 @@ public final class Agent implements AutoCloseable {
             this.options = options;
             this.deviceId = options.deviceId().isEmpty() ? AgentBuilder.hostDeviceId() : options.deviceId();
             this.capture = new CaptureBuffer(db, System::currentTimeMillis);
+            this.sampling = new CaptureSampling(state, options.capture().sampleRate());
+            this.labels = new PendingLabels(db);
             EngineRegistry engines = opened(EngineRegistry.discover());
             this.store = new ModelStore(options.storeDir(), options.store());
             this.installer = new ArtifactInstaller(options.dataDir(), installers.stream()
@@ -95,7 +106,7 @@ public final class Agent implements AutoCloseable {
                     this::onDrift, shared.sessions());
             this.registry = opened(new ModelRegistry(loader));
             this.health = new HealthMonitor(options.dataDir(), registry::activeVersions, registry::shadowVersions);
-            this.inference = new InferenceService(registry, health, capture);
+            this.inference = new InferenceService(registry, health, capture, sampling, labels, captureCounters);
             // Idle until the fleet link starts it (FleetJoin); it holds a thread only while it has work.
             this.jobs = opened(new JobRunner(deviceId, KnownProfiles.traits(device), state, outbox, store, registry,
                     health.shadow(), () -> options.publicKey() != null ? List.of(KeyPairFiles.loadPublic(options.publicKey()))
@@ -113,7 +124,7 @@ public final class Agent implements AutoCloseable {
                 }
                 httpStart = HttpStart.begin(vertx, options.http(), new KServeApi(inference, options.http(), () -> ready),
                         new AdminApi(vertx, registry, health, installer::installUpload, options.http()),
-                        AgentMetrics.create(health, registry, capture));
+                        AgentMetrics.create(health, registry, capture, captureCounters));
             }
             Exception loadFailure = null;
             try {
@@ -152,6 +163,7 @@ public final class Agent implements AutoCloseable {
                 opened.push(own::shutdownNow);
                 housekeeping = own;
             }
+            this.housekeepingScheduler = housekeeping;
             List<ScheduledFuture<?>> periodic = List.of(
                     housekeeping.scheduleWithFixedDelay(this::reportHealth, 60, 60, TimeUnit.SECONDS),
                     housekeeping.scheduleWithFixedDelay(this::sweepCaptures, 10, 600, TimeUnit.SECONDS));
@@ -191,6 +203,24 @@ public final class Agent implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Starts uploading captures and feedback labels to the fleet through the outbox (a fleet link
+     * sends them), unless {@code capture.upload} is off; returns the uploader, or null when off.
+     * Called by {@link FleetJoin} once the agent has a link; stopped when the agent closes.
+     */
+    public synchronized CaptureUploader startCaptureUpload() {
+        if (!options.capture().upload()) {
+            return null;
+        }
+        if (uploader == null) {
+            uploader = new CaptureUploader(deviceId, capture, labels, outbox, state, options.capture(), captureCounters,
+                    System::currentTimeMillis, codec);
+            opened.push(uploader);
+            uploader.start(housekeepingScheduler);
+        }
+        return uploader;
     }
 
     private void onDrift(DriftResult result) {
@@ -282,6 +312,26 @@ public final class Agent implements AutoCloseable {
 
     public CaptureBuffer capture() {
         return capture;
+    }
+
+    /** Whether and at what rate requests are captured now ({@code cmd/capture} changes it). */
+    public CaptureSampling captureSampling() {
+        return sampling;
+    }
+
+    /** Feedback labels waiting for the capture uploader. */
+    public PendingLabels pendingLabels() {
+        return labels;
+    }
+
+    /** What the capture uploader sent and skipped. */
+    public CaptureCounters captureCounters() {
+        return captureCounters;
+    }
+
+    /** The capture uploader, once {@link #startCaptureUpload()} started one; else null. */
+    public synchronized CaptureUploader captureUploader() {
+        return uploader;
     }
 
     public TelemetryOutbox outbox() {

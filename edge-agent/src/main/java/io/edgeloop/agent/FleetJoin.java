@@ -1,6 +1,9 @@
 package io.edgeloop.agent;
 
 import io.edgeloop.agent.link.AgentBirth;
+import io.edgeloop.agent.link.CaptureCommand;
+import io.edgeloop.agent.link.FleetDispatch;
+import io.edgeloop.agent.link.FleetMessages;
 import io.edgeloop.agent.link.EnrolmentClient;
 import io.edgeloop.agent.link.FleetCredentials;
 import io.edgeloop.agent.link.FleetEnrolment;
@@ -18,7 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * Joins a running agent to its fleet: credentials kept from an earlier enrolment or exchanged
  * for the one-time token now, then a started {@link FleetLink} on the agent's outbox, handing
  * job documents and commands to the agent's job runner (started here, so jobs run with no
- * further wiring). Used by
+ * further wiring), {@code cmd/capture} to the agent's capture sampling, and the capture uploader
+ * started. Used by
  * {@code edgeloop agent --server … --enrol-token …} and by in-process fleets alike.
  *
  * @param server the fleet server's base URL, or null when already enrolled
@@ -60,11 +64,14 @@ public record FleetJoin(URI server, String enrolToken, String mqttUrl, LinkOptio
                 // the JVM's view will do for the birth message
             }
         }
+        FleetMessages handlers = new FleetDispatch(agent.jobs(), new CaptureCommand(agent.deviceId(), agent.captureSampling()));
         FleetLink started = new FleetLink(credentials, agent.outbox(), agent.state(),
-                new AgentBirth(profileId, hardware, agent.registry(), agent.store()), agent.jobs(), link, scheduler,
+                new AgentBirth(profileId, hardware, agent.registry(), agent.store()), handlers, link, scheduler,
                 new MessageCodec());
         // Unfinished jobs of an earlier run resume now; their updates wait in the outbox for the link.
         agent.jobs().start();
+        // Captures and feedback labels go to the fleet through the outbox (capture.upload).
+        agent.startCaptureUpload();
         started.start();
         return started;
     }

@@ -37,7 +37,7 @@ class AgentHttpTest {
     static void start() throws Exception {
         AgentOptions options = AgentOptions.DEFAULT.withDataDir(dir.resolve("data")).withProfile("generic-x86_64")
                 .withHttp(http -> http.withHost("127.0.0.1").withPort(0).withBodyLimitBytes(200_000))
-                .withBuffer(buffer -> buffer.withCaptureSampleRate(1.0));
+                .withCapture(capture -> capture.withSampleRate(1.0));
         agent = Agent.builder(options).install(TestModelFiles.softmaxMlp(dir))
                 .installers(List.of((store, o, device) -> new OnnxFileInstaller(store, "fashion", "1"))).start();
     }

@@ -6,6 +6,10 @@ import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.protocol.ErrorResponse;
 import io.edgeloop.server.api.ApiRouter;
 import io.edgeloop.server.broker.CredentialCheck;
+import io.edgeloop.server.api.CaptureRoutes;
+import io.edgeloop.server.captures.CaptureHousekeeping;
+import io.edgeloop.server.captures.CaptureIngestSink;
+import io.edgeloop.server.captures.CaptureStore;
 import io.edgeloop.server.devices.CredentialsListener;
 import io.edgeloop.server.ingest.FleetMqtt;
 import io.edgeloop.server.telemetry.DeviceStates;
@@ -41,8 +45,6 @@ import io.edgeloop.server.packages.PackageStore;
 import io.edgeloop.server.packages.PublisherKeys;
 import io.edgeloop.server.api.PublishRoutes;
 import io.edgeloop.server.api.RetrainingRoutes;
-import io.edgeloop.server.captures.CaptureRetention;
-import io.edgeloop.server.captures.CaptureStore;
 import io.edgeloop.server.retraining.Retraining;
 import io.edgeloop.server.publish.ModelPublisher;
 import io.edgeloop.server.publish.ServerQuantizers;
@@ -187,6 +189,11 @@ public final class FleetServer implements AutoCloseable {
                 ServerQuantizers.planned(System.err), ServerQuantizers.denseFallback(System.err), System.err),
                 signingKey, db, audit);
 
+        // What the fleet captures: stored by the ingest, kept as the retention says, read by retraining.
+        CaptureStore captures = new CaptureStore(db, clock, o.captureRetention());
+        CaptureHousekeeping captureHousekeeping = new CaptureHousekeeping(captures, CaptureHousekeeping.DEFAULT_INTERVAL);
+        started.push(captureHousekeeping);
+
         // The broker before HTTP: enrolment hands out its URL.
         int mqttPort = -1;
         FleetMqtt mqtt = null;
@@ -194,7 +201,7 @@ public final class FleetServer implements AutoCloseable {
         if (plugins.mqtt()) {
             jobUpdates = new JobUpdateHandler(clock);
             mqtt = FleetMqtt.start(o.mqtt(), db, new CredentialCheck(credentials), new CredentialCheck(credentials),
-                    jobUpdates);
+                    jobUpdates, new CaptureIngestSink(captures, captureHousekeeping));
             started.push(mqtt);
             FleetMqtt m = mqtt;
             credentials.addListener((deviceId, change) -> m.credentialsChanged(deviceId,
@@ -228,6 +235,7 @@ public final class FleetServer implements AutoCloseable {
             new TelemetryRoutes(new TelemetryQueries(db), new DeviceStates(db), () -> m.ingest().counters()).mount(api);
             new FleetOverviewRoutes(devices, new DeviceStates(db), new DriftSeries(db), clock).mount(api);
         }
+        new CaptureRoutes(captures).mount(api);
         training.mount(vertx, router, api.authenticate(Role.VIEWER), api.authenticate(Role.OPERATOR));
         // The engine publishes download URLs of this server, known once it listens.
         String[] deviceUrl = {null};
@@ -248,8 +256,6 @@ public final class FleetServer implements AutoCloseable {
         }
         started.push(rollouts);
         new RolloutRoutes(rollouts.service()).mount(api);
-        // Reads only: the ingest's capture store (its retention settings do not matter here).
-        CaptureStore captures = new CaptureStore(db, clock, CaptureRetention.defaults());
         Retraining retraining = Retraining.start(new Retraining.Inputs(db, audit, registry, runs, CodeVersion.current(),
                 loader, packages, captures, packager, rollouts.service(), clock, o.mqtt().replicaId(),
                 o.dataDir().resolve("runs")), o.retrainingInterval());

@@ -1,5 +1,6 @@
 package io.edgeloop.server;
 
+import io.edgeloop.server.captures.CaptureRetention;
 import io.edgeloop.server.ingest.FleetMqttOptions;
 
 import io.edgeloop.server.devices.DeviceService;
@@ -36,12 +37,16 @@ import java.util.List;
  * @param signingKey       the server's Ed25519 private key ({@code edgeloop keygen}) the packages it builds are
  *                         signed with (its public key is trusted as well); null: the server cannot publish packages
  * @param retrainingInterval how often the retraining service evaluates each model's policy
+ * @param captureRetention how long and how much of the fleet's captures the server keeps
+ *                         ({@code --capture-max-age}, {@code --capture-device-quota-bytes},
+ *                         {@code --capture-total-quota-bytes})
  */
 public record FleetServerOptions(int httpPort, int mqttPort, Path dataDir, String mqttUrl, String advertisedMqttUrl,
                                  String dbUrl, String dbUser, String dbPassword, List<Path> trustedKeys,
                                  long maxPackageBytes, Duration enrolTokenTtl, Duration downloadTokenTtl,
                                  double gateTolerance, Path mosquittoDir, Path mosquittoPidFile, String replicaId,
-                                 String advertisedHttpUrl, Path signingKey, Duration retrainingInterval) {
+                                 String advertisedHttpUrl, Path signingKey, Duration retrainingInterval,
+                                 CaptureRetention captureRetention) {
     public static final int DEFAULT_HTTP_PORT = 8090;
     public static final int DEFAULT_MQTT_PORT = 1883;
     public static final long DEFAULT_MAX_PACKAGE_BYTES = PackageRoutes.DEFAULT_MAX_PACKAGE_BYTES;
@@ -69,70 +74,81 @@ public record FleetServerOptions(int httpPort, int mqttPort, Path dataDir, Strin
         if (retrainingInterval.isNegative() || retrainingInterval.isZero()) {
             throw new IllegalArgumentException("--retraining-interval must be positive");
         }
+        if (captureRetention == null) {
+            throw new IllegalArgumentException("a capture retention is required");
+        }
     }
 
     /** Embedded defaults in {@code dataDir} on the given ports (tests pass 0). */
     public static FleetServerOptions embedded(Path dataDir, int httpPort, int mqttPort) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, null, null, null, null, null, List.of(),
                 DEFAULT_MAX_PACKAGE_BYTES, DEFAULT_ENROL_TOKEN_TTL, DEFAULT_DOWNLOAD_TOKEN_TTL,
-                EvaluationGate.Options.DEFAULT_TOLERANCE, null, null, FleetMqttOptions.DEFAULT_REPLICA_ID, null, null, DEFAULT_RETRAINING_INTERVAL);
+                EvaluationGate.Options.DEFAULT_TOLERANCE, null, null, FleetMqttOptions.DEFAULT_REPLICA_ID, null, null, DEFAULT_RETRAINING_INTERVAL,
+                CaptureRetention.defaults());
     }
 
     public FleetServerOptions withDatabase(String url, String user, String password) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, url, user, password,
                 trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
-                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl, signingKey, retrainingInterval);
+                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl, signingKey, retrainingInterval, captureRetention);
     }
 
     public FleetServerOptions withTrustedKeys(List<Path> keys) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 keys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
-                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl, signingKey, retrainingInterval);
+                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl, signingKey, retrainingInterval, captureRetention);
     }
 
     public FleetServerOptions withMaxPackageBytes(long bytes) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, bytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
-                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl, signingKey, retrainingInterval);
+                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl, signingKey, retrainingInterval, captureRetention);
     }
 
     public FleetServerOptions withTokenLifetimes(Duration enrol, Duration download) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, maxPackageBytes, enrol, download, gateTolerance,
-                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl, signingKey, retrainingInterval);
+                mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl, signingKey, retrainingInterval, captureRetention);
     }
 
     /** An external broker at {@code url}, whose files the server writes into {@code mosquittoDir} (or not, when null). */
     public FleetServerOptions withExternalBroker(String url, Path mosquittoDir, Path mosquittoPidFile) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, url, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
-                replicaId, advertisedHttpUrl, signingKey, retrainingInterval);
+                replicaId, advertisedHttpUrl, signingKey, retrainingInterval, captureRetention);
     }
 
     public FleetServerOptions withReplicaId(String id) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
-                id, advertisedHttpUrl, signingKey, retrainingInterval);
+                id, advertisedHttpUrl, signingKey, retrainingInterval, captureRetention);
     }
 
     /** Devices download packages from {@code url} (a load balancer's, or this host's public name). */
     public FleetServerOptions withAdvertisedHttpUrl(String url) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
-                replicaId, url, signingKey, retrainingInterval);
+                replicaId, url, signingKey, retrainingInterval, captureRetention);
     }
 
     /** Signs the packages the server builds with {@code privateKey} (also trusted as a publisher key). */
     public FleetServerOptions withSigningKey(Path privateKey) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
-                replicaId, advertisedHttpUrl, privateKey, retrainingInterval);
+                replicaId, advertisedHttpUrl, privateKey, retrainingInterval, captureRetention);
     }
 
     public FleetServerOptions withRetrainingInterval(Duration interval) {
         return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
                 trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
-                replicaId, advertisedHttpUrl, signingKey, interval);
+                replicaId, advertisedHttpUrl, signingKey, interval, captureRetention);
+    }
+
+    /** Keeps the fleet's captures as {@code retention} says. */
+    public FleetServerOptions withCaptureRetention(CaptureRetention retention) {
+        return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
+                trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
+                replicaId, advertisedHttpUrl, signingKey, retrainingInterval, retention);
     }
 
     /** The base URL job documents' download links start with. */

@@ -1,6 +1,7 @@
 package io.edgeloop.server;
 
 import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.server.captures.CaptureRetention;
 import io.edgeloop.server.registry.EvaluationGate;
 import io.edgeloop.server.db.Database;
 import picocli.CommandLine.Command;
@@ -77,12 +78,28 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--retraining-interval", description = "How often each model's retraining policy is evaluated, ISO-8601 (default: PT30S).")
     Duration retrainingInterval = FleetServerOptions.DEFAULT_RETRAINING_INTERVAL;
 
+    @Option(names = "--capture-max-age", description = "How long captured samples are kept, ISO-8601 (default: P30D).")
+    Duration captureMaxAge = CaptureRetention.DEFAULT_MAX_AGE;
+
+    @Option(names = "--capture-device-quota-bytes", description = "Most bytes of captured inputs kept per device; the oldest go first, unlabelled before labelled (default: ${DEFAULT-VALUE}; 0 = no limit).")
+    long captureDeviceQuotaBytes = CaptureRetention.DEFAULT_DEVICE_QUOTA_BYTES;
+
+    @Option(names = "--capture-total-quota-bytes", description = "Most bytes of captured inputs kept of all devices together (default: ${DEFAULT-VALUE}; 0 = no limit).")
+    long captureTotalQuotaBytes = CaptureRetention.DEFAULT_TOTAL_QUOTA_BYTES;
+
     @Override
     public Integer call() throws Exception {
+        CaptureRetention captures;
+        try {
+            captures = new CaptureRetention(captureMaxAge, captureDeviceQuotaBytes, captureTotalQuotaBytes);
+        } catch (IllegalArgumentException e) {
+            System.err.println("edgeloop server: INVALID_ARGUMENT: " + e.getMessage());
+            return 2;
+        }
         FleetServerOptions options = new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl,
                 dbUrl, dbUser, dbPassword, trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance,
                 mosquittoDir, mosquittoPidFile, replicaId, advertisedHttpUrl, signingKey,
-                retrainingInterval);
+                retrainingInterval, captures);
         try (FleetServer server = FleetServer.start(options, FleetServer.Plugins.defaults().withMqtt())) {
             System.err.printf("edgeloop server listening on http://localhost:%d/api/v1 (OpenAPI at /openapi.yaml; data in %s; %s)%n",
                     server.httpPort(), dataDir.toAbsolutePath(),

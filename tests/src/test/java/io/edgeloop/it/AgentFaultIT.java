@@ -70,7 +70,7 @@ class AgentFaultIT {
         Path data = dir.resolve("data-capture");
         // Every request captured; the default WAL policy (INTERVAL): a process crash loses nothing
         // that returned, only a power loss could lose the last interval.
-        AgentOptions options = AgentProcess.options(data).withBuffer(buffer -> buffer.withCaptureSampleRate(1.0));
+        AgentOptions options = AgentProcess.options(data).withCapture(capture -> capture.withSampleRate(1.0));
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AgentProcess agent = start(options, true);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -113,7 +113,7 @@ class AgentFaultIT {
             assertTrue(restarted.stop() >= 0);
         }
         Set<String> stored = new HashSet<>();
-        try (AgentDb db = new AgentDb(data.resolve("db"), new BufferOptions(SyncPolicy.NEVER, 1000, 1.0,
+        try (AgentDb db = new AgentDb(data.resolve("db"), new BufferOptions(SyncPolicy.NEVER, 1000,
                 1L << 30, 7 * 24))) {
             for (CaptureRecord r : new CaptureBuffer(db, System::currentTimeMillis).list(Integer.MAX_VALUE)) {
                 stored.add(r.requestId());

@@ -145,7 +145,7 @@ public final class SimulatedFleet implements AutoCloseable {
                 .withHttp(h -> h.withEnabled(options.http()).withHost("127.0.0.1").withPort(0))
                 // One intra-op thread per session: a thousand agents share the CPUs.
                 .withEngine(e -> e.withIntraOpThreads(1))
-                .withBuffer(b -> b.withCaptureSampleRate(0))
+                .withCapture(c -> c.withSampleRate(0))
                 .withShutdown(s -> s.withDrainTimeoutMillis(1000));
         boolean fresh = !Files.exists(agentOptions.dataDir());
         Agent agent = Agent.builder(agentOptions).vertx(vertx).scheduler(scheduler).sharedSessions(sessions)

@@ -1,6 +1,7 @@
 package io.edgeloop.agent.api;
 
 import io.edgeloop.agent.buffer.CaptureBuffer;
+import io.edgeloop.agent.buffer.CaptureCounters;
 import io.edgeloop.agent.health.HealthMonitor;
 import io.edgeloop.agent.health.ProcessStats;
 import io.edgeloop.agent.serving.ModelRegistry;
@@ -17,6 +18,12 @@ public final class AgentMetrics {
     }
 
     public static PrometheusMeterRegistry create(HealthMonitor health, ModelRegistry registry, CaptureBuffer capture) {
+        return create(health, registry, capture, null);
+    }
+
+    /** With the capture uploader's counters ({@code uploads} may be null). */
+    public static PrometheusMeterRegistry create(HealthMonitor health, ModelRegistry registry, CaptureBuffer capture,
+                                                 CaptureCounters uploads) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         FunctionCounter.builder("edgeloop.requests", health, HealthMonitor::requestsTotal)
                 .description("inference requests answered").register(metrics);
@@ -40,6 +47,20 @@ public final class AgentMetrics {
         if (capture != null) {
             Gauge.builder("edgeloop.capture.size", capture, CaptureBuffer::bytes).baseUnit("bytes").register(metrics);
             Gauge.builder("edgeloop.capture.records", capture, CaptureBuffer::count).register(metrics);
+        }
+        if (uploads != null) {
+            FunctionCounter.builder("edgeloop.capture.uploaded", uploads, CaptureCounters::uploaded)
+                    .description("captures put into the outbox for the fleet").register(metrics);
+            FunctionCounter.builder("edgeloop.capture.skipped", uploads, CaptureCounters::skipped)
+                    .description("captures evicted or expired before their upload, or unsendable").register(metrics);
+            FunctionCounter.builder("edgeloop.capture.batches", uploads, CaptureCounters::batches)
+                    .description("capture batches put into the outbox").register(metrics);
+            FunctionCounter.builder("edgeloop.capture.labels.sent", uploads, CaptureCounters::labelsSent)
+                    .description("feedback labels sent in label batches").register(metrics);
+            FunctionCounter.builder("edgeloop.capture.labels.on.captures", uploads, CaptureCounters::labelsOnCaptures)
+                    .description("feedback labels sent on their not yet uploaded capture").register(metrics);
+            FunctionCounter.builder("edgeloop.capture.labels.dropped", uploads, CaptureCounters::labelsDropped)
+                    .description("feedback labels not kept for the fleet (pending store full)").register(metrics);
         }
         new JvmMemoryMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);

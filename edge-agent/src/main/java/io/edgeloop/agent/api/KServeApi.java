@@ -162,13 +162,13 @@ public final class KServeApi {
             if (fb.id() == null || fb.label() == null || fb.label() < 0) {
                 throw new BadRequestException(ErrorCode.INVALID_ARGUMENT, "feedback needs a string 'id' and a non-negative integer 'label'");
             }
-            boolean matched = service.feedback(ctx.pathParam("name"), fb.id(), fb.label());
-            if (!matched) {
+            InferenceService.Feedback result = service.feedback(ctx.pathParam("name"), fb.id(), fb.label());
+            if (!result.matched() && !result.labelled()) {
                 Responses.error(ctx, ErrorCode.PREDICTION_NOT_FOUND, "no recent prediction with id '" + fb.id()
                         + "' (or the model has no drift baseline)");
                 return;
             }
-            Responses.json(ctx, 200, Map.of("matched", true));
+            Responses.json(ctx, 200, Map.of("matched", result.matched(), "labelled", result.labelled()));
         } catch (BadRequestException | EdgeLoopException e) {
             Responses.fail(ctx, e);
         }

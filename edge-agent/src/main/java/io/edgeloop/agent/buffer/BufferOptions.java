@@ -7,21 +7,19 @@ import java.time.Duration;
 
 /**
  * The agent's RocksDB database and what the capture buffer keeps ({@code buffer} in
- * {@code agent.yaml}); the database lives in {@code data-dir/db}.
+ * {@code agent.yaml}); the database lives in {@code data-dir/db}. What is captured, and whether
+ * it is uploaded, is {@link CaptureOptions}'s ({@code capture}).
  *
  * @param sync               WAL sync policy, see {@link SyncPolicy}
  * @param syncIntervalMillis how often the WAL is synced under {@link SyncPolicy#INTERVAL}
- * @param captureSampleRate  fraction of requests whose inputs and outputs are captured, in [0, 1]
  * @param captureQuotaBytes  the capture buffer's size quota; beyond it the lowest-priority,
  *                           oldest records are evicted first; 0 in the agent's settings means the
  *                           device profile's
  * @param captureMaxAgeHours captures older than this are deleted by the retention sweep
  */
-public record BufferOptions(SyncPolicy sync, long syncIntervalMillis, double captureSampleRate,
-                            long captureQuotaBytes, long captureMaxAgeHours) {
+public record BufferOptions(SyncPolicy sync, long syncIntervalMillis, long captureQuotaBytes, long captureMaxAgeHours) {
     public static final SyncPolicy DEFAULT_SYNC = SyncPolicy.INTERVAL;
     public static final long DEFAULT_SYNC_INTERVAL_MILLIS = 1000;
-    public static final double DEFAULT_CAPTURE_SAMPLE_RATE = 0.01;
     /** An agent setting of 0 takes the device profile's quota. */
     public static final long QUOTA_FROM_PROFILE = 0;
     public static final long DEFAULT_CAPTURE_QUOTA_BYTES = QUOTA_FROM_PROFILE;
@@ -30,7 +28,7 @@ public record BufferOptions(SyncPolicy sync, long syncIntervalMillis, double cap
     public static final long DEFAULT_CAPTURE_MAX_AGE_HOURS = 7 * 24;
 
     public static final BufferOptions DEFAULT = new BufferOptions(DEFAULT_SYNC, DEFAULT_SYNC_INTERVAL_MILLIS,
-            DEFAULT_CAPTURE_SAMPLE_RATE, DEFAULT_CAPTURE_QUOTA_BYTES, DEFAULT_CAPTURE_MAX_AGE_HOURS);
+            DEFAULT_CAPTURE_QUOTA_BYTES, DEFAULT_CAPTURE_MAX_AGE_HOURS);
 
     public void validate(String section) throws EdgeLoopException {
         if (sync == null) {
@@ -39,10 +37,6 @@ public record BufferOptions(SyncPolicy sync, long syncIntervalMillis, double cap
         if (syncIntervalMillis < 1) {
             throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, section + ".syncIntervalMillis must be positive, not "
                     + syncIntervalMillis);
-        }
-        if (!(captureSampleRate >= 0 && captureSampleRate <= 1)) {
-            throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, section + ".captureSampleRate must be in [0, 1], not "
-                    + captureSampleRate);
         }
         if (captureQuotaBytes < 0) {
             throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, section + ".captureQuotaBytes must not be negative (0 ="
@@ -71,22 +65,18 @@ public record BufferOptions(SyncPolicy sync, long syncIntervalMillis, double cap
     }
 
     public BufferOptions withSync(SyncPolicy sync) {
-        return new BufferOptions(sync, syncIntervalMillis, captureSampleRate, captureQuotaBytes, captureMaxAgeHours);
+        return new BufferOptions(sync, syncIntervalMillis, captureQuotaBytes, captureMaxAgeHours);
     }
 
     public BufferOptions withSyncIntervalMillis(long syncIntervalMillis) {
-        return new BufferOptions(sync, syncIntervalMillis, captureSampleRate, captureQuotaBytes, captureMaxAgeHours);
-    }
-
-    public BufferOptions withCaptureSampleRate(double captureSampleRate) {
-        return new BufferOptions(sync, syncIntervalMillis, captureSampleRate, captureQuotaBytes, captureMaxAgeHours);
+        return new BufferOptions(sync, syncIntervalMillis, captureQuotaBytes, captureMaxAgeHours);
     }
 
     public BufferOptions withCaptureQuotaBytes(long captureQuotaBytes) {
-        return new BufferOptions(sync, syncIntervalMillis, captureSampleRate, captureQuotaBytes, captureMaxAgeHours);
+        return new BufferOptions(sync, syncIntervalMillis, captureQuotaBytes, captureMaxAgeHours);
     }
 
     public BufferOptions withCaptureMaxAgeHours(long captureMaxAgeHours) {
-        return new BufferOptions(sync, syncIntervalMillis, captureSampleRate, captureQuotaBytes, captureMaxAgeHours);
+        return new BufferOptions(sync, syncIntervalMillis, captureQuotaBytes, captureMaxAgeHours);
     }
 }

@@ -6,18 +6,25 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
  * Sampled inputs and outputs kept for retraining and drift analysis. Keys are one priority byte
  * then a big-endian sequence number, so iteration order is lowest priority first, oldest first:
  * exactly the eviction order when the size quota is exceeded. A retention sweep deletes records
- * older than the maximum age.
+ * older than the maximum age, uploaded or not.
+ *
+ * <p>Sequence numbers only grow, also across restarts: the fleet uploader's cursor
+ * ({@link #UPLOAD_CURSOR_KEY}, the next seq it has not sent, kept in the agent's state) is a floor
+ * for the next seq, so records deleted from the end cannot make a new capture reuse a sent seq.
  */
 public final class CaptureBuffer {
+    /** Agent-state key of the upload cursor: every capture with a smaller seq was sent or skipped. */
+    public static final String UPLOAD_CURSOR_KEY = "capture.upload.next-seq";
     private final AgentDb db;
     private final ColumnFamilyHandle cf;
     private final LongSupplier clock;
@@ -38,27 +45,38 @@ public final class CaptureBuffer {
                 count++;
             }
         }
-    }
-
-    /** Whether this request should be captured, by the configured sampling rate. */
-    public boolean sample() {
-        double rate = db.options().captureSampleRate();
-        return rate >= 1 || (rate > 0 && ThreadLocalRandom.current().nextDouble() < rate);
+        try {
+            byte[] cursor = db.db().get(db.family(AgentDb.STATE), UPLOAD_CURSOR_KEY.getBytes(StandardCharsets.UTF_8));
+            if (cursor != null) {
+                nextSeq = Math.max(nextSeq, Long.parseLong(new String(cursor, StandardCharsets.UTF_8)));
+            }
+        } catch (RocksDBException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read the capture upload cursor: " + e.getMessage(), e);
+        }
     }
 
     /**
      * Stores one record (its seq and timestamp are assigned here); once this returns, the record
      * survives a crash of the process. Returns the stored record's sequence number.
      */
+    public long append(int priority, String requestId, String model, String version, int predicted,
+                       float[] input, float[] output) throws EdgeLoopException {
+        return append(priority, requestId, model, version, predicted, null, input, output);
+    }
+
+    /**
+     * Stores one record with the input row's {@code shape} (null: {@code [1, input.length]} when
+     * it is read); durable once this returns. Returns its sequence number.
+     */
     public synchronized long append(int priority, String requestId, String model, String version, int predicted,
-                                    float[] input, float[] output) throws EdgeLoopException {
+                                    long[] shape, float[] input, float[] output) throws EdgeLoopException {
         if (priority < 0 || priority > 255) {
             throw new IllegalArgumentException("priority must be 0-255, not " + priority);
         }
         long seq = nextSeq++;
         byte[] key = key(priority, seq);
         byte[] value = new CaptureRecord(seq, priority, clock.getAsLong(), requestId, model, version, predicted,
-                input, output).encode();
+                input, output, shape).encode();
         try {
             db.db().put(cf, db.writeOptions(), key, value);
         } catch (RocksDBException e) {
@@ -124,6 +142,42 @@ public final class CaptureBuffer {
             }
         }
         return out;
+    }
+
+    /**
+     * The records with a seq of at least {@code fromSeq}, in seq order (the order they were
+     * captured), at most {@code limit}: what an uploader with that cursor sends next. One seek per
+     * priority present, so it costs the records read, not the buffer's size.
+     */
+    public synchronized List<CaptureRecord> from(long fromSeq, int limit) {
+        List<CaptureRecord> found = new ArrayList<>();
+        try (RocksIterator it = db.db().newIterator(cf)) {
+            int priority = 0;
+            while (priority <= 255) {
+                it.seek(key(priority, fromSeq));
+                if (!it.isValid()) {
+                    break;
+                }
+                int present = it.key()[0] & 0xff;
+                if (present != priority) {
+                    // Nothing at or after fromSeq in this priority: go to the next one present.
+                    priority = present;
+                    continue;
+                }
+                for (int taken = 0; it.isValid() && (it.key()[0] & 0xff) == priority && taken < limit; it.next(), taken++) {
+                    found.add(CaptureRecord.decode(Keys.getLong(it.key(), 1), priority, it.value()));
+                }
+                priority++;
+            }
+        }
+        // The first `limit` of each priority hold the `limit` smallest seqs of all of them.
+        found.sort(Comparator.comparingLong(CaptureRecord::seq));
+        return found.size() > limit ? new ArrayList<>(found.subList(0, limit)) : found;
+    }
+
+    /** The seq the next record gets. */
+    public synchronized long nextSeq() {
+        return nextSeq;
     }
 
     public synchronized long bytes() {

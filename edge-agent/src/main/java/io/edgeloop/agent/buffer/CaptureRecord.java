@@ -12,9 +12,17 @@ import java.io.UncheckedIOException;
  * the record's key.
  *
  * @param priority 0-255; eviction removes lower priorities first, oldest first within one
+ * @param output the class probabilities
+ * @param shape the input row's shape (batch dimension 1), or null in records written before
+ *     shapes were kept
  */
 public record CaptureRecord(long seq, int priority, long timestampMillis, String requestId, String model,
-                            String version, int predicted, float[] input, float[] output) {
+                            String version, int predicted, float[] input, float[] output, long[] shape) {
+
+    /** The input's shape; {@code [1, n]} for a record that kept none. */
+    public long[] shapeOrRow() {
+        return shape != null ? shape.clone() : new long[] {1, input.length};
+    }
 
     byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 4 * (input.length + output.length));
@@ -26,6 +34,13 @@ public record CaptureRecord(long seq, int priority, long timestampMillis, String
             out.writeInt(predicted);
             writeFloats(out, input);
             writeFloats(out, output);
+            // Appended last: records without it (older agents) still read.
+            if (shape != null) {
+                out.writeInt(shape.length);
+                for (long dimension : shape) {
+                    out.writeLong(dimension);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -39,7 +54,16 @@ public record CaptureRecord(long seq, int priority, long timestampMillis, String
             String model = in.readUTF();
             String version = in.readUTF();
             int predicted = in.readInt();
-            return new CaptureRecord(seq, priority, ts, id, model, version, predicted, readFloats(in), readFloats(in));
+            float[] input = readFloats(in);
+            float[] output = readFloats(in);
+            long[] shape = null;
+            if (in.available() > 0) {
+                shape = new long[in.readInt()];
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = in.readLong();
+                }
+            }
+            return new CaptureRecord(seq, priority, ts, id, model, version, predicted, input, output, shape);
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt capture record " + seq, e);
         }

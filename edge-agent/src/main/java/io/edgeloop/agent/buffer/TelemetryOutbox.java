@@ -117,6 +117,23 @@ public final class TelemetryOutbox {
         return out;
     }
 
+    /** How many messages of {@code stream} wait for their acknowledgement, counting up to {@code max}. */
+    public synchronized int pendingCount(String stream, int max) {
+        byte[] prefix = prefix(stream);
+        int count = 0;
+        try (RocksIterator it = db.db().newIterator(cf)) {
+            // Keys only: a capture batch's payload is up to 256 KiB.
+            for (it.seek(prefix); it.isValid() && count < max; it.next()) {
+                byte[] key = it.key();
+                if (key.length != prefix.length + 8 || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
+                    break;
+                }
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Deletes one message the broker acknowledged. */
     public synchronized void acknowledge(String stream, long seq) throws EdgeLoopException {
         try {

@@ -1,11 +1,13 @@
 package io.edgeloop.agent.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -21,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -50,16 +53,19 @@ public final class AgentConfigFile {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-            // Paths as the operator writes them, not as file: URIs.
-            .addModule(new SimpleModule().addSerializer(Path.class, ToStringSerializer.instance))
+            // Paths as the operator writes them, not as file: URIs; durations in ISO-8601 (PT10S).
+            .addModule(new SimpleModule().addSerializer(Path.class, ToStringSerializer.instance)
+                    .addSerializer(Duration.class, ToStringSerializer.instance)
+                    .addDeserializer(Duration.class, new IsoDurationDeserializer()))
             .build();
 
     /**
      * Keys that older agent.yaml files still hold, by their full dotted name: renamed ones map to
-     * the key now read (same section), removed ones to {@code ""}. Such a key is accepted with a
+     * the key now read (in the same or another section), removed ones to {@code ""}. Such a key is accepted with a
      * WARN that names what replaced it, instead of being refused as unknown.
      */
     static final Map<String, String> RENAMED = Map.of(
+            "buffer.captureSampleRate", "capture.sampleRate",
             "drift.ksAlpha", "drift.alpha",
             "drift.psiThreshold", "",
             "drift.outputPsiThreshold", "");
@@ -87,6 +93,7 @@ public final class AgentConfigFile {
                 if (!fromFile.isObject()) {
                     throw new EdgeLoopException(ErrorCode.INVALID_ARGUMENT, file + " must hold a YAML mapping");
                 }
+                moveAcrossSections((ObjectNode) fromFile);
                 merge(tree, (ObjectNode) fromFile, "");
             }
         }
@@ -99,6 +106,55 @@ public final class AgentConfigFile {
             LOG.warn("environment variables {} name no agent setting and are ignored", unknown);
         }
         return bind(tree);
+    }
+
+    /**
+     * Renamed keys that moved to another section ({@code buffer.captureSampleRate} is now
+     * {@code capture.sampleRate}) are moved there in the file's tree, with a WARN, before it is
+     * merged; a file that sets both keeps the new one.
+     */
+    private static void moveAcrossSections(ObjectNode file) {
+        for (Map.Entry<String, String> r : RENAMED.entrySet()) {
+            String[] from = r.getKey().split("\\.");
+            String[] to = r.getValue().split("\\.");
+            if (from.length != 2 || to.length != 2 || from[0].equals(to[0])) {
+                continue;
+            }
+            if (!(file.get(from[0]) instanceof ObjectNode oldSection) || !oldSection.has(from[1])) {
+                continue;
+            }
+            JsonNode value = oldSection.remove(from[1]);
+            JsonNode newSection = file.get(to[0]);
+            if (newSection != null && !newSection.isObject() && !newSection.isNull()) {
+                continue;
+            }
+            ObjectNode target = newSection instanceof ObjectNode o ? o : file.putObject(to[0]);
+            if (target.has(to[1])) {
+                LOG.warn("agent.yaml: '{}' is the old name of '{}', which the file also sets; '{}' is ignored",
+                        r.getKey(), r.getValue(), r.getKey());
+            } else {
+                LOG.warn("agent.yaml: '{}' was renamed '{}'; its value is read as '{}' (rename it in the file)",
+                        r.getKey(), r.getValue(), r.getValue());
+                target.set(to[1], value);
+            }
+        }
+    }
+
+    /** ISO-8601 durations ({@code PT10S}, {@code PT0.5S}, {@code PT5M}). */
+    private static final class IsoDurationDeserializer extends FromStringDeserializer<Duration> {
+        IsoDurationDeserializer() {
+            super(Duration.class);
+        }
+
+        @Override
+        protected Duration _deserialize(String value, DeserializationContext context) {
+            try {
+                return Duration.parse(value.strip());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("must be an ISO-8601 duration such as PT10S or PT0.5S, not '"
+                        + value + "'");
+            }
+        }
     }
 
     /**

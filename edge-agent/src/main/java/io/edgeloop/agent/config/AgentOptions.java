@@ -3,6 +3,7 @@ package io.edgeloop.agent.config;
 import io.edgeloop.agent.api.ApiOptions;
 import io.edgeloop.agent.batch.BatchOptions;
 import io.edgeloop.agent.buffer.BufferOptions;
+import io.edgeloop.agent.buffer.CaptureOptions;
 import io.edgeloop.agent.drift.DriftOptions;
 import io.edgeloop.agent.engine.EngineOptions;
 import io.edgeloop.agent.store.StoreOptions;
@@ -34,7 +35,7 @@ import java.util.function.UnaryOperator;
  */
 public record AgentOptions(Path dataDir, Path publicKey, String deviceId, String profile, ApiOptions http,
                            EngineOptions engine, BatchOptions batch, StoreOptions store, BufferOptions buffer,
-                           DriftOptions drift, ShutdownOptions shutdown) {
+                           CaptureOptions capture, DriftOptions drift, ShutdownOptions shutdown) {
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/edgeloop");
     public static final Path DEFAULT_PUBLIC_KEY = null;
     public static final String DEFAULT_DEVICE_ID = "";
@@ -42,7 +43,7 @@ public record AgentOptions(Path dataDir, Path publicKey, String deviceId, String
 
     public static final AgentOptions DEFAULT = new AgentOptions(DEFAULT_DATA_DIR, DEFAULT_PUBLIC_KEY, DEFAULT_DEVICE_ID,
             DEFAULT_PROFILE, ApiOptions.DEFAULT, EngineOptions.FROM_DEVICE_PROFILE, BatchOptions.DEFAULT,
-            StoreOptions.DEFAULT, BufferOptions.DEFAULT, DriftOptions.DEFAULT, ShutdownOptions.DEFAULT);
+            StoreOptions.DEFAULT, BufferOptions.DEFAULT, CaptureOptions.DEFAULT, DriftOptions.DEFAULT, ShutdownOptions.DEFAULT);
 
     /** A section left empty in a file (or null in code) means its defaults. */
     public AgentOptions {
@@ -55,6 +56,7 @@ public record AgentOptions(Path dataDir, Path publicKey, String deviceId, String
         batch = Objects.requireNonNullElse(batch, BatchOptions.DEFAULT);
         store = Objects.requireNonNullElse(store, StoreOptions.DEFAULT);
         buffer = Objects.requireNonNullElse(buffer, BufferOptions.DEFAULT);
+        capture = Objects.requireNonNullElse(capture, CaptureOptions.DEFAULT);
         drift = Objects.requireNonNullElse(drift, DriftOptions.DEFAULT);
         shutdown = Objects.requireNonNullElse(shutdown, ShutdownOptions.DEFAULT);
     }
@@ -73,6 +75,7 @@ public record AgentOptions(Path dataDir, Path publicKey, String deviceId, String
         batch.validate("batch");
         store.validate("store");
         buffer.validate("buffer");
+        capture.validate("capture");
         drift.validate("drift");
         shutdown.validate("shutdown");
         return this;
@@ -95,23 +98,23 @@ public record AgentOptions(Path dataDir, Path publicKey, String deviceId, String
     }
 
     public AgentOptions withDataDir(Path dataDir) {
-        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, capture, drift, shutdown);
     }
 
     public AgentOptions withPublicKey(Path publicKey) {
-        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, capture, drift, shutdown);
     }
 
     public AgentOptions withDeviceId(String deviceId) {
-        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, capture, drift, shutdown);
     }
 
     public AgentOptions withProfile(String profile) {
-        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, capture, drift, shutdown);
     }
 
     public AgentOptions withHttp(ApiOptions http) {
-        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, capture, drift, shutdown);
     }
 
     public AgentOptions withHttp(UnaryOperator<ApiOptions> change) {
@@ -119,7 +122,7 @@ public record AgentOptions(Path dataDir, Path publicKey, String deviceId, String
     }
 
     public AgentOptions withEngine(EngineOptions engine) {
-        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, capture, drift, shutdown);
     }
 
     public AgentOptions withEngine(UnaryOperator<EngineOptions> change) {
@@ -127,7 +130,7 @@ public record AgentOptions(Path dataDir, Path publicKey, String deviceId, String
     }
 
     public AgentOptions withBatch(BatchOptions batch) {
-        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, capture, drift, shutdown);
     }
 
     public AgentOptions withBatch(UnaryOperator<BatchOptions> change) {
@@ -135,7 +138,7 @@ public record AgentOptions(Path dataDir, Path publicKey, String deviceId, String
     }
 
     public AgentOptions withStore(StoreOptions store) {
-        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, capture, drift, shutdown);
     }
 
     public AgentOptions withStore(UnaryOperator<StoreOptions> change) {
@@ -143,15 +146,23 @@ public record AgentOptions(Path dataDir, Path publicKey, String deviceId, String
     }
 
     public AgentOptions withBuffer(BufferOptions buffer) {
-        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, capture, drift, shutdown);
     }
 
     public AgentOptions withBuffer(UnaryOperator<BufferOptions> change) {
         return withBuffer(change.apply(buffer));
     }
 
+    public AgentOptions withCapture(CaptureOptions capture) {
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, capture, drift, shutdown);
+    }
+
+    public AgentOptions withCapture(UnaryOperator<CaptureOptions> change) {
+        return withCapture(change.apply(capture));
+    }
+
     public AgentOptions withDrift(DriftOptions drift) {
-        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, capture, drift, shutdown);
     }
 
     public AgentOptions withDrift(UnaryOperator<DriftOptions> change) {
@@ -159,7 +170,7 @@ public record AgentOptions(Path dataDir, Path publicKey, String deviceId, String
     }
 
     public AgentOptions withShutdown(ShutdownOptions shutdown) {
-        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, drift, shutdown);
+        return new AgentOptions(dataDir, publicKey, deviceId, profile, http, engine, batch, store, buffer, capture, drift, shutdown);
     }
 
     public AgentOptions withShutdown(UnaryOperator<ShutdownOptions> change) {

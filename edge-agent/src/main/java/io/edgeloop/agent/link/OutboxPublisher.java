@@ -25,8 +25,12 @@ final class OutboxPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxPublisher.class);
     /** The outbox stream of job execution updates; each goes to its own job's topic. */
     static final String JOB_UPDATES = TelemetryOutbox.JOB_UPDATES;
-    /** The outbox streams and where each goes. Job updates first: a rollout waits on them. */
-    static final List<String> STREAMS = List.of(JOB_UPDATES, "health", "drift");
+    /**
+     * The outbox streams and where each goes. Job updates first: a rollout waits on them; captures
+     * last: they are the bulk, and nothing waits on one of them.
+     */
+    static final List<String> STREAMS = List.of(JOB_UPDATES, "health", "drift", CaptureUploader.LABELS,
+            CaptureUploader.CAPTURES);
 
     /** Hands one message to MQTT; false when it cannot be sent now (not connected, window full). */
     interface Sender {
@@ -95,6 +99,8 @@ final class OutboxPublisher {
             case JOB_UPDATES -> Topics.jobUpdate(deviceId, jobIdOf(payload));
             case "health" -> Topics.health(deviceId);
             case "drift" -> Topics.drift(deviceId);
+            case CaptureUploader.LABELS -> Topics.labels(deviceId);
+            case CaptureUploader.CAPTURES -> Topics.captures(deviceId);
             default -> throw new IllegalArgumentException("no topic for outbox stream " + stream);
         };
     }

@@ -1,6 +1,9 @@
 package io.edgeloop.agent.serving;
 
 import io.edgeloop.agent.buffer.CaptureBuffer;
+import io.edgeloop.agent.buffer.CaptureCounters;
+import io.edgeloop.agent.buffer.CaptureSampling;
+import io.edgeloop.agent.buffer.PendingLabels;
 import io.edgeloop.agent.drift.DriftMonitor;
 import io.edgeloop.agent.engine.DataType;
 import io.edgeloop.agent.engine.Tensor;
@@ -34,13 +37,35 @@ public final class InferenceService {
     private final ModelRegistry registry;
     private final HealthMonitor health;
     private final CaptureBuffer capture;
+    private final CaptureSampling sampling;
+    private final PendingLabels labels;
+    private final CaptureCounters counters;
     private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 16, 36) + "-";
     private final AtomicLong ids = new AtomicLong();
 
-    public InferenceService(ModelRegistry registry, HealthMonitor health, CaptureBuffer capture) {
+    /**
+     * @param capture where chosen samples go, or null for none
+     * @param sampling which requests are chosen (with {@code capture})
+     * @param labels where feedback labels wait for the fleet uploader, or null
+     * @param counters counts feedback labels the full pending store refused
+     */
+    public InferenceService(ModelRegistry registry, HealthMonitor health, CaptureBuffer capture, CaptureSampling sampling,
+                            PendingLabels labels, CaptureCounters counters) {
         this.registry = registry;
         this.health = health;
         this.capture = capture;
+        this.sampling = sampling;
+        this.labels = labels;
+        this.counters = counters;
+    }
+
+    /**
+     * What one feedback did.
+     *
+     * @param matched the drift monitor knew the prediction, so live accuracy counts it
+     * @param labelled the label was kept for the fleet uploader (it runs, and had room)
+     */
+    public record Feedback(boolean matched, boolean labelled) {
     }
 
     public ModelRegistry registry() {
@@ -96,7 +121,7 @@ public final class InferenceService {
 
     private void observe(ServedModel model, String id, List<Tensor> inputs, List<Tensor> outputs, boolean forceCapture) {
         DriftMonitor drift = model.drift();
-        boolean sampled = forceCapture || (capture != null && capture.sample());
+        boolean sampled = forceCapture || (capture != null && sampling != null && sampling.sample());
         if (drift == null && !sampled) {
             return;
         }
@@ -109,6 +134,7 @@ public final class InferenceService {
         int rows = (int) input.rows();
         int width = input.length() / Math.max(1, rows);
         int classes = scores.length() / Math.max(1, rows);
+        long[] rowShape = rowShape(input.shape(), width);
         float[] probs = Classification.probabilities(scores.floats(), classes, baseline);
         for (int r = 0; r < rows; r++) {
             String rowId = rows == 1 ? id : id + "#" + r;
@@ -120,7 +146,7 @@ public final class InferenceService {
                 int priority = forceCapture ? PRIORITY_REQUESTED
                         : probs[r * classes + top] < LOW_CONFIDENCE ? PRIORITY_LOW_CONFIDENCE : PRIORITY_NORMAL;
                 try {
-                    capture.append(priority, rowId, model.name(), model.version(), top,
+                    capture.append(priority, rowId, model.name(), model.version(), top, rowShape,
                             java.util.Arrays.copyOfRange(input.floats(), r * width, (r + 1) * width),
                             java.util.Arrays.copyOfRange(probs, r * classes, (r + 1) * classes));
                 } catch (EdgeLoopException e) {
@@ -128,6 +154,17 @@ public final class InferenceService {
                 }
             }
         }
+    }
+
+    /** One row's shape: the batch dimension set to 1; null when it does not hold {@code width} values. */
+    private static long[] rowShape(long[] shape, int width) {
+        long[] row = shape.length >= 2 ? shape.clone() : new long[] {1, width};
+        row[0] = 1;
+        long product = 1;
+        for (long dimension : row) {
+            product *= dimension;
+        }
+        return product == width ? row : null;
     }
 
     private void compareShadow(ServedModel model, CompletableFuture<List<Tensor>> shadowed, List<Tensor> outputs,
@@ -152,9 +189,22 @@ public final class InferenceService {
         });
     }
 
-    /** Ground truth for an earlier request of {@code name}; false when the id is unknown. */
-    public boolean feedback(String name, String requestId, int label) throws EdgeLoopException {
-        DriftMonitor drift = registry.get(name, null).drift();
-        return drift != null && drift.feedback(requestId, label);
+    /**
+     * Ground truth for an earlier request of {@code name}: counted in live accuracy when the drift
+     * monitor still knows the prediction, and kept as a label for the fleet while an uploader runs
+     * (whether or not the request was captured: the server joins labels with its captures).
+     */
+    public Feedback feedback(String name, String requestId, int label) throws EdgeLoopException {
+        ServedModel model = registry.get(name, null);
+        DriftMonitor drift = model.drift();
+        boolean matched = drift != null && drift.feedback(requestId, label);
+        boolean labelled = false;
+        if (labels != null && labels.collecting()) {
+            labelled = labels.offer(model.name(), requestId, label, System.currentTimeMillis());
+            if (!labelled && counters != null) {
+                counters.addLabelDropped();
+            }
+        }
+        return new Feedback(matched, labelled);
     }
 }

@@ -18,14 +18,13 @@ class AgentDbTest {
     Path dir;
 
     private BufferOptions options(SyncPolicy sync, long quota) {
-        return new BufferOptions(sync, 50, 1.0, quota, 1);
+        return new BufferOptions(sync, 50, quota, 1);
     }
 
     @Test
     void capturesSurviveReopenAndKeepTheirSequence() throws Exception {
         try (AgentDb db = new AgentDb(dir.resolve("db"), options(SyncPolicy.ALWAYS, 1 << 20))) {
             CaptureBuffer capture = new CaptureBuffer(db, System::currentTimeMillis);
-            assertTrue(capture.sample());
             assertEquals(0, capture.append(1, "r0", "m", "1", 3, new float[]{1, 2}, new float[]{0.1f, 0.9f}));
             assertEquals(1, capture.append(2, "r1", "m", "1", 1, new float[]{3, 4}, new float[]{0.6f, 0.4f}));
         }

@@ -64,7 +64,7 @@ class AgentConfigFileTest {
         assertEquals(Path.of("/tmp/edgeloop-test/db"), o.dbDir());
         assertEquals(List.of("onnxruntime-cuda", "onnxruntime"), o.engine().preferredEngines());
         assertTrue(o.engine().prefersCuda());
-        assertEquals("EDGELOOP_AGENT_BUFFER_CAPTURE_SAMPLE_RATE", AgentConfigFile.envName("buffer.captureSampleRate"));
+        assertEquals("EDGELOOP_AGENT_CAPTURE_SAMPLE_RATE", AgentConfigFile.envName("capture.sampleRate"));
     }
 
     @Test
@@ -113,7 +113,9 @@ class AgentConfigFileTest {
                 .withDeviceId("sim-3").withProfile("generic-x86_64")
                 .withHttp(http -> http.withEnabled(false).withPort(0))
                 .withBatch(batch -> batch.withMaxBatch(8).withInlineWhenIdle(false))
-                .withBuffer(buffer -> buffer.withSync(SyncPolicy.NEVER).withCaptureSampleRate(1.0))
+                .withBuffer(buffer -> buffer.withSync(SyncPolicy.NEVER))
+                .withCapture(capture -> capture.withSampleRate(1.0).withUpload(false)
+                        .withUploadInterval(Duration.ofMillis(2500)).withUploadBatchBytes(64 * 1024))
                 .withDrift(drift -> drift.withWindowSize(300)).withShutdown(s -> s.withDrainTimeoutMillis(1));
         Path file = Files.writeString(dir.resolve("written.yaml"), AgentConfigFile.write(o));
         assertEquals(o, AgentConfigFile.load(file, Map.of()));
@@ -196,12 +198,39 @@ class AgentConfigFileTest {
     }
 
     @Test
+    void theCaptureSampleRateMovedToItsOwnSectionAndOldFilesStillSetIt() throws Exception {
+        Path old = Files.writeString(dir.resolve("old-capture.yaml"), "buffer:\n  captureSampleRate: 0.5\n  captureMaxAgeHours: 2\n");
+        AgentOptions o = AgentConfigFile.load(old, Map.of());
+        assertEquals(0.5, o.capture().sampleRate(), 1e-12);
+        assertEquals(2, o.buffer().captureMaxAgeHours());
+        Path both = Files.writeString(dir.resolve("both-capture.yaml"),
+                "buffer:\n  captureSampleRate: 0.5\ncapture:\n  sampleRate: 0.25\n");
+        assertEquals(0.25, AgentConfigFile.load(both, Map.of()).capture().sampleRate(), 1e-12);
+        assertEquals(0.75, AgentConfigFile.load(null, Map.of("EDGELOOP_AGENT_BUFFER_CAPTURE_SAMPLE_RATE", "0.75"))
+                .capture().sampleRate(), 1e-12);
+
+        Path capture = Files.writeString(dir.resolve("capture.yaml"),
+                "capture:\n  sampleRate: 1\n  upload: false\n  uploadInterval: PT0.5S\n");
+        AgentOptions c = AgentConfigFile.load(capture, Map.of("EDGELOOP_AGENT_CAPTURE_UPLOAD_INTERVAL", "PT2S"));
+        assertEquals(1.0, c.capture().sampleRate(), 1e-12);
+        assertFalse(c.capture().upload());
+        assertEquals(Duration.ofSeconds(2), c.capture().uploadInterval());
+        assertEquals(Duration.ofMillis(500), AgentConfigFile.load(capture, Map.of()).capture().uploadInterval());
+        Path bad = Files.writeString(dir.resolve("bad-interval.yaml"), "capture:\n  uploadInterval: 10 seconds\n");
+        EdgeLoopException e = assertThrows(EdgeLoopException.class, () -> AgentConfigFile.load(bad, Map.of()));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+        assertTrue(e.getMessage().contains("capture.uploadInterval") && e.getMessage().contains("PT10S"), e.getMessage());
+    }
+
+    @Test
     void validationNamesTheSettingInEverySection() {
         Map<String, AgentOptions> bad = Map.of(
                 "engine.intraOpThreads", AgentOptions.DEFAULT.withEngine(e -> e.withIntraOpThreads(-1)),
                 "batch.maxBatch", AgentOptions.DEFAULT.withBatch(b -> b.withMaxBatch(0)),
                 "store.keepPrevious", AgentOptions.DEFAULT.withStore(s -> s.withKeepPrevious(-1)),
-                "buffer.captureSampleRate", AgentOptions.DEFAULT.withBuffer(b -> b.withCaptureSampleRate(1.5)),
+                "capture.sampleRate", AgentOptions.DEFAULT.withCapture(c -> c.withSampleRate(1.5)),
+                "capture.uploadInterval", AgentOptions.DEFAULT.withCapture(c -> c.withUploadInterval(Duration.ofMillis(5))),
+                "capture.uploadBatchBytes", AgentOptions.DEFAULT.withCapture(c -> c.withUploadBatchBytes(300 * 1024)),
                 "drift.alpha", AgentOptions.DEFAULT.withDrift(d -> d.withAlpha(0)),
                 "shutdown.drainTimeoutMillis", AgentOptions.DEFAULT.withShutdown(s -> s.withDrainTimeoutMillis(-1)),
                 "deviceId", AgentOptions.DEFAULT.withDeviceId("a/b"),

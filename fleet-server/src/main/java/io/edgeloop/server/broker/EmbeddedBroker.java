@@ -23,6 +23,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+    /**
+     * Largest MQTT message accepted (Moquette's {@code netty.mqtt.message_size}; its default is
+     * 8,092 bytes, and a larger message makes it drop the connection, which an agent's outbox
+     * would then resend forever). 2 MiB: well above the 256 KiB a capture batch is kept under, so
+     * an oversized message reaches the ingest and is refused there with its code.
+     */
+    public static final int MAX_MESSAGE_BYTES = 2 << 20;
 
     private final Server server = new Server();
     private final MqttCredentialCheck devices;
@@ -46,6 +53,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, "false");
         p.setProperty(IConfig.ENABLE_TELEMETRY_NAME, "false");
         p.setProperty(IConfig.WEB_SOCKET_PORT_PROPERTY_NAME, "disabled");
+        p.setProperty(IConfig.NETTY_MAX_BYTES_PROPERTY_NAME, Integer.toString(MAX_MESSAGE_BYTES));
         IAuthenticator authenticator = (clientId, username, password) -> {
             if (serverLogin.matches(username, password)) {
                 return true;

@@ -34,6 +34,12 @@ public record CaptureRetention(Duration maxAge, long deviceQuotaBytes, long tota
         return new CaptureRetention(DEFAULT_MAX_AGE, DEFAULT_DEVICE_QUOTA_BYTES, DEFAULT_TOTAL_QUOTA_BYTES);
     }
 
+    /** The maximum age in ISO-8601 as it is usually given: {@code P30D} rather than {@code PT720H}. */
+    public String maxAgeText() {
+        long days = maxAge.toDays();
+        return maxAge.equals(Duration.ofDays(days)) ? "P" + days + "D" : maxAge.toString();
+    }
+
     /** Whether any quota is set (so inserts are followed by a quota check). */
     public boolean hasQuota() {
         return deviceQuotaBytes > 0 || totalQuotaBytes > 0;

@@ -264,7 +264,7 @@ public final class CaptureStore {
         f.put("deletedByTotalQuota", s.byTotalQuota());
         f.put("bytesFreed", s.bytesFreed());
         f.put("pendingLabelsExpired", s.pendingLabelsExpired());
-        f.put("maxAge", retention.maxAge().toString());
+        f.put("maxAge", retention.maxAgeText());
         f.put("deviceQuotaBytes", retention.deviceQuotaBytes());
         f.put("totalQuotaBytes", retention.totalQuotaBytes());
         return f;

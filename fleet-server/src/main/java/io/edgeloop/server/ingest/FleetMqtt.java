@@ -53,6 +53,15 @@ public final class FleetMqtt implements AutoCloseable {
     /** @param jobUpdates who applies the job execution updates agents report (the rollout engine) */
     public static FleetMqtt start(FleetMqttOptions o, Database db, MqttCredentialCheck devices, MqttAccountSource accounts,
                                   JobUpdateSink jobUpdates) throws EdgeLoopException {
+        return start(o, db, devices, accounts, jobUpdates, CaptureSink.NONE);
+    }
+
+    /**
+     * @param jobUpdates who applies the job execution updates agents report (the rollout engine)
+     * @param captures who stores the samples and labels agents upload (the capture store)
+     */
+    public static FleetMqtt start(FleetMqttOptions o, Database db, MqttCredentialCheck devices, MqttAccountSource accounts,
+                                  JobUpdateSink jobUpdates, CaptureSink captures) throws EdgeLoopException {
         ServerMqttLogin login = ServerMqttLogin.loadOrCreate(o.serverPasswordFile());
         EmbeddedBroker broker = null;
         MosquittoFiles files = null;
@@ -73,7 +82,7 @@ public final class FleetMqtt implements AutoCloseable {
             // The client id is namespaced apart from device ids (a device is its own client id, and a
             // broker drops the older of two connections with one id).
             ingest = new TelemetryIngest(IngestOptions.of(url, "edgeloop-ingest." + o.replicaId(), group), login, db,
-                    new MessageCodec(), o.replicaId(), jobUpdates);
+                    new MessageCodec(), o.replicaId(), jobUpdates, captures);
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "telemetry-retention");
                 t.setDaemon(true);

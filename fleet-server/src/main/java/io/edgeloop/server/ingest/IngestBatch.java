@@ -2,6 +2,8 @@ package io.edgeloop.server.ingest;
 
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.protocol.message.BirthMessage;
+import io.edgeloop.protocol.message.CaptureBatch;
+import io.edgeloop.protocol.message.LabelBatch;
 import io.edgeloop.protocol.message.DriftReport;
 import io.edgeloop.protocol.message.HealthReport;
 import io.edgeloop.protocol.message.StatusMessage;
@@ -14,7 +16,8 @@ import java.util.Map;
 /**
  * What one batch of arrivals changes, gathered before one transaction writes it: telemetry rows
  * (every one, de-duplicated by the database), and per device only the newest birth, status,
- * health and drift (the device state keeps the last of each), plus the rejects per error code.
+ * health and drift (the device state keeps the last of each), the capture and label batches, plus
+ * the rejects per error code.
  */
 public final class IngestBatch {
     /** A stored telemetry message. */
@@ -37,6 +40,8 @@ public final class IngestBatch {
     final Map<String, Latest<DriftReport>> drift = new LinkedHashMap<>();
     final Map<ErrorCode, Rejects> rejects = new EnumMap<>(ErrorCode.class);
     final List<io.edgeloop.protocol.message.JobExecutionUpdate> jobUpdates = new ArrayList<>();
+    final List<CaptureBatch> captures = new ArrayList<>();
+    final List<LabelBatch> labels = new ArrayList<>();
 
     void birth(BirthMessage m) {
         births.put(m.deviceId(), m);
@@ -63,6 +68,14 @@ public final class IngestBatch {
         jobUpdates.add(m);
     }
 
+    void captures(CaptureBatch m) {
+        captures.add(m);
+    }
+
+    void labels(LabelBatch m) {
+        labels.add(m);
+    }
+
     void reject(ErrorCode code, String topic, String error) {
         rejects.merge(code, new Rejects(1, topic, error), (a, b) -> new Rejects(a.count() + 1, b.lastTopic(), b.lastError()));
     }
@@ -76,6 +89,7 @@ public final class IngestBatch {
     }
 
     boolean isEmpty() {
-        return rows.isEmpty() && births.isEmpty() && statuses.isEmpty() && rejects.isEmpty() && jobUpdates.isEmpty();
+        return rows.isEmpty() && births.isEmpty() && statuses.isEmpty() && rejects.isEmpty() && jobUpdates.isEmpty()
+                && captures.isEmpty() && labels.isEmpty();
     }
 }

@@ -4,6 +4,8 @@ import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.protocol.codec.MessageCodec;
 import io.edgeloop.protocol.message.BirthMessage;
+import io.edgeloop.protocol.message.CaptureBatch;
+import io.edgeloop.protocol.message.LabelBatch;
 import io.edgeloop.protocol.message.DriftReport;
 import io.edgeloop.protocol.message.HealthReport;
 import io.edgeloop.protocol.message.JobExecutionUpdate;
@@ -24,9 +26,16 @@ import org.slf4j.LoggerFactory;
 public final class IngestDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(IngestDecoder.class);
     private final MessageCodec codec;
+    private final CaptureSink captures;
 
     public IngestDecoder(MessageCodec codec) {
+        this(codec, CaptureSink.NONE);
+    }
+
+    /** @param captures what refuses capture and label batches the store cannot hold */
+    public IngestDecoder(MessageCodec codec, CaptureSink captures) {
         this.codec = codec;
+        this.captures = captures;
     }
 
     /** What one arrival decodes to: the message, or the code and reason it was refused. */
@@ -63,6 +72,20 @@ public final class IngestDecoder {
             batch.status(s);
         } else if (message instanceof JobExecutionUpdate u) {
             batch.jobUpdate(u);
+        } else if (message instanceof CaptureBatch b) {
+            String problem = captures.problem(b);
+            if (problem == null) {
+                batch.captures(b);
+            } else {
+                reject(batch, arrival, ErrorCode.MALFORMED_MESSAGE, problem);
+            }
+        } else if (message instanceof LabelBatch b) {
+            String problem = captures.problem(b);
+            if (problem == null) {
+                batch.labels(b);
+            } else {
+                reject(batch, arrival, ErrorCode.MALFORMED_MESSAGE, problem);
+            }
         } else {
             reject(batch, arrival, ErrorCode.MALFORMED_MESSAGE, message.schema() + " is server-to-agent; a device may not send it");
         }

@@ -22,8 +22,8 @@ import java.util.Map;
  * insert-ignore on the key (device, stream, seq), many rows per statement, so a replayed message
  * is stored once; the
  * device state rows (birth, presence, last health and drift) through standard {@code MERGE};
- * reject counters added up; job execution updates handed to the {@link JobUpdateSink} in the same
- * transaction. Returns how many telemetry rows were new.
+ * reject counters added up; job execution updates handed to the {@link JobUpdateSink} and capture
+ * and label batches to the {@link CaptureSink} in the same transaction. Returns how many telemetry rows were new.
  */
 final class IngestStore {
     private static final String[] COLUMNS = {"device_id", "stream", "seq", "ts_ms", "model_name", "model_version",
@@ -77,14 +77,16 @@ final class IngestStore {
     private final ObjectMapper json = new ObjectMapper();
     private final String replicaId;
     private final JobUpdateSink jobUpdates;
+    private final CaptureSink captures;
 
     IngestStore(String replicaId) {
-        this(replicaId, JobUpdateSink.NONE);
+        this(replicaId, JobUpdateSink.NONE, CaptureSink.NONE);
     }
 
-    IngestStore(String replicaId, JobUpdateSink jobUpdates) {
+    IngestStore(String replicaId, JobUpdateSink jobUpdates, CaptureSink captures) {
         this.replicaId = replicaId;
         this.jobUpdates = jobUpdates;
+        this.captures = captures;
     }
 
     /** Writes {@code batch} on {@code c} and commits; returns the number of new telemetry rows. */
@@ -100,9 +102,16 @@ final class IngestStore {
             if (!batch.jobUpdates.isEmpty()) {
                 jobUpdates.apply(c, batch.jobUpdates);
             }
+            boolean captured = !batch.captures.isEmpty() || !batch.labels.isEmpty();
+            if (captured) {
+                captures.apply(c, batch.captures, batch.labels);
+            }
             c.commit();
             if (!batch.jobUpdates.isEmpty()) {
                 jobUpdates.committed();
+            }
+            if (captured) {
+                captures.committed();
             }
             return inserted;
         } catch (SQLException | RuntimeException e) {

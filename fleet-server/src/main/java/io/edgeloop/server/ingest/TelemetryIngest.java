@@ -24,9 +24,15 @@ public final class TelemetryIngest implements AutoCloseable {
     /** @param jobUpdates who applies the job execution updates, in the ingest's transaction */
     public TelemetryIngest(IngestOptions options, ServerMqttLogin login, Database db, MessageCodec codec, String replicaId,
                            JobUpdateSink jobUpdates) throws EdgeLoopException {
-        this.decoder = new IngestDecoder(codec);
+        this(options, login, db, codec, replicaId, jobUpdates, CaptureSink.NONE);
+    }
+
+    /** @param captures who stores captured samples and labels, in the ingest's transaction */
+    public TelemetryIngest(IngestOptions options, ServerMqttLogin login, Database db, MessageCodec codec, String replicaId,
+                           JobUpdateSink jobUpdates, CaptureSink captures) throws EdgeLoopException {
+        this.decoder = new IngestDecoder(codec, captures);
         this.client = new MqttIngestClient(options, login, this::offer);
-        this.writer = new IngestWriter(options, db, decoder, new IngestStore(replicaId, jobUpdates),
+        this.writer = new IngestWriter(options, db, decoder, new IngestStore(replicaId, jobUpdates, captures),
                 client::ack, counters);
         try {
             client.start();
