@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.agent.Agent;
+import io.edgeloop.agent.buffer.CaptureOptions;
 import io.edgeloop.fixtures.TestImages;
 import io.edgeloop.fixtures.TestModels;
 import io.edgeloop.fixtures.TestPackages;
@@ -84,7 +85,9 @@ class DashboardIT {
                 String enrolToken = call("POST", base + "/api/v1/devices", admin, "{\"deviceId\":\"" + id
                         + "\",\"group\":\"" + groups.get(id) + "\"}").get("enrolToken").asText();
                 if (serving.containsKey(id)) {
-                    agents.add(dir.resolve(id), id, serving.get(id), keys.publicKey(), base, enrolToken);
+                    // A quarter of the requests captured and uploaded every second, for the captures panel.
+                    agents.add(dir.resolve(id), id, serving.get(id), keys.publicKey(), base, enrolToken,
+                            o -> o.withCapture(c -> new CaptureOptions(0.25, true, Duration.ofSeconds(1), 0)));
                 }
             }
             // Rounds a second apart, so the charts have points over time; cam-north-2 sees darkened
@@ -152,6 +155,8 @@ class DashboardIT {
             JsonNode listed = call("GET", base + "/api/v1/rollouts", viewer, null);
             assertEquals(1, listed.size(), listed.toString());
             assertEquals(rollout, listed.get(0).get("rolloutId").asText(), listed.toString());
+
+            seedRetrainingAndLabels(base, admin);
 
             HeadlessChromium chromium = new HeadlessChromium(Files.createDirectories(dir.resolve("chromium")));
             String page = base + "/dashboard/#token=" + viewer;
@@ -223,6 +228,33 @@ class DashboardIT {
                     String.valueOf(c.get("FAILED").asInt() + c.get("REJECTED").asInt() + c.get("TIMED_OUT").asInt()),
                     String.valueOf(c.get("CANCELED").asInt() + c.get("ROLLED_BACK").asInt()));
             assertEquals(expected, cells.subList(0, Math.min(cells.size(), expected.size())), "wave row " + row);
+        }
+    }
+
+    /**
+     * Where the server has them: an annotator's label for the first capture of each device that
+     * uploaded one (so the captures panel shows labelled ones), and a dry-run retraining decision
+     * for fashion (what the policy would do, recorded, nothing done).
+     */
+    private static void seedRetrainingAndLabels(String base, String admin) throws Exception {
+        if (status(base + "/api/v1/captures", admin) != 404) {
+            FleetTelemetryIT.waitFor(60, () -> captureDevices(base, admin) == 3,
+                    () -> "captures of 3 devices; stats: " + captureDevices(base, admin));
+            StringBuilder labels = new StringBuilder();
+            for (JsonNode c : call("GET", base + "/api/v1/captures?model=fashion", admin, null).path("items")) {
+                if (labels.indexOf("\"" + c.get("deviceId").asText() + "\"") < 0) {
+                    labels.append(labels.length() == 0 ? "" : ",").append(JSON.writeValueAsString(Map.of("deviceId",
+                            c.get("deviceId").asText(), "requestId", c.get("requestId").asText(), "model", "fashion", "label", 3)));
+                }
+            }
+            if (labels.length() > 0) {
+                call("POST", base + "/api/v1/captures/labels", admin, "{\"labels\":[" + labels + "]}");
+            }
+        }
+        if (status(base + "/api/v1/retraining/decisions", admin) != 404) {
+            call("PUT", base + "/api/v1/retraining/policies/fashion", admin, "{\"enabled\":true,\"dryRun\":true,"
+                    + "\"minDriftedDevices\":1,\"minSamples\":2,\"minLabels\":2}");
+            call("POST", base + "/api/v1/retraining/fashion/evaluate?dryRun=true", admin, null);
         }
     }
 
@@ -343,6 +375,14 @@ class DashboardIT {
             b.header("Authorization", "Bearer " + token);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static int captureDevices(String base, String token) {
+        try {
+            return call("GET", base + "/api/v1/captures/stats?model=fashion", token, null).path("devices").size();
+        } catch (Exception | AssertionError e) {
+            return -1;
+        }
     }
 
     private static int size(String base, String token, String path) {
