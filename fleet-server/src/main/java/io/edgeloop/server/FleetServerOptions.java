@@ -144,13 +144,6 @@ public record FleetServerOptions(int httpPort, int mqttPort, Path dataDir, Strin
                 replicaId, advertisedHttpUrl, signingKey, interval, captureRetention);
     }
 
-    /** Keeps the fleet's captures as {@code retention} says. */
-    public FleetServerOptions withCaptureRetention(CaptureRetention retention) {
-        return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
-                trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
-                replicaId, advertisedHttpUrl, signingKey, retrainingInterval, retention);
-    }
-
     /** The base URL job documents' download links start with. */
     public String deviceHttpUrl(int boundHttpPort) {
         if (advertisedHttpUrl != null) {
@@ -173,5 +166,12 @@ public record FleetServerOptions(int httpPort, int mqttPort, Path dataDir, Strin
             return advertisedMqttUrl;
         }
         return mqttUrl != null ? mqttUrl : "tcp://localhost:" + boundMqttPort;
+    }
+
+    /** Keeps the fleet's captures as {@code retention} says. */
+    public FleetServerOptions withCaptureRetention(CaptureRetention retention) {
+        return new FleetServerOptions(httpPort, mqttPort, dataDir, mqttUrl, advertisedMqttUrl, dbUrl, dbUser, dbPassword,
+                trustedKeys, maxPackageBytes, enrolTokenTtl, downloadTokenTtl, gateTolerance, mosquittoDir, mosquittoPidFile,
+                replicaId, advertisedHttpUrl, signingKey, retrainingInterval, retention);
     }
 }

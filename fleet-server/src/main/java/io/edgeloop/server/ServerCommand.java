@@ -75,9 +75,6 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--signing-key", description = "The server's Ed25519 private key (edgeloop keygen) to sign the packages it builds; its public key is trusted too and must be the agents' --pubkey.")
     Path signingKey;
 
-    @Option(names = "--retraining-interval", description = "How often each model's retraining policy is evaluated, ISO-8601 (default: PT30S).")
-    Duration retrainingInterval = FleetServerOptions.DEFAULT_RETRAINING_INTERVAL;
-
     @Option(names = "--capture-max-age", description = "How long captured samples are kept, ISO-8601 (default: P30D).")
     Duration captureMaxAge = CaptureRetention.DEFAULT_MAX_AGE;
 
@@ -86,6 +83,9 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--capture-total-quota-bytes", description = "Most bytes of captured inputs kept of all devices together (default: ${DEFAULT-VALUE}; 0 = no limit).")
     long captureTotalQuotaBytes = CaptureRetention.DEFAULT_TOTAL_QUOTA_BYTES;
+
+    @Option(names = "--retraining-interval", description = "How often each model's retraining policy is evaluated, ISO-8601 (default: PT30S).")
+    Duration retrainingInterval = FleetServerOptions.DEFAULT_RETRAINING_INTERVAL;
 
     @Override
     public Integer call() throws Exception {

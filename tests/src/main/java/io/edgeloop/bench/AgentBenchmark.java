@@ -38,8 +38,10 @@ import java.util.concurrent.TimeUnit;
  * agent process), single-request p50/p99; 16 concurrent clients with dynamic batching
  * (inferences/s); resident memory after 100,000 requests; start-to-ready time.
  *
- * <p>Run: {@code tests/bench AgentBenchmark [--requests N] [--seconds S] [--threads T] [--warmup S] [--rows R] [--binary] [--models mlp,cnn]} from the
- * repository root after {@code mvn package}. Both sides use the same intra-op thread count.
+ * <p>Run: {@code tests/bench AgentBenchmark [--requests N] [--seconds S] [--threads T] [--warmup S] [--rows R] [--binary]
+ * [--models mlp,cnn] [--rss-requests N]} from the repository root after {@code mvn package}. Both sides use the same
+ * intra-op thread count. The CNN's agent is topped up to {@code --rss-requests} (default 100,000) before its resident
+ * memory is read; a smoke run passes fewer.
  */
 public final class AgentBenchmark {
     static final String MODEL_NAME = "fashion";
@@ -55,6 +57,7 @@ public final class AgentBenchmark {
         // Images per request (inferences/s = requests/s x rows) and the binary tensor data extension.
         int batchRows = intArg(args, "--rows", 1);
         boolean binary = List.of(args).contains("--binary");
+        int rssRequests = intArg(args, "--rss-requests", 100_000);
         Path work = Files.createTempDirectory("agent-bench");
         Dataset test = TestImages.testSet().head(100);
         System.out.printf("AgentBenchmark: %d CPUs, intra-op threads %d, %d single requests per side, %d s concurrent, "
@@ -70,7 +73,7 @@ public final class AgentBenchmark {
             long[] sample = name.equals("mlp") ? new long[]{1, 784} : new long[]{1, 1, 28, 28};
             double[] raw = raw(file, test, sample, requests, threads);
             rows.add(agentSide(name, file, work, test, sample, requests, seconds, warmup, threads, batchRows, binary,
-                    raw));
+                    raw, rssRequests));
         }
         System.out.println();
         rows.forEach(System.out::println);
@@ -171,8 +174,8 @@ public final class AgentBenchmark {
      * measured.
      */
     private static String agentSide(String name, Path modelFile, Path work, Dataset test, long[] sample, int n,
-                                    int seconds, int warmup, int threads, int rows, boolean binary, double[] raw)
-            throws Exception {
+                                    int seconds, int warmup, int threads, int rows, boolean binary, double[] raw,
+                                    int rssRequests) throws Exception {
         KeyPairFiles.Paths keys = TestPackages.publisherKeys(work.resolve(name + "-keys"));
         Path pkg = TestPackages.signedPackage(work.resolve(name), OnnxModel.load(modelFile), MODEL_NAME, "1.0.0", keys);
         // As the launchers do: the first run archives the classes it loaded when it stops, later starts map them.
@@ -192,8 +195,8 @@ public final class AgentBenchmark {
             HttpLoad.Throughput concurrent = load.closedLoop(CLIENTS, seconds);
             sent += concurrent.requests();
             if (name.equals("cnn")) {
-                // Top up to 100,000 requests before reading resident memory.
-                while (sent < 100_000) {
+                // Top up to --rss-requests (100,000) requests before reading resident memory.
+                while (sent < rssRequests) {
                     sent += load.closedLoop(CLIENTS, 5).requests();
                 }
             }

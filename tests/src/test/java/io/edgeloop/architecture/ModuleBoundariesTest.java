@@ -85,6 +85,24 @@ class ModuleBoundariesTest {
             .because("the engine passes the time in, so a decision can be replayed");
 
     /**
+     * The retraining policy decides from the evidence passed in (Contract 3): no JDBC, HTTP, MQTT,
+     * other server code or clock of its own; its JSON is Jackson's.
+     */
+    @ArchTest
+    static final ArchRule retrainingPolicyIsPure = classes().that().resideInAPackage("io.edgeloop.server.retraining.policy..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("io.edgeloop.server.retraining.policy..",
+                    "java.lang..", "java.util..", "java.time..", "com.fasterxml.jackson..")
+            .because("retraining policy is pure: no JDBC, no Vert.x, no MQTT, clock passed in (TEAM.md, Contract 3)");
+
+    @ArchTest
+    static final ArchRule retrainingPolicyReadsNoClock = noClasses().that()
+            .resideInAPackage("io.edgeloop.server.retraining.policy..")
+            .should().callMethod(java.time.Instant.class, "now")
+            .orShould().callMethod(System.class, "currentTimeMillis")
+            .orShould().dependOnClassesThat().areAssignableTo(java.time.Clock.class)
+            .because("the service passes the time in, so a decision can be replayed from its evidence");
+
+    /**
      * The fleet simulator (edge-agent/fleet-simulator) runs many real agents in one JVM against a
      * server it reaches over REST and MQTT only, as devices do; nor does the server know it.
      */

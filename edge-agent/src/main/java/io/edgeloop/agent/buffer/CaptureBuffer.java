@@ -145,12 +145,18 @@ public final class CaptureBuffer {
     }
 
     /**
-     * The records with a seq of at least {@code fromSeq}, in seq order (the order they were
-     * captured), at most {@code limit}: what an uploader with that cursor sends next. One seek per
+     * The first records with a seq of at least {@code fromSeq}, in seq order (the order they were
+     * captured): at most {@code limit} of them, and about {@code maxBytes} read per priority present
+     * (at least one record each; the agent uses three), so a reader's memory is bounded whatever
+     * the inputs' size. What an uploader with that cursor
+     * sends next; an empty list means there is nothing at or after {@code fromSeq}. One seek per
      * priority present, so it costs the records read, not the buffer's size.
      */
-    public synchronized List<CaptureRecord> from(long fromSeq, int limit) {
+    public synchronized List<CaptureRecord> from(long fromSeq, int limit, long maxBytes) {
         List<CaptureRecord> found = new ArrayList<>();
+        // Where a priority was cut short, seqs above its last one read may be missing from the
+        // result, so only records up to the lowest such seq are certain to be the first ones.
+        long horizon = Long.MAX_VALUE;
         try (RocksIterator it = db.db().newIterator(cf)) {
             int priority = 0;
             while (priority <= 255) {
@@ -164,13 +170,25 @@ public final class CaptureBuffer {
                     priority = present;
                     continue;
                 }
-                for (int taken = 0; it.isValid() && (it.key()[0] & 0xff) == priority && taken < limit; it.next(), taken++) {
-                    found.add(CaptureRecord.decode(Keys.getLong(it.key(), 1), priority, it.value()));
+                int taken = 0;
+                long bytesRead = 0;
+                long last = -1;
+                for (; it.isValid() && (it.key()[0] & 0xff) == priority; it.next()) {
+                    if (taken >= limit || (taken > 0 && bytesRead >= maxBytes)) {
+                        horizon = Math.min(horizon, last);
+                        break;
+                    }
+                    byte[] value = it.value();
+                    last = Keys.getLong(it.key(), 1);
+                    found.add(CaptureRecord.decode(last, priority, value));
+                    bytesRead += value.length;
+                    taken++;
                 }
                 priority++;
             }
         }
-        // The first `limit` of each priority hold the `limit` smallest seqs of all of them.
+        long certain = horizon;
+        found.removeIf(r -> r.seq() > certain);
         found.sort(Comparator.comparingLong(CaptureRecord::seq));
         return found.size() > limit ? new ArrayList<>(found.subList(0, limit)) : found;
     }

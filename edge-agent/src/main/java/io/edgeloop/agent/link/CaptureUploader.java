@@ -128,7 +128,7 @@ public final class CaptureUploader implements AutoCloseable {
             if (room <= 0) {
                 return;
             }
-            List<CaptureRecord> next = captures.from(cursor, READ_AHEAD);
+            List<CaptureRecord> next = captures.from(cursor, READ_AHEAD, 2L * limit);
             if (next.isEmpty()) {
                 return;
             }
@@ -165,9 +165,6 @@ public final class CaptureUploader implements AutoCloseable {
             }
             flush(batch, expected);
             cursor = expected;
-            if (next.size() < READ_AHEAD) {
-                return;
-            }
         }
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -90,5 +91,42 @@ class AgentDbTest {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void fromReadsInCaptureOrderAcrossPrioritiesWithinItsCountAndByteBounds() throws Exception {
+        try (AgentDb db = new AgentDb(dir.resolve("db"), options(SyncPolicy.NEVER, 1 << 24))) {
+            CaptureBuffer capture = new CaptureBuffer(db, System::currentTimeMillis);
+            int[] priorities = {1, 3, 1, 2, 2, 1, 3, 1, 1, 2};
+            for (int i = 0; i < priorities.length; i++) {
+                capture.append(priorities[i], "r" + i, "m", "1", 0, new long[] {1, 100}, new float[100], new float[2]);
+            }
+            assertEquals(List.of(3L, 4L, 5L, 6L, 7L, 8L, 9L), seqs(capture.from(3, 100, Long.MAX_VALUE)));
+            assertEquals(List.of(0L, 1L, 2L, 3L), seqs(capture.from(0, 4, Long.MAX_VALUE)));
+            // One record per priority's worth of bytes: only what is certain to come first is returned.
+            List<Long> small = seqs(capture.from(0, 100, 1));
+            assertEquals(List.of(0L), small);
+            List<Long> all = new ArrayList<>();
+            for (long cursor = 0; ; ) {
+                List<CaptureRecord> next = capture.from(cursor, 3, 500);
+                if (next.isEmpty()) {
+                    break;
+                }
+                next.forEach(r -> all.add(r.seq()));
+                cursor = next.get(next.size() - 1).seq() + 1;
+            }
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), all);
+            assertArrayEquals(new long[] {1, 100}, capture.from(9, 1, 1).get(0).shapeOrRow());
+            assertTrue(capture.from(10, 5, 1).isEmpty());
+            // A record without a shape (as agents wrote them before shapes were kept) reads as one row.
+            capture.append(1, "old", "m", "1", 0, new float[] {1, 2, 3}, new float[2]);
+            CaptureRecord old = capture.from(10, 1, 1).get(0);
+            assertEquals(null, old.shape());
+            assertArrayEquals(new long[] {1, 3}, old.shapeOrRow());
+        }
+    }
+
+    private static List<Long> seqs(List<CaptureRecord> records) {
+        return records.stream().map(CaptureRecord::seq).toList();
     }
 }

@@ -107,6 +107,7 @@ final class RetrainingJob {
             });
             LOG.info("retraining {}: {} {}", id, after, gate.reason());
             if (!gate.passed()) {
+                end(id, d.model(), DecisionState.REJECTED, "gate refused: " + gate.reason(), null);
                 return;
             }
             parts.registry().promote(d.model(), candidate.version(), ModelStage.PRODUCTION, set.holdout());

@@ -14,6 +14,7 @@ import io.edgeloop.server.retraining.policy.PolicyJson;
 import io.edgeloop.server.retraining.policy.RetrainingDecision;
 import io.edgeloop.server.retraining.policy.RetrainingEvidence;
 import io.edgeloop.server.retraining.policy.RetrainingPolicy;
+import io.edgeloop.server.rollout.RolloutDefinition;
 import io.edgeloop.server.rollout.RolloutService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +82,16 @@ public final class RetrainingService implements AutoCloseable {
 
     public ObjectNode putPolicy(Actor actor, String model, JsonNode body) throws EdgeLoopException {
         RetrainingPolicy policy = parse(body);
+        if (policy.rollout() != null) {
+            // The template is checked as the rollout it will become, so a bad one fails here, not after training.
+            ObjectNode probe = policy.rollout().deepCopy();
+            probe.put("package", model + ":0.0.0");
+            try {
+                RolloutDefinition.parse(probe);
+            } catch (EdgeLoopException e) {
+                throw new EdgeLoopException(e.code(), "retraining policy rollout: " + e.getMessage(), e);
+            }
+        }
         ObjectNode json = PolicyJson.write(policy);
         long now = clock.millis();
         return store.db().transaction(c -> {
@@ -133,8 +144,14 @@ public final class RetrainingService implements AutoCloseable {
             advance(d);
         }
         for (RetrainingStore.StoredPolicy p : store.policies()) {
-            if (p.enabled()) {
+            if (!p.enabled()) {
+                continue;
+            }
+            try {
                 decide(Actor.SYSTEM, p.model(), null, true);
+            } catch (EdgeLoopException | RuntimeException e) {
+                // One model's failure (its telemetry, its stored policy) does not keep the others from being evaluated.
+                LOG.warn("cannot evaluate the retraining policy of {}: {}", p.model(), e.getMessage());
             }
         }
     }

@@ -56,6 +56,37 @@ class FleetCommandTest {
         server.close();
     }
 
+    @Test
+    void retrainingPolicySetGetEvaluateDecisionsAndLineage() throws Exception {
+        Path policy = dir.resolve("policy.json");
+        Files.writeString(policy, "{\"dryRun\":true,\"minDriftedDevices\":1,\"cooldown\":\"PT10M\"}");
+        Run set = admin("retraining", "policy", "set", "cli-model", policy.toString());
+        assertEquals(0, set.exit(), set.err());
+        assertEquals("policy of cli-model set (enabled, dry run)\n", set.out());
+        Run get = admin("retraining", "policy", "get", "cli-model");
+        assertEquals(0, get.exit(), get.err());
+        assertEquals("PT10M", get.json().get("cooldown").asText());
+        assertEquals(0.1, get.json().get("mix").get("capturedFraction").asDouble(), "defaults filled in");
+
+        Run evaluate = admin("retraining", "evaluate", "cli-model", "--dry-run");
+        assertEquals(0, evaluate.exit(), evaluate.err());
+        assertTrue(evaluate.out().contains("cli-model WAIT (dry run): DECIDED"), evaluate.out());
+        assertTrue(evaluate.out().contains("  - no production version in the registry"), evaluate.out());
+        Run decisions = admin("retraining", "decisions", "--model", "cli-model", "--json");
+        assertEquals(1, decisions.json().size(), decisions.out());
+        assertEquals("WAIT", decisions.json().get(0).get("action").asText());
+
+        Files.writeString(policy, "{\"minDriftedDevice\":1}");
+        Run typo = admin("retraining", "policy", "set", "cli-model", policy.toString());
+        assertEquals(1, typo.exit());
+        assertTrue(typo.err().startsWith("INVALID_ARGUMENT: ") && typo.err().contains("minDriftedDevice"), typo.err());
+        Run none = admin("retraining", "evaluate", "nothing");
+        assertTrue(none.err().startsWith("RETRAINING_POLICY_NOT_FOUND"), none.err());
+        Run lineage = admin("models", "lineage", "cli-model", "1");
+        assertEquals(1, lineage.exit());
+        assertTrue(lineage.err().startsWith("MODEL_NOT_FOUND"), lineage.err());
+    }
+
     private static Run fleet(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

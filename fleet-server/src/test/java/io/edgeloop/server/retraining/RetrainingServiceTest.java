@@ -95,6 +95,10 @@ class RetrainingServiceTest {
             policy.putObject("training").put("epochs", 2).put("batchSize", 64);
             // The subset models are small; the mechanism is under test here, the 1 pp bound in the demo.
             policy.putObject("gate").put("maxCleanDrop", 0.05);
+            policy.putObject("rollout").putArray("waves").addObject().put("percent", 100);
+            ApiClient.Reply noTarget = send(api, "PUT", "/api/v1/retraining/policies/" + MODEL, token, policy);
+            assertEquals(400, noTarget.status(), "the rollout template is checked when the policy is set: " + noTarget.body());
+            assertTrue(noTarget.json().get("error").asText().startsWith("retraining policy rollout: "), noTarget.body());
             policy.putObject("rollout").putObject("target").put("group", "lobby");
             ApiClient.Reply put = send(api, "PUT", "/api/v1/retraining/policies/" + MODEL, token, policy);
             assertEquals(200, put.status(), put.body());
@@ -131,6 +135,19 @@ class RetrainingServiceTest {
             ApiClient.Reply busy = api.post("/api/v1/retraining/" + MODEL + "/evaluate", token, Map.of());
             assertEquals("WAIT", busy.json().get("action").asText(), busy.body());
             assertTrue(texts(busy.json().get("blockers")).contains("inProgress"), busy.body());
+
+            // v2 on a shifted camera: its inputs still differ from the clean baseline (the agent flags the
+            // window drifted) and it reaches less than on clean data, but about what its gate measured on
+            // that camera's held-out captures: it is not drifted, and nothing would retrain again.
+            double gated = gate.get("drifted").get("candidate").asDouble();
+            insertDrift(server, "cam-1", "2.0.0", gated - 0.05, System.currentTimeMillis());
+            JsonNode after = api.post("/api/v1/retraining/" + MODEL + "/evaluate?dryRun=true", token, Map.of()).json();
+            JsonNode cam1 = after.get("figures").get("devices").get("cam-1");
+            assertEquals("2.0.0", cam1.get("modelVersion").asText(), after.toString());
+            assertEquals(gated, cam1.get("expectedAccuracy").asDouble(), 1e-9);
+            assertFalse(cam1.get("drifted").asBoolean(), cam1.toString());
+            assertEquals(1, cam1.get("agentDriftedWindows").asInt());
+            assertEquals(List.of("cam-2"), texts(after.get("figures").get("driftedDevices")), "cam-2 still runs v1");
 
             ModelRegistry registry = registry(server);
             ModelVersion v2 = registry.get(MODEL, 2);
@@ -225,20 +242,27 @@ class RetrainingServiceTest {
         return v1;
     }
 
-    /** A drift window of the last minute on 1.0.0 with the given label-free estimate. */
+    /** A drift window of the last minute on 1.0.0 with the given label-free estimate (the agent flags it drifted). */
     private static void insertDrift(FleetServer server, String device, double estimate, long now) throws Exception {
-        DriftReport r = new DriftReport(device, Instant.ofEpochMilli(now), 1, new ModelRef(MODEL, "1.0.0", "fp32"),
+        insertDrift(server, device, "1.0.0", estimate, now);
+    }
+
+    private static void insertDrift(FleetServer server, String device, String version, double estimate, long now)
+            throws Exception {
+        DriftReport r = new DriftReport(device, Instant.ofEpochMilli(now), now, new ModelRef(MODEL, version, "fp32"),
                 Instant.ofEpochMilli(now - 60_000), Instant.ofEpochMilli(now), 200, List.of(),
                 new OutputDrift(0.4, 0.001, true), estimate, null, true, 0.005);
         try (Connection c = server.database().connect();
              PreparedStatement ps = c.prepareStatement("INSERT INTO telemetry (device_id, stream, seq, ts_ms, model_name,"
-                     + " model_version, drifted, payload, ingested_by, received_ms) VALUES (?, 'drift', 1, ?, ?, '1.0.0',"
+                     + " model_version, drifted, payload, ingested_by, received_ms) VALUES (?, 'drift', ?, ?, ?, ?,"
                      + " TRUE, ?, 'test', ?)")) {
             ps.setString(1, device);
             ps.setLong(2, now);
-            ps.setString(3, MODEL);
-            ps.setString(4, new String(new MessageCodec().encode(r), StandardCharsets.UTF_8));
-            ps.setLong(5, now);
+            ps.setLong(3, now);
+            ps.setString(4, MODEL);
+            ps.setString(5, version);
+            ps.setString(6, new String(new MessageCodec().encode(r), StandardCharsets.UTF_8));
+            ps.setLong(7, now);
             ps.executeUpdate();
         }
     }
