@@ -16,7 +16,6 @@ import io.edgeloop.server.access.Actor;
 import io.edgeloop.server.audit.AuditLog;
 import io.edgeloop.server.db.Database;
 import io.edgeloop.server.db.SqlDialect;
-import io.edgeloop.server.training.StoredDatasets;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.edgeloop.server.training;
 
+import io.edgeloop.server.datasets.StoredDatasets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.edgeloop.packager.data.CsvDatasetReader;

@@ -1,5 +1,6 @@
 package io.edgeloop.server.training;
 
+import io.edgeloop.server.datasets.StoredDatasets;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.data.DatasetSplits;
 import io.edgeloop.server.db.Database;

@@ -1,4 +1,4 @@
-package io.edgeloop.server.training;
+package io.edgeloop.server.datasets;
 
 import io.edgeloop.packager.data.CsvSpec;
 import io.edgeloop.protocol.EdgeLoopException;
