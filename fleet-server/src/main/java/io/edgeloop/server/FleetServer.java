@@ -6,10 +6,12 @@ import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.protocol.ErrorResponse;
 import io.edgeloop.server.api.ApiRouter;
 import io.edgeloop.server.broker.CredentialCheck;
+import io.edgeloop.server.api.CaptureCommandRoutes;
 import io.edgeloop.server.api.CaptureRoutes;
 import io.edgeloop.server.captures.CaptureHousekeeping;
 import io.edgeloop.server.captures.CaptureIngestSink;
 import io.edgeloop.server.captures.CaptureStore;
+import io.edgeloop.server.captures.CaptureSwitch;
 import io.edgeloop.server.devices.CredentialsListener;
 import io.edgeloop.server.ingest.FleetMqtt;
 import io.edgeloop.server.telemetry.DeviceStates;
@@ -256,6 +258,8 @@ public final class FleetServer implements AutoCloseable {
         }
         started.push(rollouts);
         new RolloutRoutes(rollouts.service()).mount(api);
+        // cmd/capture goes out through the rollout engine's publisher (its broker login, QoS 1).
+        new CaptureCommandRoutes(new CaptureSwitch(db, audit, devices, publisher, clock)).mount(api);
         Retraining retraining = Retraining.start(new Retraining.Inputs(db, audit, registry, runs, CodeVersion.current(),
                 loader, packages, captures, packager, rollouts.service(), clock, o.mqtt().replicaId(),
                 o.dataDir().resolve("runs")), o.retrainingInterval());

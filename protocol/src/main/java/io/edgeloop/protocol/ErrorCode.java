@@ -99,6 +99,7 @@ public enum ErrorCode {
     // Processes
     PORT_IN_USE("Another process listens on that port; stop it or choose another port."),
     SHUTTING_DOWN("The process is shutting down; send the request again once it has restarted."),
+    BROKER_UNAVAILABLE("The server could not hand the message to its MQTT broker; check the broker and retry."),
 
     INTERNAL("An unexpected error; see the log and report it.");
 
@@ -143,7 +144,7 @@ public enum ErrorCode {
                  JOB_SUPERSEDED, ROLLED_BACK, ROLLOUT_STATE_CONFLICT, STALE_UPDATE,
                  DATASET_ALREADY_EXISTS -> ErrorCategory.CONFLICT;
             case MODEL_UNLOADING, OVERLOADED, DOWNLOAD_FAILED, JOB_TIMED_OUT, SHUTTING_DOWN,
-                 DEVICE_SILENT -> ErrorCategory.UNAVAILABLE;
+                 DEVICE_SILENT, BROKER_UNAVAILABLE -> ErrorCategory.UNAVAILABLE;
             case INFERENCE_FAILED, QUANTIZATION_FAILED, STORAGE_FAILED, DISK_FULL, HARDWARE_PROBE_FAILED,
                  INTERNAL -> ErrorCategory.INTERNAL;
         };
