@@ -73,7 +73,7 @@
     });
   }
 
-  function items(body) { return Array.isArray(body) ? body : (body && (body.items || body.rollouts)) || []; }
+  function items(body) { return Array.isArray(body) ? body : (body && (body.items || body.rollouts || body.decisions)) || []; }
 
   function num(v) { return typeof v === 'number' && isFinite(v); }
   function pct(v) { return num(v) ? (v * 100).toFixed(1) + ' %' : '–'; }
@@ -379,6 +379,139 @@
     }));
   }
 
+  // ---- retraining decisions (Contract 3: GET /retraining/decisions, newest first) -----------
+
+  function actionBadge(d) {
+    var kind = d.action === 'RETRAIN' ? 'info' : 'off';
+    return el('span', {}, [badge(d.action || '?', kind), d.dryRun ? badge('dry run', 'warn') : null]);
+  }
+
+  function decisionStateBadge(state) {
+    var kind = state === 'DONE' ? 'ok' : ['REJECTED', 'FAILED'].indexOf(state) >= 0 ? 'bad'
+      : ['TRAINING', 'GATED', 'ROLLING_OUT'].indexOf(state) >= 0 ? 'info' : 'off';
+    return badge(state || '?', kind);
+  }
+
+  function figureList(f) {
+    f = f || {};
+    var drifted = (Array.isArray(f.driftedDevices) ? f.driftedDevices : []).map(function (d) {
+      return typeof d === 'string' ? d : (d && d.deviceId) || JSON.stringify(d);
+    });
+    var parts = [
+      ['production', f.productionVersion !== undefined && f.productionVersion !== null ? 'v' + f.productionVersion : null],
+      ['drifted devices', drifted.length ? drifted.length + (num(f.devices) ? ' of ' + f.devices : '') + ' (' + drifted.join(', ') + ')'
+        : num(f.devices) ? '0 of ' + f.devices : null],
+      ['samples', num(f.samples) ? count(f.samples) : null],
+      ['labels', num(f.labels) ? count(f.labels) : null],
+      ['cool-down left', num(f.cooldownRemainingSeconds) && f.cooldownRemainingSeconds > 0 ? f.cooldownRemainingSeconds + ' s' : null]
+    ];
+    return el('div', { class: 'figures' }, parts.filter(function (p) { return p[1] !== null; }).map(function (p) {
+      return el('span', {}, [el('b', { text: p[0] + ': ' }), p[1]]);
+    }));
+  }
+
+  function gateCell(g) {
+    if (!g) return el('span', { class: 'reason', text: '–' });
+    function pair(name, x) {
+      if (!x) return null;
+      return el('div', { text: name + ': candidate ' + pct(x.candidate) + ' vs production ' + pct(x.production) });
+    }
+    return el('div', {}, [badge(g.passed ? 'passed' : 'refused', g.passed ? 'ok' : 'bad'), pair('drifted', g.drifted),
+      pair('clean', g.clean)]);
+  }
+
+  function renderRetraining(decisions) {
+    var body = $('#retraining .body');
+    if (decisions === null || decisions.length === 0) {
+      fill(body, [el('div', { class: 'empty', 'data-empty': 'retraining', text: decisions === null
+        ? 'No retraining decisions: this server has no retraining service.' : 'No retraining decisions yet.' })]);
+      return;
+    }
+    var rows = decisions.slice(0, 20).map(function (d) {
+      var outcome = [d.candidateVersion !== undefined && d.candidateVersion !== null ? 'v' + d.candidateVersion : null,
+        d.package ? (typeof d.package === 'string' ? d.package : JSON.stringify(d.package)) : null,
+        d.rolloutId ? 'rollout ' + d.rolloutId : null].filter(Boolean).join(' · ');
+      var reasons = (d.reasons || []).concat(d.error ? ['error: ' + d.error] : []);
+      return el('tr', { 'data-decision-id': d.id, 'data-action': d.action || '', 'data-state': d.state || '' }, [
+        el('td', { text: when(d.at) }),
+        el('td', { class: 'mono', text: d.model || '–' }),
+        el('td', {}, [actionBadge(d)]),
+        el('td', {}, [decisionStateBadge(d.state)]),
+        el('td', {}, [figureList(d.figures)]),
+        el('td', { class: 'gate' }, [gateCell(d.gate)]),
+        el('td', { class: 'mono', text: outcome || '–' }),
+        el('td', { class: 'reason reasons', text: reasons.join('; ') || '–' })]);
+    });
+    fill(body, [el('table', {}, [
+      el('thead', {}, [el('tr', {}, ['Decided', 'Model', 'Action', 'State', 'Figures', 'Gate', 'Candidate',
+        'Reasons'].map(function (h) { return el('th', { text: h }); }))]),
+      el('tbody', {}, rows)])].concat(decisions.length > 20
+      ? [el('div', { class: 'reason', text: 'the 20 newest of ' + decisions.length + ' decisions' })] : []));
+  }
+
+  // ---- captures per device (Contract 2: GET /captures/stats) --------------------------------
+
+  var captureChart = null;
+
+  function bytes(v) {
+    if (!num(v)) return '–';
+    var units = ['B', 'KiB', 'MiB', 'GiB'];
+    var i = 0;
+    while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+    return (i === 0 ? v : v.toFixed(1)) + ' ' + units[i];
+  }
+
+  function renderCaptures(stats) {
+    var body = $('#captures .body');
+    var box = $('#captures .capture-chart');
+    var devices = stats && Array.isArray(stats.devices) ? stats.devices : [];
+    if (stats === null || devices.length === 0) {
+      if (captureChart) { captureChart.dispose(); captureChart = null; }
+      fill(box, []);
+      fill(body, [el('div', { class: 'empty', 'data-empty': 'captures', text: stats === null
+        ? 'No captures: this server has no capture store.' : 'No captures stored.' })]);
+      return;
+    }
+    devices = devices.slice().sort(function (a, b) { return String(a.deviceId).localeCompare(String(b.deviceId)); });
+    if (typeof echarts !== 'undefined') {
+      if (!captureChart) captureChart = echarts.init(box, null, { renderer: 'svg' });
+      captureChart.setOption({
+        animation: false,
+        grid: { left: 60, right: 20, top: 30, bottom: 50 },
+        legend: { bottom: 0, textStyle: { fontSize: 11 } },
+        tooltip: { trigger: 'axis' },
+        xAxis: { type: 'category', data: devices.map(function (d) { return d.deviceId; }) },
+        yAxis: { type: 'value', name: 'samples', minInterval: 1 },
+        series: [
+          { name: 'captures', type: 'bar', itemStyle: { color: '#2f6fd6' }, data: devices.map(function (d) { return d.captures || 0; }) },
+          { name: 'labelled', type: 'bar', itemStyle: { color: '#1e8e5a' }, data: devices.map(function (d) { return d.labelled || 0; }) }
+        ]
+      }, true);
+    }
+    var rows = devices.map(function (d) {
+      var share = num(d.captures) && d.captures > 0 && num(d.labelled) ? pct(d.labelled / d.captures) : '–';
+      return el('tr', { 'data-device-id': d.deviceId, 'data-captures': String(d.captures), 'data-labelled': String(d.labelled) }, [
+        el('td', { class: 'mono', text: d.deviceId }),
+        el('td', { class: 'num', text: count(d.captures) }),
+        el('td', { class: 'num', text: count(d.labelled) }),
+        el('td', { class: 'num', text: share }),
+        el('td', { class: 'num', text: bytes(d.bytes) }),
+        el('td', { text: when(d.oldest) }),
+        el('td', { text: ago(d.newest) })]);
+    });
+    var t = stats.totals || {};
+    var r = stats.retention || {};
+    var summary = [num(t.captures) ? count(t.captures) + ' captures, ' + count(t.labelled) + ' labelled, ' + bytes(t.bytes) : null,
+      num(t.pendingLabels) && t.pendingLabels > 0 ? count(t.pendingLabels) + ' labels waiting for their capture' : null,
+      r.maxAge ? 'kept ' + r.maxAge + (num(r.deviceQuotaBytes) && r.deviceQuotaBytes > 0 ? ', ' + bytes(r.deviceQuotaBytes) + ' per device' : '')
+        + (num(r.totalQuotaBytes) && r.totalQuotaBytes > 0 ? ', ' + bytes(r.totalQuotaBytes) + ' in total' : '') : null]
+      .filter(Boolean).join(' · ');
+    fill(body, [el('table', {}, [
+      el('thead', {}, [el('tr', {}, ['Device', 'Captures', 'Labelled', 'Labelled share', 'Stored', 'Oldest', 'Newest']
+        .map(function (h, i) { return el('th', { class: i >= 1 && i <= 4 ? 'num' : null, text: h }); }))]),
+      el('tbody', {}, rows)]), summary ? el('div', { class: 'reason', text: summary }) : null]);
+  }
+
   // ---- refresh loop --------------------------------------------------------------------------
 
   function showLogin(message) {
@@ -420,7 +553,10 @@
       { card: '#devices', load: devices, render: function (d) { renderDevices(d.overview, d.plain); } },
       { card: '#rollouts', load: loadRollouts(), render: renderRollouts },
       { card: '#drift', load: optional(api('/telemetry/drift-series?since=' + encodeURIComponent(since))), render: renderCharts },
-      { card: '#registry', load: loadRegistry(), render: renderRegistry }
+      { card: '#registry', load: loadRegistry(), render: renderRegistry },
+      { card: '#retraining', load: optional(api('/retraining/decisions')).then(function (b) { return b === null ? null : items(b); }),
+        render: renderRetraining },
+      { card: '#captures', load: optional(api('/captures/stats')), render: renderCaptures }
     ];
     Promise.all(sections.map(function (x) { return settle(x.load); }))
       .then(function (results) {
@@ -473,7 +609,10 @@
     });
     $('#sign-out').addEventListener('click', function () { showLogin(null); });
     $('#range').addEventListener('change', function () { clearTimeout(timer); refresh(); });
-    window.addEventListener('resize', function () { Object.keys(charts).forEach(function (k) { charts[k].chart.resize(); }); });
+    window.addEventListener('resize', function () {
+      Object.keys(charts).forEach(function (k) { charts[k].chart.resize(); });
+      if (captureChart) captureChart.resize();
+    });
     if (token()) start(); else showLogin(null);
   });
 })();

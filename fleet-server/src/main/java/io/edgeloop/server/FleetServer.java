@@ -6,10 +6,12 @@ import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.protocol.ErrorResponse;
 import io.edgeloop.server.api.ApiRouter;
 import io.edgeloop.server.broker.CredentialCheck;
+import io.edgeloop.server.api.CaptureCommandRoutes;
 import io.edgeloop.server.api.CaptureRoutes;
 import io.edgeloop.server.captures.CaptureHousekeeping;
 import io.edgeloop.server.captures.CaptureIngestSink;
 import io.edgeloop.server.captures.CaptureStore;
+import io.edgeloop.server.captures.CaptureSwitch;
 import io.edgeloop.server.devices.CredentialsListener;
 import io.edgeloop.server.ingest.FleetMqtt;
 import io.edgeloop.server.telemetry.DeviceStates;
@@ -21,6 +23,9 @@ import io.edgeloop.server.telemetry.DriftSeries;
 import io.edgeloop.server.api.HttpErrors;
 import io.edgeloop.server.api.OpenApiDocument;
 import io.edgeloop.server.api.TrainingRoutes;
+import io.edgeloop.server.api.DatasetRoutes;
+import io.edgeloop.server.datasets.DatasetStore;
+import io.edgeloop.server.datasets.PiiKeyFile;
 import io.edgeloop.server.audit.AuditLog;
 import io.edgeloop.server.api.AuditRoutes;
 import io.edgeloop.server.auth.AdminTokenFile;
@@ -174,9 +179,12 @@ public final class FleetServer implements AutoCloseable {
 
         RunRepository runs = new RunRepository(db);
         DatasetLoader loader = DatasetLoader.fromEnvironment();
+        PiiKeyFile piiKey = new PiiKeyFile(o.dataDir());
+        DatasetStore datasets = new DatasetStore(db, audit, o.dataDir().resolve("datasets"), clock);
         ModelRegistry registry = new ModelRegistry(new ModelVersionRepository(db),
                 new EvaluationGate(new EvaluationGate.Options(o.gateTolerance()), new OnnxHoldoutEvaluator()));
-        TrainingRoutes training = new TrainingRoutes(new TrainingPipeline(loader, runs, CodeVersion.current(), System.err),
+        TrainingRoutes training = new TrainingRoutes(new TrainingPipeline(loader, runs, CodeVersion.current(), System.err,
+                datasets, piiKey.lazyHasher()),
                 runs, registry, loader, o.dataDir().resolve("runs"));
         started.push(training);
         VersionPackager packager = new VersionPackager(registry, packages, new ModelPublisher(
@@ -214,12 +222,15 @@ public final class FleetServer implements AutoCloseable {
         OpenApiDocument.mount(router);
         DashboardAssets.mount(router);
         packageRoutes.mountStreaming(api);
+        DatasetRoutes datasetRoutes = new DatasetRoutes(datasets, piiKey.lazyHasher(), DatasetRoutes.DEFAULT_MAX_DATASET_BYTES);
+        datasetRoutes.mountStreaming(api);
         router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
         new TokenRoutes(tokens).mount(api);
         new AuditRoutes(audit).mount(api);
         // Devices verify the packages of their jobs with the keys this server accepts uploads by.
         new DeviceRoutes(devices, enrolment, publisherKeys.encoded()).mount(api);
         packageRoutes.mount(api);
+        datasetRoutes.mount(api);
         new PublishRoutes(packager, loader).mount(api);
         if (mqtt != null) {
             FleetMqtt m = mqtt;
@@ -247,6 +258,8 @@ public final class FleetServer implements AutoCloseable {
         }
         started.push(rollouts);
         new RolloutRoutes(rollouts.service()).mount(api);
+        // cmd/capture goes out through the rollout engine's publisher (its broker login, QoS 1).
+        new CaptureCommandRoutes(new CaptureSwitch(db, audit, devices, publisher, clock)).mount(api);
         Retraining retraining = Retraining.start(new Retraining.Inputs(db, audit, registry, runs, CodeVersion.current(),
                 loader, packages, captures, packager, rollouts.service(), clock, o.mqtt().replicaId(),
                 o.dataDir().resolve("runs")), o.retrainingInterval());

@@ -14,6 +14,9 @@ public enum ErrorCode {
     INVALID_ARGUMENT("An argument is out of range or of the wrong type; see the command's --help."),
     DATASET_UNAVAILABLE("The dataset could not be read; install dataset-fashion-mnist or set EDGELOOP_DATA."),
     DATASET_INVALID("The dataset has bad rows or columns; fix the named row and column and retry."),
+    PII_RULE_INVALID("A PII rule is malformed or names a column it cannot apply to; write COLUMN:drop or COLUMN:hash for columns of the header other than the label."),
+    DATASET_NOT_FOUND("No stored dataset has that name; list datasets with 'edgeloop fleet datasets list'."),
+    DATASET_ALREADY_EXISTS("A dataset with that name is already stored; import under another name."),
     METHOD_NOT_ALLOWED("That path does not take this HTTP method; see the API's documentation for the allowed ones."),
     NOT_FOUND("Nothing is served at that path; see the README for the API's endpoints."),
     REQUEST_TOO_LARGE("The request is larger than the limit; send fewer rows per request or raise the limit."),
@@ -96,6 +99,7 @@ public enum ErrorCode {
     // Processes
     PORT_IN_USE("Another process listens on that port; stop it or choose another port."),
     SHUTTING_DOWN("The process is shutting down; send the request again once it has restarted."),
+    BROKER_UNAVAILABLE("The server could not hand the message to its MQTT broker; check the broker and retry."),
 
     INTERNAL("An unexpected error; see the log and report it.");
 
@@ -117,6 +121,7 @@ public enum ErrorCode {
     public ErrorCategory category() {
         return switch (this) {
             case MALFORMED_MESSAGE, INVALID_DEVICE_ID, INVALID_ARGUMENT, DATASET_UNAVAILABLE, DATASET_INVALID,
+                 PII_RULE_INVALID,
                  METHOD_NOT_ALLOWED, REQUEST_TOO_LARGE,
                  PACKAGE_UNREADABLE, PACKAGE_SIGNATURE_MISSING, PACKAGE_SIGNATURE_INVALID, PACKAGE_KEY_MISMATCH,
                  PACKAGE_HASH_MISMATCH, PACKAGE_UNSAFE_PATH, PACKAGE_DUPLICATE_ENTRY, PACKAGE_ENTRY_TOO_LARGE,
@@ -129,15 +134,17 @@ public enum ErrorCode {
                  DOWNLOAD_TOKEN_INVALID -> ErrorCategory.FORBIDDEN;
             case NOT_FOUND, MODEL_NOT_FOUND, DRIFT_BASELINE_MISSING, PREDICTION_NOT_FOUND,
                  NO_DEVICE_PROFILE, DEVICE_NOT_FOUND, PACKAGE_NOT_FOUND, TOKEN_NOT_FOUND,
-                 ROLLOUT_NOT_FOUND, RETRAINING_POLICY_NOT_FOUND, RETRAINING_DECISION_NOT_FOUND -> ErrorCategory.NOT_FOUND;
+                 ROLLOUT_NOT_FOUND, RETRAINING_POLICY_NOT_FOUND, RETRAINING_DECISION_NOT_FOUND,
+                 DATASET_NOT_FOUND -> ErrorCategory.NOT_FOUND;
             // A missing key is the agent's configuration, not the package's fault: the same upload
             // succeeds once the operator configures the key.
             case PACKAGE_KEY_MISSING, ENGINE_UNAVAILABLE, INSTALL_FAILED, VALIDATION_FAILED, ACTIVATION_FAILED,
                  HEALTH_GATE_FAILED, EVALUATION_GATE_FAILED, PORT_IN_USE, SIGNING_KEY_MISSING,
                  DEVICE_ALREADY_EXISTS, PACKAGE_ALREADY_EXISTS, PACKAGE_IN_USE, DOWNGRADE_REFUSED, JOB_CANCELED,
-                 JOB_SUPERSEDED, ROLLED_BACK, ROLLOUT_STATE_CONFLICT, STALE_UPDATE -> ErrorCategory.CONFLICT;
+                 JOB_SUPERSEDED, ROLLED_BACK, ROLLOUT_STATE_CONFLICT, STALE_UPDATE,
+                 DATASET_ALREADY_EXISTS -> ErrorCategory.CONFLICT;
             case MODEL_UNLOADING, OVERLOADED, DOWNLOAD_FAILED, JOB_TIMED_OUT, SHUTTING_DOWN,
-                 DEVICE_SILENT -> ErrorCategory.UNAVAILABLE;
+                 DEVICE_SILENT, BROKER_UNAVAILABLE -> ErrorCategory.UNAVAILABLE;
             case INFERENCE_FAILED, QUANTIZATION_FAILED, STORAGE_FAILED, DISK_FULL, HARDWARE_PROBE_FAILED,
                  INTERNAL -> ErrorCategory.INTERNAL;
         };

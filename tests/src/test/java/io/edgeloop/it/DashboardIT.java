@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.agent.Agent;
+import io.edgeloop.agent.buffer.CaptureOptions;
 import io.edgeloop.fixtures.TestImages;
 import io.edgeloop.fixtures.TestModels;
 import io.edgeloop.fixtures.TestPackages;
@@ -84,7 +85,9 @@ class DashboardIT {
                 String enrolToken = call("POST", base + "/api/v1/devices", admin, "{\"deviceId\":\"" + id
                         + "\",\"group\":\"" + groups.get(id) + "\"}").get("enrolToken").asText();
                 if (serving.containsKey(id)) {
-                    agents.add(dir.resolve(id), id, serving.get(id), keys.publicKey(), base, enrolToken);
+                    // A quarter of the requests captured and uploaded every second, for the captures panel.
+                    agents.add(dir.resolve(id), id, serving.get(id), keys.publicKey(), base, enrolToken,
+                            o -> o.withCapture(c -> new CaptureOptions(0.25, true, Duration.ofSeconds(1), 0)));
                 }
             }
             // Rounds a second apart, so the charts have points over time; cam-north-2 sees darkened
@@ -153,6 +156,8 @@ class DashboardIT {
             assertEquals(1, listed.size(), listed.toString());
             assertEquals(rollout, listed.get(0).get("rolloutId").asText(), listed.toString());
 
+            seedRetrainingAndLabels(base, admin);
+
             HeadlessChromium chromium = new HeadlessChromium(Files.createDirectories(dir.resolve("chromium")));
             String page = base + "/dashboard/#token=" + viewer;
             String dom = chromium.dumpDom(page, 15_000);
@@ -179,6 +184,7 @@ class DashboardIT {
             assertTrue(element(dom, "tr", "data-model=\"fashion\" data-version=\"2\"").contains("data-gate=\"" + v2Gate + "\""),
                     "v2's gate decision " + v2Gate);
             assertRolloutShown(dom, call("GET", base + "/api/v1/rollouts/" + rollout, viewer, null));
+            String panels = assertRetrainingAndCapturesShown(dom, base, viewer);
             assertFalse(dom.contains("refresh failed"), excerpt(dom));
 
             // Without a token the page asks for one and shows no data.
@@ -186,10 +192,11 @@ class DashboardIT {
             assertTrue(login.contains("data-state=\"login\"") && !login.contains("data-device-id"), excerpt(login));
 
             chromium.screenshot(page, 15_000, shots.resolve("overview.png"), 1400, 1000);
-            chromium.screenshot(page, 15_000, shots.resolve("full.png"), 1400, 2400);
+            chromium.screenshot(page, 15_000, shots.resolve("full.png"), 1400, 3600);
             chromium.screenshot(base + "/dashboard/", 3_000, shots.resolve("login.png"), 1400, 700);
             System.out.printf("dashboard: 4 devices (3 online), 2 model versions charted, registry v1 PROMOTE and v2 %s,"
-                    + " rollout %s %s; screenshots in %s%n", v2Gate, rollout, rolloutView(base, viewer, rollout), shots);
+                    + " rollout %s %s; %s; screenshots in %s%n", v2Gate, rollout, rolloutView(base, viewer, rollout), panels,
+                    shots);
         }
     }
 
@@ -222,6 +229,82 @@ class DashboardIT {
                     String.valueOf(c.get("CANCELED").asInt() + c.get("ROLLED_BACK").asInt()));
             assertEquals(expected, cells.subList(0, Math.min(cells.size(), expected.size())), "wave row " + row);
         }
+    }
+
+    /**
+     * Where the server has them: an annotator's label for the first capture of each device that
+     * uploaded one (so the captures panel shows labelled ones), and a dry-run retraining decision
+     * for fashion (what the policy would do, recorded, nothing done).
+     */
+    private static void seedRetrainingAndLabels(String base, String admin) throws Exception {
+        if (status(base + "/api/v1/captures", admin) != 404) {
+            FleetTelemetryIT.waitFor(60, () -> captureDevices(base, admin) == 3,
+                    () -> "captures of 3 devices; stats: " + captureDevices(base, admin));
+            StringBuilder labels = new StringBuilder();
+            for (JsonNode c : call("GET", base + "/api/v1/captures?model=fashion", admin, null).path("items")) {
+                if (labels.indexOf("\"" + c.get("deviceId").asText() + "\"") < 0) {
+                    labels.append(labels.length() == 0 ? "" : ",").append(JSON.writeValueAsString(Map.of("deviceId",
+                            c.get("deviceId").asText(), "requestId", c.get("requestId").asText(), "model", "fashion", "label", 3)));
+                }
+            }
+            if (labels.length() > 0) {
+                call("POST", base + "/api/v1/captures/labels", admin, "{\"labels\":[" + labels + "]}");
+            }
+        }
+        if (status(base + "/api/v1/retraining/decisions", admin) != 404) {
+            call("PUT", base + "/api/v1/retraining/policies/fashion", admin, "{\"enabled\":true,\"dryRun\":true,"
+                    + "\"minDriftedDevices\":1,\"minSamples\":2,\"minLabels\":2}");
+            call("POST", base + "/api/v1/retraining/fashion/evaluate?dryRun=true", admin, null);
+        }
+    }
+
+    /**
+     * The retraining decisions (Contract 3) and captures per device (Contract 2) panels show what
+     * their endpoints answer the viewer, or their empty state on a server without them (404).
+     * Returns what they showed, for the log.
+     */
+    private static String assertRetrainingAndCapturesShown(String dom, String base, String viewer) throws Exception {
+        String retraining = element(dom, "section", "class=\"card\" id=\"retraining\"");
+        String captures = element(dom, "section", "class=\"card\" id=\"captures\"");
+        assertFalse(retraining.isEmpty() || captures.isEmpty(), "both panels are on the page: " + excerpt(dom));
+        String shown;
+        if (status(base + "/api/v1/retraining/decisions", viewer) == 404) {
+            assertTrue(element(retraining, "div", "class=\"empty\" data-empty=\"retraining\"")
+                    .contains("this server has no retraining service"), retraining);
+            shown = "retraining: no service (404)";
+        } else {
+            JsonNode body = call("GET", base + "/api/v1/retraining/decisions", viewer, null);
+            JsonNode decisions = body.isArray() ? body : body.path("items");
+            if (decisions.isEmpty()) {
+                assertTrue(retraining.contains("data-empty=\"retraining\"") && retraining.contains("No retraining decisions yet."),
+                        retraining);
+            }
+            for (int i = 0; i < Math.min(20, decisions.size()); i++) {
+                JsonNode d = decisions.get(i);
+                String row = element(retraining, "tr", "data-decision-id=\"" + d.get("id").asText() + "\"");
+                assertTrue(row.contains("data-action=\"" + d.get("action").asText() + "\"") && row.contains(d.get("model").asText()),
+                        "decision " + d + " in " + row);
+            }
+            shown = "retraining: " + decisions.size() + " decisions";
+        }
+        if (status(base + "/api/v1/captures/stats", viewer) == 404) {
+            assertTrue(element(captures, "div", "class=\"empty\" data-empty=\"captures\"")
+                    .contains("this server has no capture store"), captures);
+            shown += ", captures: no store (404)";
+        } else {
+            JsonNode devices = call("GET", base + "/api/v1/captures/stats", viewer, null).path("devices");
+            if (devices.isEmpty()) {
+                assertTrue(captures.contains("data-empty=\"captures\"") && captures.contains("No captures stored."), captures);
+            } else {
+                assertTrue(captures.contains("<svg"), "an ECharts bar chart of captures per device: " + excerpt(captures));
+            }
+            for (JsonNode d : devices) {
+                String row = element(captures, "tr", "data-device-id=\"" + d.get("deviceId").asText() + "\"");
+                assertFalse(row.isEmpty(), d + " has no row in " + excerpt(captures));
+            }
+            shown += ", captures: " + devices.size() + " devices";
+        }
+        return shown;
     }
 
     private static boolean rolloutWaveRunning(String base, String token, String id) {
@@ -292,6 +375,14 @@ class DashboardIT {
             b.header("Authorization", "Bearer " + token);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static int captureDevices(String base, String token) {
+        try {
+            return call("GET", base + "/api/v1/captures/stats?model=fashion", token, null).path("devices").size();
+        } catch (Exception | AssertionError e) {
+            return -1;
+        }
     }
 
     private static int size(String base, String token, String path) {

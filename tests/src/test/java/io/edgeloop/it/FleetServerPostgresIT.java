@@ -105,6 +105,19 @@ class FleetServerPostgresIT {
             assertEquals(List.of("device.update", "device.enrol", "device.register"),
                     java.util.stream.StreamSupport.stream(audit.spliterator(), false).map(e -> e.get("action").asText()).toList());
             assertEquals("a", audit.get(0).get("before").get("tags").get("site").asText());
+
+            // V7 datasets on PostgreSQL: an import through PII rules, its row, its audit, a second import refused.
+            String csv = "email,id,x,label\nann@example.org,c1,1.0,yes\nbob@example.org,c2,2.0,no\n";
+            HttpResponse<String> imported = importCsv(base + "/datasets?name=pg-people&label=label&pii=email:drop,id:hash",
+                    admin, csv);
+            assertEquals(201, imported.statusCode(), imported.body());
+            assertEquals(2, json(send(base + "/datasets/pg-people", viewer, "GET", null)).get("rows").asInt());
+            assertEquals("dataset.import", json(send(base + "/audit?target=dataset:pg-people", admin, "GET", null))
+                    .get(0).get("action").asText());
+            HttpResponse<String> again = importCsv(base + "/datasets?name=pg-people&label=label&pii=email:drop,id:hash",
+                    admin, csv);
+            assertEquals(409, again.statusCode(), again.body());
+            assertTrue(again.body().contains("DATASET_ALREADY_EXISTS"), again.body());
         }
 
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "");
@@ -131,8 +144,15 @@ class FleetServerPostgresIT {
             assertNull(again.adminTokenFile());
             String base = "http://localhost:" + again.httpPort() + "/api/v1";
             assertEquals("pg-model", json(send(base + "/packages", admin, "GET", null)).get(0).get("name").asText());
+            assertEquals("hash", json(send(base + "/datasets", admin, "GET", null)).get(0).get("rules").get("id").asText());
             assertTrue(again.credentials().authenticate("pg-1", password.getBytes(StandardCharsets.UTF_8)).isPresent());
         }
+    }
+
+    private HttpResponse<String> importCsv(String url, String token, String csv) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(csv)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(String url, String token, String method, Object body) throws Exception {

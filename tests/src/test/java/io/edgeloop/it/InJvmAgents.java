@@ -34,7 +34,13 @@ final class InJvmAgents implements AutoCloseable {
 
     /** Starts one agent serving {@code pkg} under {@code dataDir}, enrols it and connects it. */
     Agent add(Path dataDir, String deviceId, Path pkg, Path publicKey, String server, String token) throws Exception {
-        AgentOptions options = options(dataDir, deviceId, publicKey);
+        return add(dataDir, deviceId, pkg, publicKey, server, token, o -> o);
+    }
+
+    /** The same with the test's own changes to the agent's options. */
+    Agent add(Path dataDir, String deviceId, Path pkg, Path publicKey, String server, String token,
+              java.util.function.UnaryOperator<AgentOptions> change) throws Exception {
+        AgentOptions options = change.apply(options(dataDir, deviceId, publicKey));
         Agent agent = Agent.builder(options).scheduler(scheduler).install(pkg).start();
         agents.add(agent);
         links.add(FleetJoin.of(URI.create(server), token).withoutHardwareProbe()

@@ -88,6 +88,21 @@ class RetrainingPostgresIT {
                     Map.of("minDriftedDevices", 1, "cooldown", "PT5M", "rollout", Map.of("target", Map.of("group", "g"))));
             assertEquals(200, put.statusCode(), put.body());
             assertEquals("PT5M", JSON.readTree(put.body()).get("cooldown").asText());
+            // V8: setting a policy (again: the insert skips the existing row on PostgreSQL) gives the model its
+            // free retraining lease.
+            assertEquals(200, send(base + "/retraining/policies/pg", admin, "PUT", ((ObjectNode) JSON.readTree(put.body()))
+                    .without(List.of("model", "updatedAt", "updatedBy"))).statusCode());
+            server.database().transaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT owner, expires_ms, epoch FROM retraining_leases"
+                        + " WHERE model_name = 'pg'"); java.sql.ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next(), "a lease row for pg");
+                    assertEquals(null, rs.getString(1));
+                    assertEquals(0, rs.getLong(2));
+                    assertEquals(0, rs.getLong(3));
+                    assertTrue(!rs.next(), "one lease row for pg");
+                }
+                return null;
+            });
             HttpResponse<String> bad = send(base + "/retraining/policies/pg", admin, "PUT", Map.of("minLabel", 3));
             assertEquals(400, bad.statusCode(), bad.body());
             assertTrue(bad.body().contains("minLabel"), bad.body());

@@ -105,7 +105,8 @@ public final class TrainingRoutes implements AutoCloseable {
         }
         String holdout = text(body, "holdout", "fashion-mnist:test");
         try {
-            reply(ctx, 200, registry.promote(ctx.pathParam("name"), version, stage, loader.load(holdout)));
+            reply(ctx, 200, registry.promote(ApiRouter.actor(ctx), ctx.pathParam("name"), version, stage,
+                    loader.load(holdout)));
         } catch (EdgeLoopException e) {
             if (e.code() != ErrorCode.EVALUATION_GATE_FAILED) {
                 throw e;

@@ -15,10 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code edgeloop fleet devices enrol|list|get|revoke}. */
-@Command(name = "devices", mixinStandardHelpOptions = true, description = "Register, list, show and revoke devices.",
+/** {@code edgeloop fleet devices enrol|list|get|revoke|capture}. */
+@Command(name = "devices", mixinStandardHelpOptions = true,
+        description = "Register, list, show and revoke devices; switch their capture on or off.",
         subcommands = {DevicesCommand.Enrol.class, DevicesCommand.ListDevices.class, DevicesCommand.Get.class,
-                DevicesCommand.Revoke.class})
+                DevicesCommand.Revoke.class, DeviceCaptureCommand.class})
 public final class DevicesCommand {
 
     static Table table() {

@@ -52,8 +52,13 @@ public final class FleetClient {
 
     /** Streams {@code file} as the request body, never reading it whole. */
     public JsonNode upload(String path, Path file) throws IOException, InterruptedException, FleetClientException {
-        return send(request(path).header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofFile(file)));
+        return upload(path, file, "application/octet-stream");
+    }
+
+    /** Streams {@code file} as the request body of type {@code contentType}. */
+    public JsonNode upload(String path, Path file, String contentType)
+            throws IOException, InterruptedException, FleetClientException {
+        return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofFile(file)));
     }
 
     /** {@code path?k=v&…} with the non-null values, URL-encoded. */

@@ -8,8 +8,10 @@ import picocli.CommandLine.Command;
  * usage error.
  */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
-        description = "REST client of the fleet server: devices, packages, rollouts, captures, tokens, audit log, retraining, model lineage.",
+        description = "REST client of the fleet server: devices, packages, rollouts, captures, tokens, audit log, retraining,"
+                + " model lineage, datasets.",
         subcommands = {DevicesCommand.class, PackagesCommand.class, RolloutsCommand.class, TokensCommand.class,
-                CapturesCommand.class, AuditCommand.class, RetrainingCommand.class, FleetModelsCommand.class})
+                CapturesCommand.class, AuditCommand.class, RetrainingCommand.class, FleetModelsCommand.class,
+                DatasetsCommand.class})
 public final class FleetCommand {
 }

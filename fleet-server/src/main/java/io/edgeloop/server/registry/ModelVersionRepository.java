@@ -25,6 +25,10 @@ public final class ModelVersionRepository {
         this.db = db;
     }
 
+    public Database database() {
+        return db;
+    }
+
     /**
      * Inserts {@code draft} under the next free version number of its name; the number is taken
      * inside the insert's transaction, and a concurrent registration fails on the primary key
@@ -68,14 +72,20 @@ public final class ModelVersionRepository {
     }
 
     public void updateStage(String name, int version, ModelStage stage) throws EdgeLoopException {
-        try (Connection c = db.connect();
-             PreparedStatement s = c.prepareStatement("UPDATE model_versions SET stage = ? WHERE name = ? AND version = ?")) {
+        try (Connection c = db.connect()) {
+            updateStage(c, name, version, stage);
+        } catch (SQLException e) {
+            throw failed("update " + name + " v" + version, e);
+        }
+    }
+
+    /** The same in the caller's transaction. */
+    public void updateStage(Connection c, String name, int version, ModelStage stage) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE model_versions SET stage = ? WHERE name = ? AND version = ?")) {
             s.setString(1, stage.name());
             s.setString(2, name);
             s.setInt(3, version);
             s.executeUpdate();
-        } catch (SQLException e) {
-            throw failed("update " + name + " v" + version, e);
         }
     }
 
@@ -98,8 +108,16 @@ public final class ModelVersionRepository {
     }
 
     public void recordDecision(GateDecision d) throws EdgeLoopException {
-        try (Connection c = db.connect();
-             PreparedStatement s = c.prepareStatement("INSERT INTO gate_decisions (model_name, candidate_version, "
+        try (Connection c = db.connect()) {
+            recordDecision(c, d);
+        } catch (SQLException e) {
+            throw failed("record the gate decision for " + d.modelName(), e);
+        }
+    }
+
+    /** The same in the caller's transaction. */
+    public void recordDecision(Connection c, GateDecision d) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO gate_decisions (model_name, candidate_version, "
                      + "production_version, metric, candidate_value, production_value, tolerance, holdout_sha256, "
                      + "decision, reason, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, d.modelName());
@@ -119,8 +137,6 @@ public final class ModelVersionRepository {
             s.setString(10, d.reason());
             s.setString(11, d.decidedAt());
             s.executeUpdate();
-        } catch (SQLException e) {
-            throw failed("record the gate decision for " + d.modelName(), e);
         }
     }
 

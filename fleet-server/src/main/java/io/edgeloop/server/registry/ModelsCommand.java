@@ -1,5 +1,7 @@
 package io.edgeloop.server.registry;
 
+import io.edgeloop.server.access.Actor;
+import io.edgeloop.server.access.Role;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.edgeloop.packager.data.DatasetLoader;
@@ -38,6 +40,10 @@ public final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--tolerance", description = "Accuracy a candidate may lose against production (default: 0.005).")
     double tolerance = EvaluationGate.Options.DEFAULT_TOLERANCE;
 
+    /** Who a promotion from this command is audited as: the local user, with the data folder's full rights. */
+    private static final Actor LOCAL_USER = new Actor("local:" + System.getProperty("user.name"),
+            "edgeloop models (" + System.getProperty("user.name") + ")", Role.ADMIN);
+
     @Override
     public Integer call() throws Exception {
         try (Database db = Database.embedded(dataDir)) {
@@ -46,7 +52,7 @@ public final class ModelsCommand implements Callable<Integer> {
             Object answer = switch (action) {
                 case "list" -> args.length == 0 ? registry.all() : registry.versions(args[0]);
                 case "register" -> registry.register(arg(0), new RunRepository(db).get(arg(1)));
-                case "promote" -> registry.promote(arg(0), Integer.parseInt(arg(1)), ModelStage.parse(arg(2)),
+                case "promote" -> registry.promote(LOCAL_USER, arg(0), Integer.parseInt(arg(1)), ModelStage.parse(arg(2)),
                         DatasetLoader.fromEnvironment().load(holdout));
                 case "decisions" -> registry.decisions(arg(0));
                 default -> throw new IllegalArgumentException("unknown action '" + action

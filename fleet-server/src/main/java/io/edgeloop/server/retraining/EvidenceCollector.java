@@ -38,7 +38,7 @@ import java.util.Set;
  * on their drifted holdout), the devices' captures and labels since the last retraining (capture
  * store), and the retraining history.
  */
-final class EvidenceCollector {
+final class EvidenceCollector implements EvidenceSource {
     private static final Logger LOG = LoggerFactory.getLogger(EvidenceCollector.class);
     private static final int MAX_WINDOWS = 10_000;
 
@@ -58,7 +58,8 @@ final class EvidenceCollector {
         this.captures = captures;
     }
 
-    RetrainingEvidence collect(String model, RetrainingPolicy policy, Instant now) throws EdgeLoopException {
+    @Override
+    public RetrainingEvidence collect(String model, RetrainingPolicy policy, Instant now) throws EdgeLoopException {
         Integer production = registry.versions(model).stream().filter(v -> v.stage() == ModelStage.PRODUCTION)
                 .map(ModelVersion::version).reduce((a, b) -> b).orElse(null);
         List<DriftWindowFacts> windows = windows(model, now.toEpochMilli() - policy.signal().lookback().toMillis());

@@ -18,7 +18,7 @@ import java.time.Duration;
 
 /**
  * The retraining half of the server, wired: the service (policies, decisions, the periodic
- * evaluation and the one retraining job at a time) and the lineage reader.
+ * evaluation and the one retraining job at a time, per model across replicas) and the lineage reader.
  */
 public final class Retraining implements AutoCloseable {
     private final RetrainingService service;
@@ -39,11 +39,12 @@ public final class Retraining implements AutoCloseable {
     public static Retraining start(Inputs in, Duration interval) throws EdgeLoopException {
         RetrainingStore store = new RetrainingStore(in.db());
         EvidenceCollector evidence = new EvidenceCollector(in.db(), store, in.registry(), in.packages(), in.captures());
+        DecisionEnds ends = new DecisionEnds(store, in.audit(), in.clock());
         RetrainingJob job = new RetrainingJob(new RetrainingJob.Parts(in.db(), store, in.audit(), in.captures(),
                 new TrainingSetBuilder(in.loader()), in.loader(), in.runs(), in.codeVersion(), in.registry(),
-                new OnnxHoldoutEvaluator(), in.packager(), in.rollouts(), in.runsDir(), in.clock()));
-        RetrainingService service = new RetrainingService(store, in.audit(), evidence, job, in.rollouts(), in.clock(),
-                in.worker());
+                new OnnxHoldoutEvaluator(), in.packager(), in.rollouts(), in.runsDir(), in.clock()), ends);
+        RetrainingService service = new RetrainingService(store, in.audit(), evidence, job, ends, in.rollouts(),
+                in.clock(), in.worker(), RetrainingService.LEASE_TTL);
         service.start(interval);
         return new Retraining(service, new VersionLineage(in.registry(), in.runs(), store, in.packages()));
     }

@@ -42,7 +42,7 @@ import java.util.Map;
  * and starts the rollout from the policy's template. Each step moves the decision's state;
  * the gate and the rollout are audited with their figures.
  */
-final class RetrainingJob {
+final class RetrainingJob implements RetrainingRunner {
     private static final Logger LOG = LoggerFactory.getLogger(RetrainingJob.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -54,12 +54,15 @@ final class RetrainingJob {
     }
 
     private final Parts parts;
+    private final DecisionEnds ends;
 
-    RetrainingJob(Parts parts) {
+    RetrainingJob(Parts parts, DecisionEnds ends) {
         this.parts = parts;
+        this.ends = ends;
     }
 
-    void run(StoredDecision d, RetrainingPolicy policy) {
+    @Override
+    public void run(StoredDecision d, RetrainingPolicy policy) {
         String id = d.id();
         try {
             List<String> drifted = new ArrayList<>();
@@ -164,15 +167,8 @@ final class RetrainingJob {
                 set.clean().size());
     }
 
-    /** Ends a decision in {@code state} and audits it. */
-    void end(String id, String model, DecisionState state, String progress, String error) throws EdgeLoopException {
-        parts.db().transaction(c -> {
-            parts.store().update(c, id, parts.clock().millis(), columns("state", state, "progress", progress, "error", error));
-            ObjectNode after = JSON.createObjectNode();
-            after.put("decisionId", id).put("state", state.name()).put("progress", progress).put("error", error);
-            parts.audit().record(c, Actor.SYSTEM, "retraining.end", target(model), null, after);
-            return null;
-        });
+    private void end(String id, String model, DecisionState state, String progress, String error) throws EdgeLoopException {
+        ends.end(id, model, state, progress, error);
     }
 
     static String target(String model) {

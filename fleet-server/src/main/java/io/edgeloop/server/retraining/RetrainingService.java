@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  * The server's retraining loop: stores each model's {@link RetrainingPolicy}, evaluates it on
  * demand and every {@code --retraining-interval}, records every decision with its reasons and
  * figures (and audits it), and hands RETRAIN decisions that are not dry runs to a
- * {@link RetrainingJob} on its own thread, one retraining at a time. Each tick also moves
+ * {@link RetrainingJob} on its own thread, one retraining at a time. With several replicas on one
+ * database the model's lease ({@link RetrainingLeaseKeeper}) is taken in the transaction that
+ * records the TRAINING decision, so exactly one replica starts it. Each tick also moves
  * ROLLING_OUT decisions to DONE or FAILED once their rollout ended. A periodic decision that starts
  * nothing (WAIT, or a dry run) is recorded only when its action, dry-run flag or blockers differ
  * from the model's last decision, so a quiet fleet does not write a row every interval.
@@ -44,25 +46,39 @@ public final class RetrainingService implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final int MAX_LIST = 500;
 
+    /** How long a replica's retraining lease lasts without renewal (renewed every third of it). */
+    public static final Duration LEASE_TTL = Duration.ofMinutes(1);
+    private static final int CLAIM_RETRIES = 5;
+
     private final RetrainingStore store;
     private final AuditLog audit;
-    private final EvidenceCollector evidence;
-    private final RetrainingJob job;
+    private final EvidenceSource evidence;
+    private final RetrainingRunner job;
+    private final DecisionEnds ends;
     private final RolloutService rollouts;
     private final Clock clock;
     private final String worker;
     private final ExecutorService trainer = Executors.newSingleThreadExecutor(r -> daemon(r, "edgeloop-retraining"));
-    private ScheduledExecutorService ticker;
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            r -> daemon(r, "edgeloop-retraining-tick"));
+    private final RetrainingLeaseKeeper leases;
 
-    RetrainingService(RetrainingStore store, AuditLog audit, EvidenceCollector evidence, RetrainingJob job,
-                      RolloutService rollouts, Clock clock, String worker) {
+    /**
+     * @param worker the replica id: decisions it left TRAINING or GATED are ended FAILED when a replica
+     *               of that id starts
+     */
+    RetrainingService(RetrainingStore store, AuditLog audit, EvidenceSource evidence, RetrainingRunner job,
+                      DecisionEnds ends, RolloutService rollouts, Clock clock, String worker, Duration leaseTtl) {
         this.store = store;
         this.audit = audit;
         this.evidence = evidence;
         this.job = job;
+        this.ends = ends;
         this.rollouts = rollouts;
         this.clock = clock;
         this.worker = worker;
+        this.leases = new RetrainingLeaseKeeper(store, new RetrainingLeases(), ends, clock,
+                worker + "/" + HexFormat.of().formatHex(Secrets.randomBytes(4)), leaseTtl, ticker);
     }
 
     /** Marks retrainings this worker left running before a restart as FAILED, then ticks every {@code interval}. */
@@ -73,10 +89,10 @@ public final class RetrainingService implements AutoCloseable {
             return out;
         });
         for (StoredDecision d : interrupted) {
-            job.end(d.id(), d.model(), DecisionState.FAILED, "interrupted", "the server restarted while it was "
+            ends.end(d.id(), d.model(), DecisionState.FAILED, "interrupted", "the server restarted while it was "
                     + d.state().name().toLowerCase(java.util.Locale.ROOT));
+            leases.release(d.model(), d.id());
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "edgeloop-retraining-tick"));
         ticker.scheduleWithFixedDelay(this::tickQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -97,6 +113,7 @@ public final class RetrainingService implements AutoCloseable {
         return store.db().transaction(c -> {
             Optional<RetrainingStore.StoredPolicy> before = store.policy(c, model);
             store.putPolicy(c, model, json, policy.enabled(), now, actor.name());
+            leases.ensure(c, model);
             ObjectNode answer = answer(new RetrainingStore.StoredPolicy(model, json, policy.enabled(), now, actor.name()));
             audit.record(c, actor, "retraining.policy", "retraining-policy:" + model,
                     before.map(RetrainingService::answer).orElse(null), answer);
@@ -122,7 +139,17 @@ public final class RetrainingService implements AutoCloseable {
      * @param dryRun null: the policy's own setting; true or false overrides it for this evaluation
      */
     public ObjectNode evaluate(Actor actor, String model, Boolean dryRun) throws EdgeLoopException {
-        return decide(actor, model, dryRun, false).map(StoredDecision::json).orElseThrow();
+        for (int attempt = 1; ; attempt++) {
+            Optional<StoredDecision> d = decide(actor, model, dryRun, false);
+            if (d.isPresent()) {
+                return d.get().json();
+            }
+            // Another evaluation (here or on another replica) took the model's lease between collecting and
+            // recording: deciding again sees that retraining running and answers WAIT.
+            if (attempt == CLAIM_RETRIES) {
+                return store.db().transaction(c -> store.last(c, model)).orElseThrow(() -> noPolicy(model)).json();
+            }
+        }
     }
 
     public ArrayNode decisions(String model, int limit) throws EdgeLoopException {
@@ -138,8 +165,12 @@ public final class RetrainingService implements AutoCloseable {
                 ErrorCode.RETRAINING_DECISION_NOT_FOUND, "no retraining decision '" + id + "'")).json();
     }
 
-    /** One pass: advance rollouts of running retrainings, then evaluate every enabled policy. */
+    /**
+     * One pass: end retrainings whose replica died (their lease expired), advance rollouts of running
+     * retrainings, then evaluate every enabled policy.
+     */
     public void tick() throws EdgeLoopException {
+        leases.reapExpired();
         for (StoredDecision d : store.db().transaction(c -> store.inState(c, DecisionState.ROLLING_OUT))) {
             advance(d);
         }
@@ -169,6 +200,9 @@ public final class RetrainingService implements AutoCloseable {
         RetrainingStore.StoredPolicy stored = store.db().transaction(c -> store.policy(c, model))
                 .orElseThrow(() -> noPolicy(model));
         RetrainingPolicy policy = parse(stored.policy());
+        if (!periodic) {
+            leases.reapExpired();
+        }
         if (dryRun != null) {
             policy = policy.withDryRun(dryRun);
         }
@@ -192,8 +226,8 @@ public final class RetrainingService implements AutoCloseable {
                     return false;
                 }
             }
-            if (start && store.running(c).isPresent()) {
-                // Another evaluation won the slot between collecting and recording.
+            if (start && (store.running(c).isPresent() || !leases.claim(c, model, id))) {
+                // Another evaluation, on this replica or another, won the slot between collecting and recording.
                 return false;
             }
             store.insert(c, d, worker);
@@ -201,14 +235,13 @@ public final class RetrainingService implements AutoCloseable {
             return true;
         });
         if (!recorded) {
-            // Periodic: nothing new to say, or another evaluation took the slot. On demand: decide again,
-            // which now sees that retraining running and answers WAIT.
-            return periodic ? Optional.empty() : decide(actor, model, dryRun, false);
+            // Periodic: nothing new to say, or another evaluation took the slot (evaluate() decides again).
+            return Optional.empty();
         }
         LOG.info("retraining decision {} for {}: {}{} ({})", id, model, decision.action(), policy.dryRun() ? " (dry run)" : "",
                 String.join("; ", decision.reasons()));
         if (start) {
-            trainer.submit(() -> job.run(d, chosen));
+            trainer.submit(() -> leases.holding(d, () -> job.run(d, chosen)));
         }
         return Optional.of(d);
     }
@@ -219,16 +252,16 @@ public final class RetrainingService implements AutoCloseable {
         try {
             state = RolloutState.valueOf(rollouts.get(d.rolloutId()).path("state").asText());
         } catch (EdgeLoopException e) {
-            job.end(d.id(), d.model(), DecisionState.FAILED, "rollout " + d.rolloutId() + " is gone", e.getMessage());
+            ends.end(d.id(), d.model(), DecisionState.FAILED, "rollout " + d.rolloutId() + " is gone", e.getMessage());
             return;
         }
         if (!state.isTerminal()) {
             return;
         }
         if (state == RolloutState.SUCCEEDED) {
-            job.end(d.id(), d.model(), DecisionState.DONE, "rollout " + d.rolloutId() + " succeeded", null);
+            ends.end(d.id(), d.model(), DecisionState.DONE, "rollout " + d.rolloutId() + " succeeded", null);
         } else {
-            job.end(d.id(), d.model(), DecisionState.FAILED, "rollout " + d.rolloutId() + " ended " + state,
+            ends.end(d.id(), d.model(), DecisionState.FAILED, "rollout " + d.rolloutId() + " ended " + state,
                     "the rollout of " + d.packageName() + ":" + d.packageVersion() + " ended " + state);
         }
     }
@@ -262,9 +295,7 @@ public final class RetrainingService implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ticker != null) {
-            ticker.shutdownNow();
-        }
+        ticker.shutdownNow();
         trainer.shutdownNow();
     }
 }

@@ -473,7 +473,21 @@ final class RolloutProgress {
             r.endReason = why;
         }
         save(c, r);
-        audit.decided(c, Actor.SYSTEM, r, now, end.name().toLowerCase(java.util.Locale.ROOT), before, why, null);
+        audit.decided(c, Actor.SYSTEM, r, now, end.name().toLowerCase(java.util.Locale.ROOT), before, why,
+                endFigures(c, r, now));
+    }
+
+    /** What a rollout ended with: every execution's state, the devices rolled back, how long it ran. */
+    private Map<String, Object> endFigures(Connection c, RolloutRow r, long now) throws SQLException, EdgeLoopException {
+        List<Execution> all = store.executions(c, r.id);
+        Map<String, Object> f = figures(counts(all), null);
+        f.put("targets", store.targets(c, r.id).size());
+        f.put("waves", r.definition.plan().size());
+        f.put("rolledBack", all.stream().filter(e -> e.state == JobExecutionState.ROLLED_BACK).count());
+        if (r.startedMs != null) {
+            f.put("durationSeconds", (now - r.startedMs) / 1000.0);
+        }
+        return f;
     }
 
     /** Evaluates the gate (at most every {@link #GATE_INTERVAL_MS}); null without a gate or before any device took the version. */

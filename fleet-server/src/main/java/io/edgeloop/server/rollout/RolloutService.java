@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -214,6 +215,7 @@ public final class RolloutService {
             }
             long now = clock.millis();
             String detail;
+            Map<String, Object> figures = null;
             switch (action) {
                 case PAUSE -> {
                     r.state = RolloutState.PAUSED;
@@ -229,6 +231,7 @@ public final class RolloutService {
                     r.endedMs = now;
                     r.endReason = "canceled by " + actor.name();
                     detail = "canceled by " + actor.name() + "; " + canceled + " pending executions canceled";
+                    figures = Map.of("canceledExecutions", canceled);
                 }
                 default -> {
                     r.state = RolloutState.SCHEDULED;
@@ -240,7 +243,7 @@ public final class RolloutService {
             if (!store.update(c, r)) {
                 throw new EdgeLoopException(ErrorCode.ROLLOUT_STATE_CONFLICT, "rollout " + id + " changed meanwhile; retry");
             }
-            audit.decided(c, actor, r, now, action.name().toLowerCase(), before.name(), detail, null);
+            audit.decided(c, actor, r, now, action.name().toLowerCase(), before.name(), detail, figures);
             ObjectNode out = JSON.createObjectNode();
             out.put("rolloutId", r.id).put("state", r.state.name());
             return out;

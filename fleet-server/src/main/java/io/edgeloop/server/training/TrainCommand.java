@@ -1,7 +1,11 @@
 package io.edgeloop.server.training;
 
+import io.edgeloop.server.datasets.StoredDatasets;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.protocol.EdgeLoopException;
+import io.edgeloop.server.audit.AuditLog;
+import io.edgeloop.server.datasets.DatasetStore;
+import io.edgeloop.server.datasets.PiiKeyFile;
 import io.edgeloop.server.db.Database;
 import io.edgeloop.server.tracking.RunRepository;
 import picocli.CommandLine.Command;
@@ -9,6 +13,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,7 +27,8 @@ import java.util.concurrent.Callable;
         description = "Train a model (DJL/PyTorch) and export it to ONNX with metrics and a run record.")
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true,
-            description = "fashion-mnist, or csv:PATH?label=COLUMN[&…] (see README).")
+            description = "fashion-mnist, csv:PATH?label=COLUMN[&pii=COL:drop|hash,…][&…], or dataset:NAME"
+                    + " (imported into the server of --data-dir; see README).")
     String dataset;
 
     @Option(names = "--model", defaultValue = "mlp", description = "logreg, mlp or cnn (default: ${DEFAULT-VALUE}).")
@@ -103,8 +109,12 @@ public final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Files.createDirectories(dataDir);
         try (Database db = Database.embedded(dataDir)) {
+            // dataset:NAME is a dataset imported into the server of this data folder; a csv: spec's
+            // hashed group column is hashed with that server's PII key, so both join alike.
+            StoredDatasets datasets = new DatasetStore(db, new AuditLog(db, Clock.systemUTC()), dataDir.resolve("datasets"),
+                    Clock.systemUTC());
             TrainingPipeline pipeline = new TrainingPipeline(DatasetLoader.fromEnvironment(), new RunRepository(db),
-                    CodeVersion.current(), System.err);
+                    CodeVersion.current(), System.err, datasets, new PiiKeyFile(dataDir).lazyHasher());
             TrainingRun run = pipeline.run(spec, options, out);
             Map<String, Object> metrics = run.record().metrics();
             String quality = metrics.containsKey("r2")

@@ -1,9 +1,11 @@
 package io.edgeloop.server.training;
 
+import io.edgeloop.server.datasets.StoredDatasets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.edgeloop.packager.data.CsvDatasetReader;
 import io.edgeloop.packager.data.CsvSpec;
+import io.edgeloop.packager.data.PiiHasher;
 import io.edgeloop.packager.data.Dataset;
 import io.edgeloop.packager.data.DatasetDigest;
 import io.edgeloop.packager.data.DatasetLoader;
@@ -43,6 +45,8 @@ public final class TrainingPipeline {
     public static final int EXPORT_CHECK_SAMPLES = 64;
     /** Share of a CSV dataset held out as its test split (Fashion-MNIST has its own). */
     public static final double CSV_TEST_FRACTION = 0.2;
+    /** A dataset imported into the server: {@code dataset:NAME}. */
+    public static final String STORED_PREFIX = "dataset:";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             ;
@@ -51,17 +55,33 @@ public final class TrainingPipeline {
     private final RunRepository runs;
     private final String codeVersion;
     private final PrintStream progress;
+    private final StoredDatasets datasets;
+    private final PiiHasher piiHasher;
 
     /** {@code runs} may be null: the run is then only written to {@code run.json}. */
     public TrainingPipeline(DatasetLoader loader, RunRepository runs, String codeVersion, PrintStream progress) {
+        this(loader, runs, codeVersion, progress, StoredDatasets.NONE, null);
+    }
+
+    /**
+     * @param datasets  where {@code dataset:NAME} is found
+     * @param piiHasher hashes a {@code csv:} spec's hashed group column (null: such a spec is refused)
+     */
+    public TrainingPipeline(DatasetLoader loader, RunRepository runs, String codeVersion, PrintStream progress,
+                            StoredDatasets datasets, PiiHasher piiHasher) {
         this.loader = loader;
         this.runs = runs;
         this.codeVersion = codeVersion;
         this.progress = progress;
+        this.datasets = datasets;
+        this.piiHasher = piiHasher;
     }
 
     /** Allocates a run id and records the run as RUNNING, before any work (the REST API answers with it). */
     public String begin(String datasetSpec, TrainingOptions options) throws EdgeLoopException {
+        if (datasetSpec.startsWith(STORED_PREFIX)) {
+            datasets.csv(datasetSpec.substring(STORED_PREFIX.length())); // an unknown name is refused now, not in the run
+        }
         String id = UUID.randomUUID().toString();
         if (runs != null) {
             runs.create(RunRecord.started(id, datasetSpec, parameters(options), codeVersion));
@@ -193,22 +213,30 @@ public final class TrainingPipeline {
             return new Prepared(new DatasetSplits.Split(s.train(), s.validation(), loader.load("fashion-mnist:test")),
                     List.of());
         }
+        if (spec.startsWith(STORED_PREFIX)) {
+            return tabular(new CsvDatasetReader(PiiHasher.ALREADY_HASHED)
+                    .read(datasets.csv(spec.substring(STORED_PREFIX.length()))), options);
+        }
         if (spec.startsWith("csv:")) {
-            TabularData data = new CsvDatasetReader().read(CsvSpec.parse(spec));
-            progress.println("data quality: " + data.report());
-            Dataset d = data.dataset();
-            int[][] rows = DatasetSplits.stratifiedRows(d, options.validationFraction(), CSV_TEST_FRACTION, options.seed());
-            List<String> groups = new ArrayList<>();
-            if (data.hasGroups()) {
-                for (int r : rows[2]) {
-                    groups.add(data.groups().get(r));
-                }
-            }
-            return new Prepared(new DatasetSplits.Split(d.select(rows[0], d.name() + "#train"),
-                    d.select(rows[1], d.name() + "#validation"), d.select(rows[2], d.name() + "#test")), groups);
+            return tabular(new CsvDatasetReader(piiHasher).read(CsvSpec.parse(spec)), options);
         }
         return new Prepared(DatasetSplits.stratified(loader.load(spec), options.validationFraction(), CSV_TEST_FRACTION,
                 options.seed()), List.of());
+    }
+
+    /** CSV data split three ways, with the group of each test row. */
+    private Prepared tabular(TabularData data, TrainingOptions options) {
+        progress.println("data quality: " + data.report());
+        Dataset d = data.dataset();
+        int[][] rows = DatasetSplits.stratifiedRows(d, options.validationFraction(), CSV_TEST_FRACTION, options.seed());
+        List<String> groups = new ArrayList<>();
+        if (data.hasGroups()) {
+            for (int r : rows[2]) {
+                groups.add(data.groups().get(r));
+            }
+        }
+        return new Prepared(new DatasetSplits.Split(d.select(rows[0], d.name() + "#train"),
+                d.select(rows[1], d.name() + "#validation"), d.select(rows[2], d.name() + "#test")), groups);
     }
 
     static Dataset scaled(Dataset d, FeatureScaling scaling) {

@@ -82,6 +82,11 @@ class TrainingRoutesTest {
             JsonNode versions = JSON.readTree(get(base + "/models/demo/versions").body());
             assertEquals("PRODUCTION", versions.get(0).get("stage").asText());
             assertEquals(id, versions.get(0).get("runId").asText());
+            JsonNode audit = JSON.readTree(get(base + "/audit?target=model:demo@v1").body());
+            assertEquals("model.promote", audit.get(0).get("action").asText(), audit.toString());
+            assertEquals("admin (first start)", audit.get(0).get("actorName").asText(), "the caller's token, not the server");
+            assertEquals("PROMOTE", audit.get(0).get("after").get("gate").get("verdict").asText());
+            assertEquals(300, audit.get(0).get("after").get("gate").get("holdoutSamples").asInt(), audit.toString());
 
             assertEquals(404, get(base + "/models/demo/versions/9/promote-nothing").statusCode());
             HttpResponse<String> missing = post(base + "/models/demo/versions/9/promote", "{\"stage\":\"staging\"}");

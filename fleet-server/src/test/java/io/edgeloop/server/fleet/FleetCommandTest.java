@@ -149,6 +149,26 @@ class FleetCommandTest {
     }
 
     @Test
+    void datasetsImportListGet() throws Exception {
+        Path csv = Files.writeString(dir.resolve("people.csv"), "email,id,x,label\n"
+                + "ann@example.org,c1,1.0,yes\nbob@example.org,c2,2.0,no\ncy@example.org,c1,3.0,yes\n");
+        Run imported = admin("datasets", "import", csv.toString(), "--name", "cli-people", "--label", "label",
+                "--pii", "email:drop", "--pii", "id:hash");
+        assertEquals(0, imported.exit(), imported.err());
+        assertTrue(imported.out().startsWith("imported cli-people: 3 rows, columns id(hashed),x(feature),label(label),"
+                + " rules email:drop,id:hash"), imported.out());
+        Run list = admin("datasets", "list");
+        assertTrue(list.out().startsWith("NAME") && list.out().contains("cli-people"), list.out());
+        assertEquals(3, admin("datasets", "get", "cli-people", "--json").json().get("report").get("rowsKept").asInt());
+        Run unknown = admin("datasets", "import", csv.toString(), "--name", "bad", "--label", "label", "--pii", "mail:drop");
+        assertEquals(1, unknown.exit());
+        assertTrue(unknown.err().startsWith("PII_RULE_INVALID: "), unknown.err());
+        Run missing = admin("datasets", "get", "nobody");
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().startsWith("DATASET_NOT_FOUND: "), missing.err());
+    }
+
+    @Test
     void tokensAuditConfigFileAndExitCodes() throws Exception {
         Run created = admin("tokens", "create", "reader", "--role", "viewer", "--json");
         assertEquals(0, created.exit(), created.err());

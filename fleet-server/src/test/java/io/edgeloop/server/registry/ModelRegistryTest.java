@@ -5,6 +5,9 @@ import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.data.DatasetSplits;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
+import io.edgeloop.server.audit.AuditEntry;
+import io.edgeloop.server.audit.AuditLog;
+import io.edgeloop.server.audit.AuditQuery;
 import io.edgeloop.server.db.Database;
 import io.edgeloop.server.evaluation.OnnxHoldoutEvaluator;
 import io.edgeloop.server.tracking.RunRepository;
@@ -77,6 +80,29 @@ class ModelRegistryTest {
             assertEquals(1, refusal.productionVersion());
             assertTrue(refusal.candidateValue() < refusal.productionValue() - refusal.tolerance(), refusal.reason());
             assertEquals(decisions.get(2).holdoutSha256(), refusal.holdoutSha256(), "same holdout for both decisions");
+
+            // Every decision is in the audit log with its figures, newest first.
+            List<AuditEntry> audit = new AuditLog(db, java.time.Clock.systemUTC())
+                    .query(AuditQuery.parse("model:fashion*", null, null, null));
+            assertEquals(List.of("model.promote model:fashion@v3", "model.stage model:fashion@v1",
+                    "model.promote.refused model:fashion@v2", "model.promote model:fashion@v1"),
+                    audit.stream().map(e -> e.action() + " " + e.target()).toList());
+            var refusedGate = audit.get(2).after();
+            assertEquals("REFUSE", refusedGate.get("verdict").asText());
+            assertEquals(refusal.candidateValue(), refusedGate.get("candidateValue").asDouble(), 1e-9);
+            assertEquals(refusal.productionValue(), refusedGate.get("productionValue").asDouble(), 1e-9);
+            assertEquals(refusal.productionValue() - refusal.tolerance(), refusedGate.get("floor").asDouble(), 1e-9);
+            assertEquals(refusal.tolerance(), refusedGate.get("tolerance").asDouble(), 1e-9);
+            assertEquals(2000, refusedGate.get("holdoutSamples").asInt());
+            assertEquals(refusal.holdoutSha256(), refusedGate.get("holdoutSha256").asText());
+            assertEquals("CANDIDATE", audit.get(2).before().get("stage").asText());
+            var promotedGate = audit.get(0).after().get("gate");
+            assertEquals("PRODUCTION", audit.get(0).after().get("stage").asText());
+            assertEquals("PROMOTE", promotedGate.get("verdict").asText());
+            assertEquals(1, promotedGate.get("productionVersion").asInt());
+            assertEquals("system", audit.get(0).actorId());
+            assertEquals(3, audit.get(1).after().get("replacedBy").asInt());
+            assertTrue(audit.get(3).after().get("gate").get("productionVersion").isNull(), "v1 had no production to beat");
         }
     }
 

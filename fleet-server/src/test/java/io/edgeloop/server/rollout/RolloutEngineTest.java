@@ -77,6 +77,16 @@ class RolloutEngineTest {
         audit.forEach(a -> actions.add(a.get("action").asText()));
         assertTrue(actions.containsAll(Set.of("rollout.create", "rollout.start", "rollout.wave.start", "rollout.wave.done",
                 "rollout.succeeded")), actions.toString());
+        JsonNode succeeded = null;
+        for (JsonNode a : audit) {
+            if (a.get("action").asText().equals("rollout.succeeded")) {
+                succeeded = a.get("after").get("figures");
+            }
+        }
+        assertEquals(10, succeeded.get("counts").get("SUCCEEDED").asInt(), "the completion is audited with its figures: "
+                + succeeded);
+        assertEquals(10, succeeded.get("targets").asInt());
+        assertEquals(0, succeeded.get("rolledBack").asInt());
         // A finished rollout no longer holds its package; a live one does.
         assertEquals(200, h.api.delete("/api/v1/packages/classifier/1.1.0", h.admin).status());
     }

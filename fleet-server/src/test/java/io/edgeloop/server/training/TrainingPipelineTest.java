@@ -1,5 +1,6 @@
 package io.edgeloop.server.training;
 
+import io.edgeloop.server.datasets.StoredDatasets;
 import io.edgeloop.packager.data.DatasetLoader;
 import io.edgeloop.packager.data.DatasetSplits;
 import io.edgeloop.server.db.Database;
@@ -92,5 +93,49 @@ class TrainingPipelineTest {
         assertEquals(java.util.Set.of("a", "b"), ((java.util.Map<?, ?>) fairness.get("per_group")).keySet());
         assertTrue((double) fairness.get("demographic_parity_difference") >= 0);
         assertTrue((double) fairness.get("equal_opportunity_difference") >= 0);
+    }
+
+    @Test
+    void piiRulesLeaveNoRawValueInAnythingTheRunDerives() throws Exception {
+        StringBuilder csv = new StringBuilder("email,customer,signal,label\n");
+        java.util.Random random = new java.util.Random(5);
+        java.util.List<String> customers = java.util.List.of("CUST-ALPHA", "CUST-BRAVO", "CUST-CHARLIE");
+        for (int r = 0; r < 300; r++) {
+            int label = r % 2;
+            csv.append(String.format(java.util.Locale.ROOT, "user%d@mail.example,%s,%.4f,%d%n", r, customers.get(r % 3),
+                    5 + 4 * label + random.nextGaussian(), label));
+        }
+        Path file = dir.resolve("people.csv");
+        Files.writeString(file, csv.toString());
+        String spec = "csv:" + file + "?label=label&group=customer&pii=email:drop,customer:hash";
+        TrainingOptions options = new TrainingOptions(ModelArchitecture.LOGREG, java.util.List.of(), "adam", 0.05, "fixed", 32,
+                5, 1, 2, 0, 0.1, "cpu");
+        io.edgeloop.protocol.EdgeLoopException noKey = org.junit.jupiter.api.Assertions.assertThrows(
+                io.edgeloop.protocol.EdgeLoopException.class, () -> new TrainingPipeline(DatasetLoader.fromEnvironment(), null,
+                        "test", QUIET).run(spec, options, dir.resolve("no-key")));
+        assertEquals(io.edgeloop.protocol.ErrorCode.PII_RULE_INVALID, noKey.code());
+
+        byte[] key = new byte[32];
+        java.util.Arrays.fill(key, (byte) 3);
+        io.edgeloop.packager.data.PiiHasher hasher = io.edgeloop.packager.data.PiiHasher.hmac(key);
+        Path out = dir.resolve("pii");
+        TrainingRun run = new TrainingPipeline(DatasetLoader.fromEnvironment(), null, "test", QUIET, StoredDatasets.NONE, hasher)
+                .run(spec, options, out);
+        assertTrue(run.testAccuracy() > 0.9, "test accuracy " + run.testAccuracy());
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> fairness = (java.util.Map<String, Object>) run.record().metrics().get("fairness");
+        assertEquals(new java.util.HashSet<>(customers.stream().map(hasher::hash).toList()),
+                ((java.util.Map<?, ?>) fairness.get("per_group")).keySet(), "groups are the hashed ids");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Double> importance = (java.util.Map<String, Double>) run.record().metrics().get("permutation_importance");
+        assertEquals(java.util.Set.of("signal"), importance.keySet(), "neither e-mail nor customer is a feature");
+        try (var files = Files.walk(out)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String text = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                for (String raw : java.util.List.of("CUST-", "mail.example")) {
+                    assertTrue(!text.contains(raw), f + " holds the raw value " + raw);
+                }
+            }
+        }
     }
 }

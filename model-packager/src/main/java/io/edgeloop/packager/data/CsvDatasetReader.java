@@ -19,10 +19,24 @@ import java.util.TreeSet;
  * Reads a CSV dataset described by a {@link CsvSpec} and cleans it: exact duplicate rows are
  * removed, missing values are dropped or imputed per column, and a non-numeric or out-of-range
  * value is refused with its line and column ({@link ErrorCode#DATASET_INVALID}). Class labels
- * are the label column's distinct values in sorted order.
+ * are the label column's distinct values in sorted order. The spec's {@link PiiRules} are checked
+ * against the header first: dropped and hashed columns are never features, and a hashed group
+ * column yields the hashes of its values as groups, so nothing derived holds the raw values.
  */
 public final class CsvDatasetReader {
     private static final Set<String> MISSING = Set.of("", "na", "nan", "null", "?", "n/a");
+
+    private final PiiHasher hasher;
+
+    /** A reader without a PII key: a spec hashing its group column is refused. */
+    public CsvDatasetReader() {
+        this(null);
+    }
+
+    /** A reader that hashes a {@link PiiRule#HASH} group column with {@code hasher}. */
+    public CsvDatasetReader(PiiHasher hasher) {
+        this.hasher = hasher;
+    }
 
     public TabularData read(CsvSpec spec) throws EdgeLoopException {
         List<String> lines;
@@ -43,10 +57,16 @@ public final class CsvDatasetReader {
         for (String c : spec.ranges().keySet()) {
             column(header, c, "range");
         }
+        spec.pii().check(header, spec.label(), spec.group());
+        boolean hashGroup = spec.group() != null && spec.pii().rule(spec.group()) == PiiRule.HASH;
+        if (hashGroup && hasher == null) {
+            throw new EdgeLoopException(ErrorCode.PII_RULE_INVALID, "the group column '" + spec.group()
+                    + "' is hashed, which needs the server's PII key (run with the server's --data-dir)");
+        }
         List<Integer> featureCols = new ArrayList<>();
         List<String> featureNames = new ArrayList<>();
         for (int c = 0; c < header.size(); c++) {
-            if (c != labelCol && c != groupCol) {
+            if (c != labelCol && c != groupCol && spec.pii().rule(header.get(c)) == null) {
                 featureCols.add(c);
                 featureNames.add(header.get(c));
             }
@@ -112,7 +132,7 @@ public final class CsvDatasetReader {
             rows.add(values);
             labels.add(label);
             if (groupCol >= 0) {
-                groups.add(fields.get(groupCol));
+                groups.add(hashGroup ? hasher.hash(fields.get(groupCol)) : fields.get(groupCol));
             }
         }
         if (rows.isEmpty()) {

@@ -42,4 +42,21 @@ final class CsvLine {
         fields.add(field.toString().trim());
         return fields;
     }
+
+    /** Joins fields into one line, quoting a field that holds a comma, a quote or leading/trailing blanks. */
+    static String join(List<String> fields) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < fields.size(); i++) {
+            String f = fields.get(i);
+            if (i > 0) {
+                line.append(',');
+            }
+            if (f.indexOf(',') >= 0 || f.indexOf('"') >= 0 || (!f.isEmpty() && !f.strip().equals(f))) {
+                line.append('"').append(f.replace("\"", "\"\"")).append('"');
+            } else {
+                line.append(f);
+            }
+        }
+        return line.toString();
+    }
 }

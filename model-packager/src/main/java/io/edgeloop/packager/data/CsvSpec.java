@@ -4,21 +4,26 @@ import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * A {@code csv:} dataset name and its options:
- * {@code csv:PATH?label=COL[&task=classification|regression][&group=COL][&missing=COL:POLICY,…][&range=COL:MIN:MAX,…]}.
- * Every other column is a numeric feature. A missing value (empty, {@code NA}, {@code NaN},
+ * {@code csv:PATH?label=COL[&task=classification|regression][&group=COL][&missing=COL:POLICY,…][&range=COL:MIN:MAX,…][&pii=COL:drop|hash,…]}.
+ * Every other column is a numeric feature, except the columns with a {@link PiiRule}: a dropped
+ * column is never read, a hashed one is an identifier (never a feature; its hashed values may be
+ * the group). A missing value (empty, {@code NA}, {@code NaN},
  * {@code null}, {@code ?}) is handled by its column's policy: {@code drop} the row (default),
  * or impute the column's {@code mean}, {@code median} or {@code zero}.
  *
  * @param group optional column of group membership for fairness metrics (not a feature)
+ * @param pii   per-column PII rules, applied before anything is derived from the rows
  */
 public record CsvSpec(Path path, String label, boolean classification, String group,
-                      Map<String, MissingPolicy> missing, Map<String, double[]> ranges) {
+                      Map<String, MissingPolicy> missing, Map<String, double[]> ranges, PiiRules pii) {
 
     /** What to do with a missing value in a column. */
     public enum MissingPolicy { DROP, MEAN, MEDIAN, ZERO }
@@ -26,6 +31,7 @@ public record CsvSpec(Path path, String label, boolean classification, String gr
     public CsvSpec {
         missing = Map.copyOf(missing);
         ranges = Map.copyOf(ranges);
+        pii = pii == null ? PiiRules.NONE : pii;
     }
 
     public MissingPolicy policy(String column) {
@@ -44,6 +50,7 @@ public record CsvSpec(Path path, String label, boolean classification, String gr
         boolean classification = true;
         Map<String, MissingPolicy> missing = new LinkedHashMap<>();
         Map<String, double[]> ranges = new LinkedHashMap<>();
+        List<String> pii = new ArrayList<>();
         if (q >= 0) {
             for (String option : rest.substring(q + 1).split("&")) {
                 int eq = option.indexOf('=');
@@ -83,14 +90,15 @@ public record CsvSpec(Path path, String label, boolean classification, String gr
                             }
                         }
                     }
-                    default -> throw invalid("unknown csv option '" + key + "'; use label, task, group, missing, range");
+                    case "pii" -> pii.add(value);
+                    default -> throw invalid("unknown csv option '" + key + "'; use label, task, group, missing, range, pii");
                 }
             }
         }
         if (label == null) {
             throw invalid("name the label column: csv:" + path + "?label=COLUMN");
         }
-        return new CsvSpec(path, label, classification, group, missing, ranges);
+        return new CsvSpec(path, label, classification, group, missing, ranges, PiiRules.parse(pii));
     }
 
     private static EdgeLoopException invalid(String message) {
