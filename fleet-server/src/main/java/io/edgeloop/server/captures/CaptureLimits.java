@@ -30,7 +30,7 @@ public final class CaptureLimits {
             String p = first(text("samples[" + i + "].requestId", s.requestId(), MAX_ID_CHARS),
                     text("samples[" + i + "].model", s.model(), MAX_ID_CHARS),
                     text("samples[" + i + "].version", s.version(), MAX_VERSION_CHARS),
-                    text("samples[" + i + "].shape", Float32Bytes.shapeText(s.shape()), MAX_SHAPE_CHARS));
+                    text("samples[" + i + "].shape", ShapeText.of(s.shape()), MAX_SHAPE_CHARS));
             if (p != null) {
                 return p;
             }

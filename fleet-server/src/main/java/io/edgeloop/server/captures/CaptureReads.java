@@ -1,5 +1,6 @@
 package io.edgeloop.server.captures;
 
+import io.edgeloop.protocol.codec.Float32Le;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -87,8 +88,8 @@ final class CaptureReads {
         Integer maybeLabel = rs.wasNull() ? null : label;
         return new StoredCapture(rs.getLong("id"), rs.getString("device_id"), rs.getString("request_id"),
                 rs.getString("model_name"), rs.getString("model_version"), rs.getLong("captured_ms"),
-                rs.getInt("predicted"), rs.getFloat("confidence"), Float32Bytes.shape(rs.getString("shape")),
-                Float32Bytes.decode(rs.getBytes("input_bytes")), maybeLabel, rs.getString("source"));
+                rs.getInt("predicted"), rs.getFloat("confidence"), ShapeText.parse(rs.getString("shape")),
+                Float32Le.fromBytes(rs.getBytes("input_bytes")), maybeLabel, rs.getString("source"));
     }
 
     static CaptureCounts counts(Connection c, Where where) throws SQLException {

@@ -1,5 +1,6 @@
 package io.edgeloop.server.captures;
 
+import io.edgeloop.protocol.codec.Float32Le;
 import io.edgeloop.protocol.EdgeLoopException;
 import io.edgeloop.protocol.ErrorCode;
 import io.edgeloop.protocol.message.CaptureBatch;
@@ -148,7 +149,7 @@ public final class CaptureStore {
                 }
                 samples++;
                 newCaptures.add(new NewCapture(b.deviceId(), s.requestId(), s.model(), s.version(), s.capturedAtMillis(),
-                        s.predicted(), s.confidence(), s.shape(), Float32Bytes.encode(s.input())));
+                        s.predicted(), s.confidence(), s.shape(), Float32Le.toBytes(s.input())));
                 if (s.label() != null) {
                     // Feedback that came before the upload; the batch's time is the latest it can be from.
                     newLabels.add(new NewLabel(b.deviceId(), s.requestId(), s.model(), s.label(),

@@ -72,7 +72,7 @@ final class CaptureWrites {
         ps.setLong(++p, r.capturedAtMillis());
         ps.setInt(++p, r.predicted());
         ps.setFloat(++p, r.confidence());
-        ps.setString(++p, Float32Bytes.shapeText(r.shape()));
+        ps.setString(++p, ShapeText.of(r.shape()));
         ps.setBytes(++p, r.input());
         ps.setLong(++p, r.input().length);
         ps.setLong(++p, nowMillis);
