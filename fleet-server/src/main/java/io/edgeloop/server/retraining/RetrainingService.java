@@ -58,6 +58,8 @@ public final class RetrainingService implements AutoCloseable {
     private final RolloutService rollouts;
     private final Clock clock;
     private final String worker;
+    static final long CLOSE_WAIT_SECONDS = 30;
+
     private final ExecutorService trainer = Executors.newSingleThreadExecutor(r -> daemon(r, "edgeloop-retraining"));
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "edgeloop-retraining-tick"));
@@ -293,9 +295,21 @@ public final class RetrainingService implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Stops evaluating and interrupts a running retraining, then waits (bounded) until both threads
+     * have ended, so nothing writes into the database or the runs folder after close returns.
+     */
     @Override
     public void close() {
         ticker.shutdownNow();
         trainer.shutdownNow();
+        try {
+            if (!ticker.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)
+                    || !trainer.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("the retraining threads did not end within {} s of close", CLOSE_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
